@@ -38,11 +38,14 @@ test: $(STAMP)
 	$(BIN)/python -m compileall -q -j0 $(PACKAGES) >/dev/null
 	$(BIN)/pytest
 
-# ruff, the layout rules, the unreferenced functions, mypy (incremental) and every test but those in a browser, in their
-# own processes or marked slow; the migrated SQLite template is kept in var/ between runs
+# ruff, the layout rules (and a warning for what the change touches near their limits: a
+# module past 350 lines, a folder past 20 modules), the unreferenced functions, mypy
+# (incremental) and every test but those in a browser, in their own processes or marked
+# slow; the migrated SQLite template is kept in var/ between runs
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/layout.py
+	$(BIN)/python tools/touched.py
 	$(BIN)/python tools/unreferenced.py
 	$(BIN)/mypy
 	EXPERTBOT_TEST_TEMPLATES=var/test-templates $(BIN)/pytest -m "not browser and not process and not slow"

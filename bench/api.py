@@ -57,7 +57,7 @@ async def prepare() -> dict[str, list[int]]:
     from tortoise import connections
 
     from bench.past import clear_notifications
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings, make_vault
     from models.draws import (
         Condition,

@@ -33,10 +33,10 @@ UNITS = 20_000
 
 def uscc(seq: int) -> str:
     """A valid unified social credit code for bench units."""
-    from services.people.identity_rules import uscc_check_char
+    from services.people.identity_rules import IdentityRules
 
     first17 = f"91440101{seq:09d}"
-    return first17 + uscc_check_char(first17)
+    return first17 + IdentityRules.uscc_check_char(first17)
 
 
 def _settings() -> Settings:
@@ -217,7 +217,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
 
     settings = _settings()
     await run_migrations(settings, echo=False)

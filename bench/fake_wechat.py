@@ -14,7 +14,8 @@ from aiohttp import web
 from bench.common import SECRETS
 from sandbox.events import CallbackClient
 from sandbox.fake_api import PLATFORM, fake_api_app
-from sandbox.platform import Platform, Sent
+from sandbox.platform import Platform
+from sandbox.platform_records import Sent
 from sandbox.wechat_push import Pusher
 
 RECEIPTS = web.AppKey("receipts", Counter)

@@ -43,12 +43,12 @@ LISTS = ("feedback", "notifications", "sanctions", "dishonesty flags", "invoices
 
 async def prepare(rows: int) -> dict[str, str]:
     """The rows, made once; the deep cursor of each list."""
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings, make_vault
     from models.dishonesty import DishonestyFlag
     from models.experts import ExpertProfile
+    from models.money.payments import Payable, PayOrder
     from models.notifications import Notification
-    from models.payments import Payable, PayOrder
     from models.people import Person, phone_is
     from models.sanctions import Sanction
     from models.wechat import Feedback, WeChatIdentity

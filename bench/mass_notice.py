@@ -54,7 +54,7 @@ async def prepare(experts: int) -> None:
     """N formal experts who follow the official account (kept between runs)."""
     from tortoise import connections
 
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings
     from models.notifications import Notification
     from models.orm import sealing
@@ -137,7 +137,7 @@ async def chat_load(url: str, rate: float, stop_at: asyncio.Event) -> list[float
 async def progress() -> dict[str, int]:
     from tortoise.functions import Count
 
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings
     from models.notifications import Notification
 

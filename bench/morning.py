@@ -210,7 +210,7 @@ async def prepare(args: argparse.Namespace) -> World:
     from tortoise import connections
 
     from bench.past import clear_notifications
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
     from config.settings import Settings
 
     settings = Settings()

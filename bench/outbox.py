@@ -46,7 +46,7 @@ def _settings(api_base: str) -> Settings:
 
 
 async def prepare(api_base: str, count: int, users: int) -> None:
-    from config.database import database
+    from config.db.database import database
     from models.notifications import Notification
     from models.wechat import WeChatIdentity
 
@@ -80,7 +80,7 @@ async def relay_once(api_base: str) -> str:
 async def outcome(api_base: str) -> dict[str, int]:
     from tortoise.functions import Count
 
-    from config.database import database
+    from config.db.database import database
     from models.notifications import Notification
 
     async with database(_settings(api_base)):

@@ -26,8 +26,8 @@ def sheet(rows: int) -> bytes:
     """The register: one row an expert, a unit per 20 experts, 4 regions, 6 specialties."""
     from openpyxl import Workbook
 
-    from services.demo import demo_credit_code, demo_id
-    from services.people.register_rows import COLUMNS
+    from services.demo_codes import demo_credit_code, demo_id
+    from services.people.register.rows import COLUMNS
 
     book = Workbook(write_only=True)
     page = book.create_sheet("专家名册")
@@ -53,11 +53,11 @@ def peak_mb() -> float:
 async def run(rows: int, url: str) -> list[list[str]]:
     from tortoise import connections
 
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
     from config.settings import Settings, make_vault
     from services.common.files import DiskStore
     from services.people.persons import People
-    from services.people.register_import import RegisterImports
+    from services.people.register.imports import RegisterImports
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]

@@ -117,7 +117,7 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
     per channel, (invitation id, expert number n) in the order the replies go."""
     from tortoise import connections
 
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings, make_vault
     from models.draws import (
         Condition,
@@ -188,7 +188,7 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
 
 
 async def confirmed_by_channel() -> dict[str, int]:
-    from config.database import database
+    from config.db.database import database
     from config.settings import Settings
     from models.draws import Invitation, InvitationStatus
 

@@ -34,13 +34,13 @@ def aes_sealed(key_b64: str, number: str) -> str:
 async def run(rows: int, url: str) -> list[list[str]]:
     from tortoise import connections
 
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
     from config.settings import Settings
     from models.people import Person, phone_is
     from services.common.pii import Vault
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
     from services.people.persons import People
-    from services.people.reencrypt import reencrypt, rehash_ids, seal_clear_phones
+    from services.people.reencrypt import Reencryption
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]
@@ -69,14 +69,16 @@ async def run(rows: int, url: str) -> list[list[str]]:
                 for n in range(start, min(start + 1000, rows))])
         step("rows as an older release left them", t, rows)
         t = time.perf_counter()
-        step("migrate: phones sealed (SM4-GCM)", t, await seal_clear_phones(vault))
+        step("migrate: phones sealed (SM4-GCM)", t, await Reencryption.seal_clear_phones(vault))
         t = time.perf_counter()
-        step("migrate: ID lookup hashes made with HMAC-SM3", t, await rehash_ids(vault))
+        step("migrate: ID lookup hashes made with HMAC-SM3", t,
+             await Reencryption.rehash_ids(vault))
         t = time.perf_counter()
-        step("reencrypt: ID numbers sealed (AES -> SM4)", t, (await reencrypt(vault)).rewritten)
+        step("reencrypt: ID numbers sealed (AES -> SM4)", t,
+             (await Reencryption.reencrypt(vault)).rewritten)
         rotated = Vault(key, {1: vault._sm4[1], 2: os.urandom(16)})
         t = time.perf_counter()
-        done = await reencrypt(rotated)
+        done = await Reencryption.reencrypt(rotated)
         step("reencrypt: key rotation (ID numbers + phones)", t, done.rewritten + done.phones)
         people = People(rotated)
         t = time.perf_counter()

@@ -1,6 +1,6 @@
 """Errors raised by the transport and the engine, under one base."""
 
-from services.common.infra import infrastructure_errors
+from services.common.runtime.infra import infrastructure_errors
 
 
 class BotError(Exception):
@@ -25,5 +25,5 @@ class InfrastructureDown(BotError):
 
 def infra_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that mean Redis or the database is not available right now, not that our
-    code is wrong (services.common.infra), and the engine's own InfrastructureDown."""
+    code is wrong (services.common.runtime.infra), and the engine's own InfrastructureDown."""
     return (InfrastructureDown, *infrastructure_errors())

@@ -28,11 +28,11 @@ from config.clients import (
 )
 from config.evaluation import hand_evaluation, setup_evaluation
 from config.federation import hand_federation, setup_federation
-from config.health import READINESS, Readiness, setup_health
 from config.invoicing import MAIL_CATCHER
-from config.logging_setup import install_pii_masking
-from config.metrics import MetricsAccess, setup_metrics
-from config.observe import observe
+from config.observability.health import READINESS, Readiness, setup_health
+from config.observability.logging_setup import install_pii_masking
+from config.observability.metrics import MetricsAccess, setup_metrics
+from config.observability.observe import observe
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError, second_factor_roles
@@ -75,16 +75,16 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
     hand_federation(app, rt.redis, rt.keys, rt.domain.audit, rt.texts, rt.clock,
-                    rt.domain.lending, rt.domain.asking)
+                    rt.domain.directory, rt.domain.lending, rt.domain.asking)
     hand_evaluation(app, rt.domain.watches.trust, rt.domain.audit, rt.texts, rt.clock,
-                    rt.domain.scores, rt.domain.watches)
+                    rt.domain)
     try:
         proxies = proxy_networks(rt.settings.trusted_proxies)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies, rt.clock)
     app[SMS_INBOX] = SmsInbox(rt.domain.draws.answering.sms_answers.answer, rt.redis,
-                              rt.keys)
+                              rt.keys, rt.domain.outbox)
     if (inbox := voice_inbox(rt)) is not None:
         app[VOICE_INBOX] = inbox
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
@@ -168,7 +168,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     """The whole service. `own_url` is the address it is reached at (default PUBLIC_BASE_URL
     or http://127.0.0.1:8080), used for the sandbox API base and links; `clock` is what
     counts and expires by the clock reads (the system's; a test's own in the tests)."""
-    # One root middleware (config/observe.py: request id, latency, access line); every
+    # One root middleware (config/observability/observe.py: request id, latency, access line); every
     # one costs each request, and the message server is the hot path. Each edge answers its
     # own errors (the callback never lets one escape; the mini-program API has its
     # middleware on its sub-app; the pages map refusals to a page).

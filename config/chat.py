@@ -24,7 +24,7 @@ from bot.redis_batch import ScriptBatcher
 from bot.relay.channels import Channels
 from bot.wechat.replay import ReplayGuard
 from bot.wechat.replies import Image, Reply, Text
-from config.job_trace import traced_kwargs
+from config.observability.job_trace import traced_kwargs
 from config.settings import Settings
 from handlers.routing import routers
 from services.common.redis_keys import RedisKeys

@@ -20,8 +20,8 @@ from config.settings import Settings, SettingsError
 from config.settings.voice import TencentVoiceSettings
 from services.common.texts import Texts
 from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
-from services.people import IdentityPlatform, RealNameCheck
 from services.people.dishonesty import DishonestyCheck
+from services.people.verifiers import IdentityPlatform, RealNameCheck
 
 
 def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:

@@ -48,7 +48,7 @@ def configuration() -> tuple[Settings | None, Finding]:
     except SettingsError as exc:
         return None, Finding("configuration", "FAIL", str(exc))
     from config.clients import message_crypto
-    from config.metrics import MetricsAccess
+    from config.observability.metrics import MetricsAccess
     from web.rate import proxy_networks
 
     try:
@@ -67,8 +67,8 @@ async def database(settings: Settings, http: aiohttp.ClientSession) -> str:
     from tortoise.context import TortoiseContext
     from tortoise.migrations.executor import MigrationExecutor
 
-    from config.database import _prepare
-    from config.tortoise import tortoise_config
+    from config.db.database import _prepare
+    from config.db.tortoise import tortoise_config
 
     _prepare(settings)
     config = tortoise_config(settings)
@@ -270,8 +270,8 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
 
 async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
     """The read replica (DATABASE_REPLICA_URL) measured against the primary as the service
-    measures it (services/common/replica.py): read, or why not."""
-    from config.database import open_client, replica_database
+    measures it (services/common/runtime/replica.py): read, or why not."""
+    from config.db.database import open_client, replica_database
     from config.settings.replica import lagging_reads, replica_settings
 
     if not replica_settings(settings.db_url).url:

@@ -27,7 +27,8 @@ from services.audit import AuditChain
 from services.common.clock import Clock
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
-from services.evaluation import LIBRARY_CODE, CommitteeWatches, ScoreDesk, SystemTrust
+from services.domain import Domain
+from services.evaluation import LIBRARY_CODE, SystemTrust
 from services.federation import BadKey, Identity, Keys, Trust
 
 
@@ -85,6 +86,7 @@ def setup_evaluation(app: web.Application) -> None:
 
 
 def hand_evaluation(app: web.Application, trust: SystemTrust, audit: AuditChain,
-                    texts: Texts, clock: Clock, scores: ScoreDesk,
-                    watches: CommitteeWatches) -> None:
-    app[EVALUATION] = EvaluationEdge(trust, audit, texts, clock, scores, watches)
+                    texts: Texts, clock: Clock, domain: Domain) -> None:
+    app[EVALUATION] = EvaluationEdge(trust, audit, texts, clock, domain.scores,
+                                     domain.watches, domain.committee_reads,
+                                     domain.evaluation_events)

@@ -28,6 +28,7 @@ from services.common.texts import Texts
 from services.federation import (
     ACCEPT_MODES,
     BadKey,
+    DirectoryReader,
     Federation,
     Identity,
     Keys,
@@ -126,12 +127,12 @@ def setup_federation(app: web.Application, settings: Settings) -> None:
 
 
 def hand_federation(app: web.Application, redis: Redis, keys: RedisKeys, audit: AuditChain,
-                    texts: Texts, clock: Clock, lending: PeerLending | None = None,
-                    asking: PeerAsks | None = None) -> None:
+                    texts: Texts, clock: Clock, directory: DirectoryReader,
+                    lending: PeerLending | None = None, asking: PeerAsks | None = None) -> None:
     federation = app[FEDERATION_CONFIG]
     if federation.on:
         app[FEDERATION] = FederationEdge(Trust(federation, redis, keys.prefix), audit, texts,
-                                         clock, lending, asking)
+                                         clock, directory, lending, asking)
 
 
 def peer_desk(settings: Settings, http: aiohttp.ClientSession, redis: Redis,

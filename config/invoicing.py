@@ -17,7 +17,8 @@ from config.settings import Settings
 from config.settings.invoice import InvoiceSettings
 from services.common.texts import Texts
 from services.notifications import Mailer
-from services.payments import EInvoicing, InvoiceTitle, InvoiceWords
+from services.payments import InvoiceWords
+from services.payments.invoicing import EInvoicing, InvoiceTitle
 
 # the sandbox's SMTP catcher, on the app while MAIL_PROVIDER=sandbox (the tests read it)
 MAIL_CATCHER = web.AppKey("mail_catcher", object)

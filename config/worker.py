@@ -20,12 +20,12 @@ from bot.background import cancel_and_wait
 from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
 from bot.providers.voice.callbacks import VOICE_CTX, voice_parked
 from config.cron_times import quick
-from config.job_trace import traced_all
+from config.observability.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.settings import Settings
-from services.common.infra import infrastructure_errors
 from services.common.metrics import count_unavailable
+from services.common.runtime.infra import infrastructure_errors
 from services.jobs import (
     DOMAIN_CTX,
     anchor_audit,

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console import pages
 from console.app import guarded
-from console.context import PAGES
+from console.context import CONSOLE, PAGES
 from services.common.clock import CHINA, china_time
 from services.common.template_code import COMPILED
 from services.people import TITLE_LEVELS
@@ -21,6 +21,10 @@ HERE = Path(__file__).parent
 
 def create_console() -> web.Application:
     app = web.Application()
+
+    def reference() -> Reference:  # the domain's, once the runtime has started
+        return app[CONSOLE].domain.reference
+
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
                              autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     app[PAGES].filters["china_time"] = china_time
@@ -29,17 +33,18 @@ def create_console() -> web.Application:
     # a moment as a datetime-local input shows it: China time, to the minute
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     # a region code as a person reads it: 广东省韶关市
-    app[PAGES].filters["region"] = lambda code: Reference.regions().full_name(code) if code else ""
+    app[PAGES].filters["region"] = \
+        lambda code: reference().regions().full_name(code) if code else ""
     # yuan as 万元, the unit GD-DRAW's forms use for investments: 1500000 -> 150
     app[PAGES].filters["wan"] = lambda yuan: f"{yuan / 10000:.6f}".rstrip("0").rstrip(".")
     # a specialty code as a person reads it: 工程 / 设计 / 建筑工程设计
-    app[PAGES].filters["specialty"] = lambda code: Reference.catalogue().path_name(code) or code
+    app[PAGES].filters["specialty"] = lambda code: reference().catalogue().path_name(code) or code
     # the lists a condition picks from: title levels, the catalogue's industry departments
     app[PAGES].globals["title_levels"] = TITLE_LEVELS
     app[PAGES].globals["industries"] = lambda: sorted(
-        {s.industry for s in Reference.catalogue().items.values() if s.industry})
-    app[PAGES].globals["provinces"] = lambda: [(c, Reference.regions().name(c))
-                                               for c in Reference.regions().children.get(None, [])]
+        {s.industry for s in reference().catalogue().items.values() if s.industry})
+    app[PAGES].globals["provinces"] = lambda: [
+        (c, reference().regions().name(c)) for c in reference().regions().children.get(None, [])]
     for spec in pages.every_page():
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too

@@ -86,7 +86,7 @@ async def resend(fsm: FSMContext, texts: Texts) -> str:
 @router.message(Regex(r"^\d{6}$", label="6 digits"), state=ASK_CODE, goto=END)
 async def take_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
                     identity: WeChatIdentity, binding: Binding, people: People,
-                    now: datetime) -> str:
+                    experts: Experts, now: datetime) -> str:
     """The right code binds; a wrong one says how many tries are left; locked or expired
     ends it."""
     try:
@@ -98,7 +98,7 @@ async def take_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
         fsm.finish()
         return texts.render("chat/account/bind_restart.j2", problem=texts.error(exc))
     fsm.finish()
-    profile = await Experts.profile_of(people, texts, person, now)
+    profile = await experts.profile.profile_of(people, texts, person, now)
     return texts.render("chat/account/bind_done.j2", name=person.name, phone=profile.phone,
                         roles=profile.roles_text)
 
@@ -163,10 +163,11 @@ async def keep_binding(fsm: FSMContext, texts: Texts) -> str:
 
 @router.message(Text("我的信息", "我的账户", "我的资料"))
 @router.event(MenuClick("ME"))
-async def my_info(texts: Texts, person: Person | None, people: People, now: datetime) -> str:
+async def my_info(texts: Texts, person: Person | None, people: People, experts: Experts,
+                  now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    p = await Experts.profile_of(people, texts, person, now)
+    p = await experts.profile.profile_of(people, texts, person, now)
     return texts.render("chat/account/me.j2", name=p.name, gender=p.gender,
                         birth_year=p.birth_year, id_masked=p.id_masked, phone=p.phone,
                         email=p.email, roles=p.roles_text, expert_number=p.expert_number,

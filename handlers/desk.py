@@ -47,7 +47,7 @@ REQUEST_WORDS = {"normal": "抽取申请", "supplement": "补抽申请", "redraw
 
 async def _review_counts(review: Review, grants: list[RoleGrant]) -> list[tuple[str, int]]:
     waiting = await review.queue(grants)
-    counts = Counter(f"《{a.batch.name}》{review.stages(a.batch)[a.stage].title}"
+    counts = Counter(f"《{a.batch.name}》{review.review_scope.stages(a.batch)[a.stage].title}"
                      for a in waiting)
     return sorted(counts.items())
 

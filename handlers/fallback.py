@@ -1,7 +1,7 @@
 """Included last: a scan whose scene did not verify, a plain follow, and whatever no other
 handler took — a command mistyped answered with the commands closest to what was sent,
 among those of the sender's roles (handlers/commands.py); anything else a question for the
-智能客服 (handlers/ask.py): never a bare "not found"."""
+智能客服 (handlers/help/ask.py): never a bare "not found"."""
 
 from __future__ import annotations
 
@@ -19,19 +19,17 @@ from handlers import (
     account,
     common,
     desk,
-    feedback,
     fees,
-    guide,
     pay,
     performance,
     privacy,
     progress,
     questions,
-    support,
     training,
 )
-from handlers.ask import knowledge_reply
 from handlers.commands import AUDIENCES, audiences_of
+from handlers.help import feedback, guide, support
+from handlers.help.ask import knowledge_reply
 from models.people import Person
 from services.common.links import Links
 from services.common.pii import mask_text
@@ -127,7 +125,7 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
                            people: People, knowledge: Help, support: SupportDesk,
                            links: Links, now: datetime) -> str:
     """Inside a flow: the state's prompt again. Outside: a command mistyped gets the closest
-    commands; anything else is a question for the 智能客服 (handlers/ask.py)."""
+    commands; anything else is a question for the 智能客服 (handlers/help/ask.py)."""
     if fsm.state is not None:
         state = fsm.state
         prompt = texts.render(state.prompt, **fsm.data) if state.prompt else ""

@@ -18,7 +18,8 @@ from services.common.clock import china_time
 from services.common.qr import qr_png
 from services.common.texts import Texts
 from services.notifications import Outbox
-from services.payments import EInvoices, Payments
+from services.payments import Payments
+from services.payments.invoicing import EInvoices
 
 log = logging.getLogger(__name__)
 

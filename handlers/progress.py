@@ -22,14 +22,14 @@ MATERIALS_SHOWN = 8  # files listed in one reply (a chat message is short)
 @router.message(Keyword("审核进度", "申请进度", "审核状态", "审核结果", "审到哪", "审核到哪"))
 @router.event(MenuClick("PROGRESS"))
 async def progress(person: Person | None, texts: Texts, application_reads: ApplicationReads,
-                   review: Review) -> str:
+                   applications: Applications, review: Review) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     stands = await application_reads.progress_of(person.id)
     if stands is None:
         return texts.render("chat/progress/none.j2")
     app, decision = stands.application, stands.decision
-    all_stages = review.stages(app.batch)
+    all_stages = review.review_scope.stages(app.batch)
     return texts.render(
         "chat/progress/status.j2", batch=app.batch.name,
         status=texts.word("application_status", app.status),
@@ -37,7 +37,7 @@ async def progress(person: Person | None, texts: Texts, application_reads: Appli
                                                             AppStatus.RETURNED) else None,
         stages=" → ".join(s.title for s in all_stages),
         passed_industries=app.industries_passed if app.status == AppStatus.IN_REVIEW else [],
-        waiting_industries=review.waiting_industries(app),
+        waiting_industries=review.review_scope.waiting_industries(app),
         decision=texts.word("review_decision", decision.action) if decision else None,
         decision_stage=decision.stage_title if decision else None,
         decision_at=china_time(decision.at) if decision else None,
@@ -45,7 +45,7 @@ async def progress(person: Person | None, texts: Texts, application_reads: Appli
         items=review.describe_items(app.returned_items, app.catalogue_version)
         if app.status == AppStatus.RETURNED else None,
         next_step=texts.render("chat/progress/next_step.j2", status=str(app.status),
-                               until=application_reads.current_deadline(app)))
+                               until=applications.current_deadline(app)))
 
 
 @router.message(Text("考试", "考试链接", "进入考试", "参加考试"))

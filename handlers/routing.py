@@ -10,17 +10,15 @@ from handlers import (
     desk,
     draw_reply,
     fallback,
-    feedback,
     fees,
-    guide,
     pay,
     performance,
     privacy,
     progress,
     questions,
-    support,
     training,
 )
+from handlers.help import feedback, guide, support
 
 
 def routers() -> list[Router]:

@@ -17,9 +17,9 @@ from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
 from miniapp_api.signatures import check_endpoints
 from services.common.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
-from services.common.infra import bad_value, infrastructure_errors
 from services.common.metrics import count_unavailable
 from services.common.pii import mask_text
+from services.common.runtime.infra import bad_value, infrastructure_errors
 
 log = logging.getLogger(__name__)
 PREFIX = "/miniapp/v1"

@@ -39,7 +39,7 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     caller = Caller(token, signed.identity, signed.person)
     if ep.access == Access.SESSION:
         return caller
-    if len(callers.agencies_held(signed.grants)) > 1:  # whom this sign-in acts for
+    if len(services.domain.agencies.agencies_held(signed.grants)) > 1:  # whom this sign-in acts for
         caller.acting_agency = await services.sessions.acting(token)
     try:
         admitted = await admit(caller, ep, services, signed.grants)
@@ -72,13 +72,13 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
     person = caller.need_person()
     caller.held = (grants if grants is not None
                    else await services.domain.people.active_roles(person.id, services.clock.now()))
-    caller.grants = services.domain.callers.acting_grants(caller.held, caller.acting_agency)
+    caller.grants = services.domain.agencies.acting_grants(caller.held, caller.acting_agency)
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
     if ep.roles is not None and not caller.has(*ep.roles) and ep.roles & AGENCY_ROLES and \
             any(g.role in ep.roles for g in caller.held):
         # an agency's work, by a person of several agencies who has not chosen one yet
-        raise NotAllowed("agency.choose_first", count=len(services.domain.callers.agencies_held(
+        raise NotAllowed("agency.choose_first", count=len(services.domain.agencies.agencies_held(
                            caller.held)))
     if ep.roles is not None and not caller.has(*ep.roles):
         # an administrator at another administrator's work, or at finance's, is told whose

@@ -31,16 +31,15 @@ from sandbox.identity.platform import (
     IdentityPlatformFake,
     identity_platform_app,
 )
-from sandbox.pay_app import pay_gateway_app
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.app import pay_gateway_app
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.simulator import PAY_GATEWAY, setup_pay_simulator
 from sandbox.phone.wechat_client import setup_phone
 from sandbox.platform import Platform
 from sandbox.privacy_sim import setup_privacy_simulator
 from sandbox.simulator import (
     CALLBACK,
-    PAY_GATEWAY,
     setup_draw_simulator,
-    setup_pay_simulator,
     setup_simulator,
 )
 from sandbox.smtp_catcher import MAIL_CATCHER, setup_mail_simulator, show_mail

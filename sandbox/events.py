@@ -6,7 +6,8 @@ import logging
 
 import aiohttp
 
-from sandbox.platform import Platform, Sent
+from sandbox.platform import Platform
+from sandbox.platform_records import Sent
 from sandbox.wechat_push import Pusher, event_fields
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.fake_tencent_sms import endpoint as tencent_sms_endpoint
 from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake
 from sandbox.fake_tencent_vms import endpoint as tencent_vms_endpoint
-from sandbox.platform import Fault, Platform, PlatformError
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault, PlatformError
 
 log = logging.getLogger(__name__)
 

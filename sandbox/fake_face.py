@@ -29,7 +29,8 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.platform import Platform, PlatformError
+from sandbox.platform import Platform
+from sandbox.platform_records import PlatformError
 
 OUT_SEQ_NO = re.compile(r"[A-Za-z0-9_-]{5,32}")
 LIFETIME = 3600

@@ -23,7 +23,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.providers.sms.tencent import tc3_authorization
-from sandbox.platform import Platform, PlatformError
+from sandbox.platform import Platform
+from sandbox.platform_records import PlatformError
 
 MAX_AGE = 300  # s: older requests are AuthFailure.SignatureExpire
 

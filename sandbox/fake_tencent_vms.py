@@ -23,7 +23,8 @@ from aiohttp import web
 
 from bot.providers.voice.tencent import CALLBACK_PATH, SandboxVoice
 from sandbox.fake_tencent_sms import _checked, _error
-from sandbox.platform import Platform, PlatformError
+from sandbox.platform import Platform
+from sandbox.platform_records import PlatformError
 
 # (seconds, calls) per called number: the documented default frequency limits
 LIMITS = ((30, 1), (600, 2), (86400, 3))

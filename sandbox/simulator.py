@@ -12,15 +12,14 @@ from tortoise.expressions import Subquery
 
 from bot.conversation.store import forget_identity
 from models import column
-from models.payments import Payable
+from models.money.payments import Payable
 from models.people import Person, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
 from sandbox.fake_tencent_vms import TENCENT_VMS
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
-from sandbox.platform import Platform, Sent
+from sandbox.platform import Platform
+from sandbox.platform_records import Sent
 from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
 from services.common.pii import mask_phone
 from services.draws.facts import Actor
@@ -286,67 +285,14 @@ def setup_simulator(app: web.Application, platform: Platform) -> None:
     r.add_post("/api/sms-reply", sms_reply)
 
 
-PAY_GATEWAY = web.AppKey("sandbox_pay_gateway", PayGateway)
-
-
-async def pay_orders(request: web.Request) -> web.Response:
-    """Unpaid orders at the fake WeChat Pay gateway (what a payer could scan now)."""
-    gateway = request.app[PAY_GATEWAY]
-    return web.json_response([
-        {"out_trade_no": o.out_trade_no, "description": o.description, "total": o.total,
-         "trade_type": o.trade_type, "code_url": o.code_url}
-        for o in reversed(gateway.orders.values()) if o.state == "NOTPAY"][:10])
-
-
-async def pay_scan(request: web.Request) -> web.Response:
-    """The payer scans an order's QR code and pays; the notification goes to the service."""
-    body = await request.json()
-    try:
-        order = await request.app[PAY_GATEWAY].scan_and_pay(
-            str(body.get("out_trade_no", "")), str(body.get("openid") or "o_sandbox_payer"))
-    except LookupError as exc:
-        return web.json_response({"error": "pay", "message": str(exc)}, status=409)
-    return web.json_response({"ok": True, "transaction_id": order.transaction_id})
-
-
-async def transfers(request: web.Request) -> web.Response:
-    """Experts' fee transfers waiting for the payee's confirmation (商家转账)."""
-    gateway = request.app[PAY_GATEWAY]
-    return web.json_response([
-        {"out_bill_no": t.out_bill_no, "openid": t.openid, "amount": t.amount,
-         "remark": t.remark, "created": t.created}
-        for t in reversed(gateway.transfers.values()) if t.state == "WAIT_USER_CONFIRM"][:10])
-
-
-async def transfer_confirm(request: web.Request) -> web.Response:
-    """The payee taps 收款 on wx.requestMerchantTransfer's page (or, with "expire": true,
-    lets the 24 hours pass); the notification goes to the service."""
-    body = await request.json()
-    desk = TransferDesk(request.app[PAY_GATEWAY])
-    no = str(body.get("out_bill_no", ""))
-    try:
-        if body.get("expire"):
-            bill = desk.expire(no)
-        else:
-            bill = desk.confirm(no, str(body.get("openid", "")))
-    except (LookupError, KeyError) as exc:
-        return web.json_response({"error": "transfer", "message": str(exc)}, status=409)
-    return web.json_response({"ok": True, "state": bill.state})
-
-
-def setup_pay_simulator(app: web.Application) -> None:
-    app.router.add_get("/api/pay-orders", pay_orders)
-    app.router.add_post("/api/pay-scan", pay_scan)
-    app.router.add_get("/api/transfers", transfers)
-    app.router.add_post("/api/transfer-confirm", transfer_confirm)
-
-
 async def demo_draw(request: web.Request) -> web.Response:
     """As the demo agency's handler: a verified 3-expert draw over the six demo pool experts
     (o_demo_pool1..6), started at once; the invited ones see the invitation in their chat."""
     from models.draws import Condition, DrawActivity, DrawStatus, Notice, Project, Section
     from models.people import Agency
-    from services.demo import AGENCY, DEMO_POOL_SPECIALTY, demo_credit_code
+    from services.demo import AGENCY
+    from services.demo_codes import demo_credit_code
+    from services.demo_draws import DEMO_POOL_SPECIALTY
 
     domain = _services(request).domain
     handler = await Person.filter(phone_is("13800000004")).first()

@@ -13,17 +13,12 @@ from models.people import Agency, Person, Role, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.common.files import FileStore
 from services.common.pii import mask_phone
-from services.people import IdentityRules, NewPerson, People
+from services.demo_codes import demo_credit_code, demo_id
+from services.demo_draws import load_draw_pool, load_fee_standard
+from services.people import NewPerson, People
 
 DEMO_PASSWORD = "Demo2026ok"
 AGENCY = ("广州市示例招标代理有限公司", "91440101MA5DEMO001")
-
-
-def demo_id(region: str, born: date, seq: int, male: bool) -> str:
-    """A valid GB 11643 number for demo data."""
-    order = seq * 2 + (1 if male else 0)
-    first17 = f"{region}{born:%Y%m%d}{order:03d}"
-    return first17 + IdentityRules.id_check_character(first17)
 
 
 @dataclass(frozen=True)
@@ -185,18 +180,11 @@ DEMO_FORM = {
 }
 
 
-def demo_credit_code(seq: int) -> str:
-
-
-    first17 = f"91440101MA5D{seq:05d}"
-    return first17 + IdentityRules.uscc_check_char(first17)
-
-
 async def load_lifecycle(people: People, now: datetime, files: FileStore | None = None) -> None:
     """Batches, an exam, an application in review and profiles for the demo experts."""
     from models.applications import Application, AppStatus, Batch, ReviewAction
-    from models.exams import Exam
     from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+    from models.learning.exams import Exam
     from services.reference import Reference
 
     collect, created = await Batch.get_or_create(name="2026年第二批评标专家征集（广东）", defaults={
@@ -222,7 +210,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
     applicant = await Person.get(phone_is("13800000001"))
     form = {**DEMO_FORM, "unit_credit_code": demo_credit_code(1)}
     # the unit the demo applicant picks from the register (HN-APPLY's 单位列表)
-    await Reference.remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
+    await Reference.units.remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
     app, created = await Application.get_or_create(person_id=applicant.id, batch=collect, defaults={
         "kind": "new", "status": AppStatus.IN_REVIEW, "stage": 0, "version": 2, "data": form,
         "region": "4401", "industry": "住建", "submitted_at": now - timedelta(days=1),
@@ -235,20 +223,20 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         if files is not None:  # with its files, so a return can be corrected and resubmitted
             await demo_attachments(app.id, files)
     # a paid course 李建国 has enrolled in: `缴费` in chat shows its QR code
-    from models.education import Course, Enrollment
+    from models.learning.education import Course, Enrollment
 
     course, made = await Course.get_or_create(title="2026年度评标专家继续教育", defaults={
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
     if made:  # its lessons: studied for their minutes, as the server measures them
-        from services.education import Education
+        from services.education import Courseware
 
         for title, kind, body, minutes in (
                 ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"
                  "权利与义务、回避情形、考核与清退。", 20),
                 ("评标纪律与廉洁要求", "video", "https://example.cn/videos/discipline.mp4", 15)):
-            await Education.add_lesson(course.id, {"title": title, "kind": kind, "body": body,
-                                                   "minutes": minutes})
+            await Courseware.add_lesson(course.id, {"title": title, "kind": kind,
+                                                    "body": body, "minutes": minutes})
         # and its test: graded at once, the essay marked by the administrator
         await Exam.create(course_id=course.id, title="2026年度继续教育结业考试",
                           opens_at=course.study_from, closes_at=course.study_until,
@@ -275,64 +263,6 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
             await ExpertAvoidUnit.create(expert_id=profile.id, unit_name=profile.work_unit,
                                          credit_code=profile.unit_credit_code,
                                          reason="本人工作单位")
-
-
-DEMO_POOL_SPECIALTY = "A0103"
-DEMO_POOL = [("赵一鸣", "13900000101"), ("钱二宝", "13900000102"), ("孙三立", "13900000103"),
-             ("李四海", "13900000104"), ("周五岳", "13900000105"), ("吴六合", "13900000106")]
-
-
-async def load_draw_pool(people: People, now: datetime) -> None:
-    """Six formal experts (o_demo_pool<n>) the sandbox's demo draw invites."""
-    from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
-
-    for n, (name, phone) in enumerate(DEMO_POOL, start=1):
-        person = await Person.filter(phone_is(phone)).first()
-        if person is None:
-            person = await people.create(
-                NewPerson(name, demo_id("440106", date(1975, n, 10 + n), 200 + n, n % 2 == 1),
-                          phone, f"pool{n}@example.com"))  # SMS-code login only
-            await RoleGrant.create(person=person, role=Role.EXPERT,
-                                   expert_number=f"GD-ZJ-1{n:05d}")
-        for openid, channel in ((f"o_demo_pool{n}", Channel.OFFICIAL_ACCOUNT),
-                                (f"mp_demo_pool{n}", Channel.MINI_PROGRAM)):
-            await WeChatIdentity.get_or_create(
-                openid=openid, defaults={"channel": channel, "person_id": person.id,
-                                         "bound_at": now, "subscribed": True})
-        profile, created = await ExpertProfile.get_or_create(person_id=person.id, defaults={
-            "expert_number": f"GD-ZJ-1{n:05d}", "region": "4401", "willing_regions": ["4401"],
-            "work_unit": f"示例设计院{n}", "unit_credit_code": demo_credit_code(100 + n),
-            "title_level": "正高", "industry": "住建"})
-        if created:
-            await ExpertSpecialty.create(expert=profile, code=DEMO_POOL_SPECIALTY,
-                                         is_primary=True)
-            await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
-                                         credit_code=profile.unit_credit_code,
-                                         reason="本人工作单位")
-
-
-# The demo's fee standard (FG-807: a library publishes one; the public page /fee-standard and
-# the mini-program show it). No source gives amounts (CK-198: each province sets its own), so
-# these are an example, named and noted as such (docs/rules-that-are-ours.md); a deployment's
-# administrator publishes its province's standard instead.
-DEMO_FEE_NAME = "评标专家劳务费标准（演示数据）"
-DEMO_FEE_NOTES = ("演示数据：金额仅为示例，不是任何省份发布的标准；"
-                  "正式使用前由系统管理员按本省规定发布。")
-
-
-async def load_fee_standard(now: datetime) -> None:
-    """The example standard, in force from the day the demo is loaded (once: not when any
-    version is published already)."""
-    from services.common.clock import china_today
-    from services.fees import FeeStandards, NewStandard
-
-    if await FeeStandards.versions():
-        return
-    admin = await Person.get(phone_is("13800000007"))
-    await FeeStandards.publish(NewStandard(
-        name=DEMO_FEE_NAME, effective_from=china_today(now), base_hours=3, base_fen=40000,
-        hour_fen=10000, part_hour_counts=True, daily_cap_fen=80000, cancel_fen=20000,
-        travel_fen=15000, meal_fen=10000, notes=DEMO_FEE_NOTES), admin.id, now)
 
 
 # the demo application's files: tiny, but real by their bytes (types are read from them)

@@ -19,7 +19,7 @@ from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import Vault
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 from services.common.scenes import SceneCodec
 from services.documents import Documents
 from services.draws import Draws
@@ -32,25 +32,23 @@ from services.education import (
     TrainingRefunds,
 )
 from services.evaluation import (
+    CommitteeReads,
     CommitteeWatches,
     EvaluationSystems,
+    EventDesk,
     FlagStatistics,
     Portraits,
     Proposals,
     ScoreDesk,
 )
-from services.federation import PeerAsks, PeerDesk, PeerLending
+from services.federation import DirectoryReader, PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
 from services.help import Help, SupportDesk
 from services.notifications import Outbox
 from services.onboarding import Onboarding
-from services.payments import (
-    BillReconcile,
-    EInvoices,
-    Invoices,
-    Payments,
-    TransferReconcile,
-)
+from services.payments import BillReconcile, Payments
+from services.payments.invoicing import EInvoices, Invoices
+from services.payments.transfers import TransferReconcile
 from services.people import (
     Agencies,
     Binding,
@@ -59,16 +57,16 @@ from services.people import (
     IdentityRules,
     People,
     Reencryption,
-    RegisterImports,
     Registration,
     Relatives,
     SecondFactor,
     SecurityDesk,
-    UnifiedIdentity,
     VerificationCodes,
     WeChatPrivacy,
 )
 from services.people.dishonesty import DishonestyChecks
+from services.people.register import RegisterImports
+from services.people.verifiers import UnifiedIdentity
 from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, RetentionJob
 from services.standing import ConductCatalogue, CreditDesk, SanctionDesk
@@ -139,10 +137,13 @@ class Domain:
     peers: PeerDesk  # the libraries this one trusts, and their directories
     lending: PeerLending  # other libraries' requests for experts drawn here
     asking: PeerAsks  # this library's conditions drawn by another library
+    directory: DirectoryReader  # the counts this library shares with its peers
     # the trading centres' evaluation systems: their register, the committees they read,
     # the scores and events they post, and the proposals those make on records
     evaluation_systems: EvaluationSystems
     watches: CommitteeWatches
+    committee_reads: CommitteeReads  # an activity's committee, the evaluations of a day
+    evaluation_events: EventDesk  # events the systems post about an expert
     scores: ScoreDesk
     proposals: Proposals
     portraits: Portraits  # an expert's dimensions, each with its events

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models.exams import ExamAttempt
+from models.learning.exams import ExamAttempt
 from services.common.clock import china_today
 from services.domain import Domain
 
@@ -67,7 +67,7 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
     run replaces with the bill's). A day still unavailable after the last run stays so, for
     an administrator to see and run `expertbot reconcile --date` for. Yesterday's transfers
     to experts are checked the same way against the fund-flow bill
-    (services/payments/transfer_bill.py). The hours are BILL_CHECKS (services/payments)."""
+    (services/payments/transfers/bill.py). The hours are BILL_CHECKS (services/payments)."""
     domain, now = domain_of(ctx), datetime.now(UTC)
     if not domain.bill_reconcile.enabled:
         return "payments off"
@@ -126,13 +126,13 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def import_register(ctx: dict[str, Any], run_id: int) -> None:
-    """An expert register uploaded in the console (services/people/register_import.py)."""
+    """An expert register uploaded in the console (services/people/register/imports.py)."""
     await domain_of(ctx).register.run(run_id, lambda: datetime.now(UTC))
 
 
 async def follow_invoice(ctx: dict[str, Any], einvoice_id: int) -> str:
     """One e-invoice followed: issued yet? then its file, the mail and the push
-    (services/payments/einvoices.py)."""
+    (services/payments/invoicing/einvoices.py)."""
     return await domain_of(ctx).einvoices.follow(einvoice_id, datetime.now(UTC))
 
 

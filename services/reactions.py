@@ -6,13 +6,13 @@ so the table, built by the composition root, calls it. A reaction with `where` i
 the announcing call itself, or is a read of the fact at the moment it matters (a draw, a
 check-in, a review); `where` names that function. tests/house/test_reactions.py walks the
 table: every happening has its row, every `where` exists, every announced happening is in
-it; the journeys in tests/draws/candidates/test_sanction_reach.py run the called ones."""
+it; the journeys in tests/draws/test_sanction_reach.py run the called ones."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from models.payments import FeeKind
+from models.money.payments import FeeKind
 from services.common.reactions import Happened, Happening, Paid, Reaction, RelativesDeclared
 from services.draws.candidates import Relations
 from services.draws.venue import SanctionRelease
@@ -55,7 +55,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told the sanction, its period and how to appeal",
               where="services.standing.sanctions:SanctionDesk.decide"),
             R("standing", "credit is computed again with the sanction counted",
-              where="services.standing.credit:recompute"),
+              where="services.standing.credit:CreditDesk.recompute"),
             R("draws", "a confirmed place on an evaluation the sanction covers, not yet "
               "begun, is released: the expert told, the agency told a place opened (no "
               "name), the place open for a 补抽", run=release),
@@ -73,7 +73,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.draws.followups.recall:require_eligible"),
             R("applicants", "the reviewer of a 续聘 or change sees it with the credit level, "
               "失信 flags and continuing education",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
             R("applicants", "a removal or lifetime ban: no new application",
               where="services.applicants.standing_view:barred"),
         ),
@@ -81,7 +81,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told the ruling",
               where="services.standing.sanctions:SanctionDesk.rule"),
             R("standing", "credit is computed again without it",
-              where="services.standing.credit:recompute"),
+              where="services.standing.credit:CreditDesk.recompute"),
             R("draws", "drawn again from now on; a place it released is not given back (a "
               "补抽 may have filled it: docs/rules-that-are-ours.md)",
               where="services.draws.candidates.rules:sanctioned"),
@@ -107,7 +107,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.draws.news.counts:Progress.draw_counts"),
             R("standing", "credit computed again: 缺席 and 请假 cost the rule's points, "
               "现场回避 and a sanction's 受处理 nothing",
-              where="services.standing.credit:on_absence"),
+              where="services.standing.credit:CreditDesk.on_absence"),
             R("draws", "the agency records the absent expert on the performance sheet "
               "(not one whose place a sanction took)",
               where="services.draws.record.performance:Performance.sheet"),
@@ -119,11 +119,12 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told, with the verification code again",
               where="services.draws.followups.absences:Absences.undo_absence"),
             R("standing", "credit computed again without it",
-              where="services.standing.credit:on_absence"),
+              where="services.standing.credit:CreditDesk.on_absence"),
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
-              "WeChat unbound, the profile inactive", where="services.people.schedule:deregister"),
+              "WeChat unbound, the profile inactive",
+              where="services.people.schedule:Schedules.deregister"),
             R("draws", "an inactive expert is not drawn", where="services.draws.candidates.pool:"
               "candidate_pool"),
         ),
@@ -135,24 +136,24 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("applicants", "a new account with a barred ID number cannot apply",
               where="services.applicants.standing_view:barred"),
             R("people", "a register import refuses a barred ID number's row",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
         ),
         Happening.RESIDENCE_CHANGED: (
             R("people", "an approved change or 续聘 writes the new residence to the profile",
-              where="services.people.experts:apply_to_profile"),
+              where="services.people.experts:Experts.apply_to_profile"),
             R("applicants", "the review stage's scope contains the residence (a county in its "
               "city)", where="services.applicants.review_scope:in_scope"),
             R("draws", "the draw's residence condition reads the profile when it draws",
               where="services.draws.candidates.pool:candidate_pool"),
             R("draws", "异地 (another city than the residence's) is read again: who declined "
               "it is not drawn there, the record marks it and the fee pays travel for it",
-              where="services.reference.regions:elsewhere"),
+              where="services.reference.regions:RegionList.elsewhere"),
         ),
         Happening.RELATIVES_DECLARED: (
             R("people", "the list replaces the last: each name masked, each ID number kept "
               "only as its keyed hash", where="services.people.relatives:Relatives.declare"),
             R("people", "an approved application, 续聘 or change that declares them writes "
-              "them", where="services.people.experts:apply_to_profile"),
+              "them", where="services.people.experts:Experts.apply_to_profile"),
             R("draws", "not drawn where a declared relative holds a post at a unit the "
               "activity avoids, or is a person it avoids",
               where="services.draws.candidates.relations:relative_at"),
@@ -173,21 +174,21 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("education", "the certificate is issued and the expert told",
               where="services.education.courses:Education.test_result"),
             R("applicants", "the reviewer of a 续聘 reads the course and its grading",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
         ),
         Happening.CE_FAILED: (
             R("education", "the expert is told and may take the make-up",
               where="services.education.courses:Education.makeup"),
             R("applicants", "the reviewer of a 续聘 reads the course and its grading",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
         ),
         Happening.IMPORTED: (
             R("people", "a row creates or updates the person and the profile; a row whose "
               "phone belongs to someone else is refused",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
             R("people", "a new phone for a person already here does not replace the one "
               "that signs in: the row says so and the person is told how to change it",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
         ),
         Happening.PAID: (
             R("payments", "the order is settled once (verified, idempotent), the payer told "

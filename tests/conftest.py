@@ -27,8 +27,8 @@ from config.settings import Settings
 from sandbox.app import register_templates, sync_followers
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app, stop_pushing
-from sandbox.pay_app import pay_gateway_app
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.app import pay_gateway_app
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
 from services.demo import DemoPerson

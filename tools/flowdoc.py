@@ -19,10 +19,13 @@ END_LINE = "anything no row takes gets the state's prompt again."
 
 
 def flow_modules() -> dict[str, Router]:
-    """handlers.<name> -> its router, for every handler module that declares flows."""
+    """handlers.<name> (handlers.help.<name>, ...) -> its router, for every handler module
+    that declares flows."""
     found = {}
-    for path in sorted((ROOT / "handlers").glob("*.py")):
-        name = f"handlers.{path.stem}"
+    for path in sorted((ROOT / "handlers").rglob("*.py")):
+        if path.stem == "__init__":
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         router = getattr(importlib.import_module(name), "router", None)
         if isinstance(router, Router) and router.flows:
             found[name] = router

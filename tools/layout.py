@@ -9,8 +9,9 @@ parts import only the parts below them (PART_ORDER); a door lists
 at most 40 names, each a service, a value type, an error or a constant (no module, no verb,
 nothing renamed on its way in); an edge imports only those from a door (its operations are
 methods of the domain's services); the edges that serve people query no model; no module
-is over 400 lines (a warning past 350) and no folder holds more than 25 modules. Prints
-what is wrong and exits 1, or prints a summary."""
+is over 400 lines (a warning past 350) and no folder holds more than 25 modules; an
+operation has one name, so no class of services/ aliases a function as a method
+(`name = staticmethod(function)`). Prints what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ import ast
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the gate's rules kept beside it
+from house_tests import test_imports
+from one_name import aliases
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("config", "bot", "handlers", "miniapp_api", "services", "models", "web", "sandbox",
@@ -51,8 +56,6 @@ MAX_MODULES = 25  # a folder holding more is split into sub-packages named after
 MAX_DOOR = 40  # names a door lists
 TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")  # a class (a service, a type, an error) or a constant
 WARN_LINES = 350  # a module this long is warned about: split it by concept before it must be
-
-
 def modules(root: Path = ROOT) -> dict[str, Path]:
     found = {}
     for package in PACKAGES:
@@ -319,28 +322,6 @@ def edge_queries(known: dict[str, Path]) -> list[str]:
     return found
 
 
-def test_imports(root: Path = ROOT) -> list[str]:
-    """Modules under tests/ that import a test module (`test_*`) or a conftest."""
-    found = []
-    for path in sorted((root / "tests").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            else:
-                continue
-            for target in targets:
-                last = target.split(".")[-1]
-                if target.startswith("tests.") and (last.startswith("test_")
-                                                    or last == "conftest"):
-                    found.append(f"{path.relative_to(root)} imports {target} (a test module "
-                                 f"imports no other: share it through tests/support/ or a "
-                                 f"conftest fixture)")
-                    break
-    return found
-
-
 def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     """What is wrong with the tree at `root`, the warnings, and a summary."""
     known = modules(root)
@@ -352,6 +333,7 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     problems += part_layers(graph, known)
     problems += doors(known)
     problems += edge_queries(known)
+    problems += aliases(root)
     problems += crossings(graph)
     problems += [f"{name} imports {lib} (the domain knows no wire format or web library)"
                  for name, libs in sorted(libraries.items()) if name.split(".")[0] in INNER

@@ -1,10 +1,11 @@
 """The check that every function the service defines is used: a function or method of the
 service's packages whose name appears nowhere else (no call, no attribute, no import, no
 string naming it such as a reaction's `where`, no template using it) is dead code, named
-with its place. Not checked: decorated functions (a route, a page, a chat handler: the
-decorator registers them), dunder methods, and the methods of a class built on a library's
-class (a logging handler's `emit`, a jinja bytecode cache's `load_bytecode`), which the
-library calls, and the hooks a library finds by their name (aiosmtpd's `handle_DATA`).
+with its place. Not checked: functions a decorator registers (a route, a page, a chat
+handler; a static or class method is checked), dunder methods, and the methods of a class
+built on a library's class (a logging handler's `emit`, a jinja bytecode cache's
+`load_bytecode`), which the library calls, and the hooks a library finds by their name
+(aiosmtpd's `handle_DATA`).
 Prints what it found and exits 1, or prints a summary."""
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def _uses(tree: ast.AST, words: Counter[str]) -> None:
             words.update(WORD.findall(node.value))
 
 
+def _registered(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Decorated by something that registers it (a route, a page, a chat handler): a
+    static or class method, a cached function, is still an operation a use must reach."""
+    plain = {"staticmethod", "classmethod", "cache", "functools.cache"}
+    return any(ast.unparse(d) not in plain for d in node.decorator_list)
+
+
 def _defined(tree: ast.Module, ours: set[str]) -> list[tuple[int, str]]:
     """The functions a module defines that a use must reach: (line, name)."""
     found: list[tuple[int, str]] = []
@@ -47,7 +55,7 @@ def _defined(tree: ast.Module, ours: set[str]) -> list[tuple[int, str]]:
                          for b in node.bases}
                 visit(node.body, bool(bases - ours - {"object", "Protocol", "Generic"}))
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not (
-                    node.decorator_list or node.name.startswith("__") or library_class
+                    _registered(node) or node.name.startswith("__") or library_class
                     or HOOKS.fullmatch(node.name)):
                 found.append((node.lineno, node.name))
 

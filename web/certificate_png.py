@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import qrcode
 
-from services.documents import Fonts
+from services.documents import Documents
 from services.education import Certificate
 
 if TYPE_CHECKING:
@@ -24,13 +24,14 @@ RIGHT = 620 * SCALE  # where the text stops, short of the QR code
 PAPER, GOLD, RED, INK, GREY = "#fffdf5", "#b8860b", "#8b0000", "#222222", "#555555"
 
 
-def certificate_png(cert: Certificate, said: Mapping[str, str]) -> bytes:
+def certificate_png(cert: Certificate, said: Mapping[str, str],
+                    documents: Documents) -> bytes:
     """The PNG's bytes, its words `said` (texts/documents/certificate.j2; Unavailable where
-    the machine has no CJK font)."""
+    the machine has no CJK font), in the font `documents` draws images in."""
     from PIL import Image, ImageDraw
 
     def font(size: int) -> FreeTypeFont:
-        return Fonts.image(size * SCALE)
+        return documents.raster.cjk_image_font(size * SCALE)
 
     title, body, small = font(40), font(20), font(16)
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")

@@ -11,7 +11,7 @@ import qrcode
 from aiohttp import web
 
 from services.common.qr import qr_svg_sync
-from services.documents import Fonts
+from services.documents import Documents
 from services.education import Certificate
 from web.certificate_png import certificate_png
 from web.context import DOMAIN, PAGES, TEXTS
@@ -67,12 +67,13 @@ def _said(request: web.Request, cert: Certificate) -> dict[str, str]:
             for piece in PIECES}
 
 
-def _pdf(cert: Certificate, said: Mapping[str, str]) -> bytes:
+def _pdf(cert: Certificate, said: Mapping[str, str], documents: Documents) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    Fonts.pdf()  # a standard CJK font every PDF reader supplies: nothing to embed or ship
+    # a standard CJK font every PDF reader supplies: nothing to embed or ship
+    documents.pdf.cjk_font()
     buf = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buf, pagesize=(width, height))
@@ -103,7 +104,8 @@ async def download(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
         return bad_link(request, "certificate")
-    body = await asyncio.to_thread(_pdf, cert, _said(request, cert))
+    body = await asyncio.to_thread(_pdf, cert, _said(request, cert),
+                                   request.app[DOMAIN].documents)
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{cert.no}.pdf"'})
 
@@ -113,7 +115,8 @@ async def picture(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
         return bad_link(request, "certificate")
-    body = await asyncio.to_thread(certificate_png, cert, _said(request, cert))
+    body = await asyncio.to_thread(certificate_png, cert, _said(request, cert),
+                                   request.app[DOMAIN].documents)
     return web.Response(body=body, content_type="image/png", headers={
         "Content-Disposition": f'attachment; filename="{cert.no}.png"'})
 

@@ -14,13 +14,13 @@ from typing import Any
 from aiohttp import hdrs, web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from models.exams import Exam
+from models.learning.exams import Exam
 from services.common.bodies import FORM_TYPE, check_json_type, form_pairs, json_object
 from services.common.clock import china_time
 from services.common.errors import BadInput, DomainError, TooLarge, Unavailable, http_status
-from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
+from services.common.runtime.infra import bad_value, infrastructure_errors
 from services.common.template_code import COMPILED
 from services.education import Exams
 from web.context import DOMAIN, PAGES, TEXTS
@@ -112,8 +112,8 @@ async def review_form(request: web.Request) -> web.Response:
     form = await request.app[DOMAIN].application_reads.form_of(int(app_id), person_id)
     if form is None:
         return bad_link(request, "form")
-    shown = request.app[DOMAIN].documents.sheet(request.app[TEXTS], form.application,
-                                                form.applicant)
+    shown = request.app[DOMAIN].documents.form_sheet.sheet(request.app[TEXTS], form.application,
+                                                           form.applicant)
     return render(request, "review_form.html", sheet=shown, title=shown.title,
                   promise=shown.promise, sign=shown.sign)
 

@@ -26,8 +26,8 @@ from bot.redis_batch import ScriptBatcher
 from bot.wechat.incoming import Incoming
 from bot.wechat.replay import PushUse
 from bot.wechat.replies import REFUSED, RETRY, SILENCE, Reply
-from services.common.infra import infrastructure_errors
 from services.common.redis_keys import RedisKeys
+from services.common.runtime.infra import infrastructure_errors
 
 log = logging.getLogger(__name__)
 

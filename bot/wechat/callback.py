@@ -23,11 +23,12 @@ from bot.wechat.signature import check_msg_signature, check_signature
 from bot.wechat.xmlparse import parse_xml
 from models.wechat import Channel
 from services.common.metrics import CALLBACK_SECONDS
-from services.common.trace import LOG_FIELDS, hashed_openid
+from services.common.runtime.trace import LOG_FIELDS, hashed_openid
 from services.people import EVENTS as PRIVACY_EVENTS
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("expertbot.access")  # config/observe.py writes its lines
+# config/observability/observe.py writes its lines
+access_log = logging.getLogger("expertbot.access")
 
 
 Mode = Literal["plain", "compat", "safe"]

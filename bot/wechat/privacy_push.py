@@ -13,10 +13,17 @@ from aiohttp import web
 from bot.errors import BadRequest
 from bot.wechat.incoming import OPENID
 from models.wechat import Channel
-from services.common.infra import infrastructure_errors
+from services.common.runtime.infra import infrastructure_errors
 from services.people import EVENTS, PrivacyEvent, WeChatPrivacy
 
 PRIVACY = web.AppKey("wechat_privacy", WeChatPrivacy)  # applies them (both servers)
+
+
+def _scopes(raw: str) -> tuple[int, ...]:
+    """RevokeInfo: one number, or several separated by commas (or spaces); anything else
+    is kept out (an unknown number is still recorded)."""
+    parts = raw.replace(",", " ").replace("，", " ").split()
+    return tuple(int(p) for p in parts if p.isdigit() and len(p) <= 6)
 
 
 def privacy_event(fields: dict[str, str], channel: str = Channel.MINI_PROGRAM
@@ -32,7 +39,7 @@ def privacy_event(fields: dict[str, str], channel: str = Channel.MINI_PROGRAM
     unionid = fields.get("UnionID", "").strip()
     return PrivacyEvent(event, openid, int(stamp), channel=channel,
                         unionid=unionid if OPENID.fullmatch(unionid) else None,
-                        scopes=WeChatPrivacy.parse_scopes(fields.get("RevokeInfo", "")))
+                        scopes=_scopes(fields.get("RevokeInfo", "")))
 
 
 async def apply_privacy(request: web.Request, event: PrivacyEvent | None) -> bool:

@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.redis_batch import ScriptBatcher
-from services.common.infra import infrastructure_errors
 from services.common.redis_keys import RedisKeys
+from services.common.runtime.infra import infrastructure_errors
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from config.metrics_dir import use_metrics_dir
+from config.observability.metrics_dir import use_metrics_dir
 
 # Prometheus multiprocess mode is chosen before any metric exists: the subcommands' modules
 # below import the contexts' front doors, which load the modules that create metrics
@@ -20,7 +20,7 @@ from config.cli.reencrypt import add_parser as add_reencrypt  # noqa: E402
 from config.cli.reference import add_parser as add_import_regions  # noqa: E402
 from config.cli.register import add_parser as add_import_experts  # noqa: E402
 from config.cli.route import add_parser as add_route  # noqa: E402
-from config.logging_setup import setup_logging  # noqa: E402
+from config.observability.logging_setup import setup_logging  # noqa: E402
 from config.settings import Settings, settings_or_exit  # noqa: E402
 
 
@@ -62,7 +62,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     from config.cli.reference import seed_reference
-    from config.database import run_migrations
+    from config.db.database import run_migrations
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)  # the key that seals phones
     setup_logging(settings.log_level, settings.logs_as)
@@ -77,7 +77,7 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 async def seal_clear(settings: Settings) -> int:
     """Phones and draw seeds written before they were sealed, sealed now."""
-    from config.database import database
+    from config.db.database import database
     from config.settings import make_vault
     from services.people import Reencryption
 
@@ -90,7 +90,7 @@ async def seal_clear(settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from config.database import database
+    from config.db.database import database
     from config.settings import make_vault
     from services.common.files import DiskStore
     from services.demo import load_demo
@@ -140,7 +140,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
 
     from tortoise.cli.cli import run_cli_async
 
-    from config.tortoise import tortoise_config
+    from config.db.tortoise import tortoise_config
 
     settings, _ = settings_or_exit()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:

@@ -42,7 +42,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
 async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, Any]], str,
                                            dict[str, Any]]:
-    from config.database import database
+    from config.db.database import database
     from models.draws import DrawActivity
     from services.draws.candidates import Skips
     from services.draws.facts import OperationLog
@@ -82,7 +82,7 @@ def check_proof_file(path: str, activity_id: int | None) -> int:
 
 
 async def _published_root(activity_id: int, condition_id: int, pool: str) -> str | None:
-    from config.database import database
+    from config.db.database import database
     from models.draws import DrawActivity
     from services.draws.randomness import Commitments
 

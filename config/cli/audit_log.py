@@ -58,7 +58,7 @@ def cmd_audit_log(args: argparse.Namespace) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from config.database import database, replica_database
+    from config.db.database import database, replica_database
     from config.settings.replica import lagging_reads
     from services.audit import AuditChain
 

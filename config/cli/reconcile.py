@@ -14,14 +14,14 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from config.logging_setup import setup_logging
+from config.observability.logging_setup import setup_logging
 from config.settings import Settings, settings_or_exit
 from services.common.clock import CHINA
 
 if TYPE_CHECKING:  # the payments context is imported by the command, not by `expertbot`
     from services.payments import Report
 
-# the exit status by the run's RunStatus (models/reconciliation.py); any mismatch is 1
+# the exit status by the run's RunStatus (models/money/reconciliation.py); any mismatch is 1
 EXIT = {"ok": 0, "mismatches": 1, "bill_unavailable": 2, "failed": 2, "queried": 2}
 
 

@@ -16,7 +16,7 @@ def cmd_reencrypt(args: argparse.Namespace) -> None:
 
 
 async def _run(args: argparse.Namespace) -> None:
-    from config.database import database
+    from config.db.database import database
     from services.people import Reencryption
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)

@@ -32,22 +32,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_import_regions(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from services.reference import REFRESH, Reference
 
     settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)
     try:
-        data = Reference.parse_regions(Path(args.file).read_bytes(), args.file) if args.file \
-            else Reference.shipped_data()
+        data = Reference.regions.parse_regions(Path(args.file).read_bytes(), args.file) \
+            if args.file else Reference.regions.shipped_data()
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 
     async def run() -> str:
         async with database(settings.for_batch_work()):
-            counts = await Reference.import_regions(data, datetime.now(UTC))
+            counts = await Reference.regions.import_regions(data, datetime.now(UTC))
         return (f"regions: {counts.added} added, {counts.renamed} renamed or restored, "
                 f"{counts.retired} retired (kept for old records), {counts.unchanged} "
                 f"unchanged; running processes read it within {REFRESH.seconds // 60} minutes")
@@ -61,16 +61,16 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
 
 async def seed_reference(settings: Settings) -> bool:
     """The shipped region list into an empty table (`expertbot migrate`); whether it did."""
-    from config.database import database
+    from config.db.database import database
     from services.reference import Reference
 
     async with database(settings):
-        return await Reference.seed_regions(datetime.now(UTC))
+        return await Reference.regions.seed_regions(datetime.now(UTC))
 
 
 def cmd_import_catalogue(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from services.common.errors import DomainError
     from services.common.texts import Texts
     from services.reference import Reference
@@ -86,10 +86,9 @@ def cmd_import_catalogue(args: argparse.Namespace) -> None:
 
     async def run() -> int:
         async with database(settings.for_batch_work()):
-            report = await Reference.import_catalogue(raw, Path(args.file).name, args.name,
-                                                      datetime.now(UTC), None,
-                                                      dry_run=args.dry_run,
-                                                      make_current=args.current)
+            report = await Reference.catalogue_import.import_catalogue(
+                raw, Path(args.file).name, args.name, datetime.now(UTC), None,
+                dry_run=args.dry_run, make_current=args.current)
         for p in report.problems:
             print(f"row {p.row}, {p.column}: {texts.error(p.error)}")
         if report.problems:

@@ -27,14 +27,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_import_experts(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from config.settings import make_vault
     from models.experts import RegisterImport
     from services.common.errors import BadInput, DomainError
     from services.common.files import DiskStore
     from services.common.texts import Texts
-    from services.people import PROBLEMS_KEPT, People, RegisterImports
+    from services.people import People
+    from services.people.register import PROBLEMS_KEPT, RegisterImports
     from services.reference import Reference
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
@@ -59,7 +60,8 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
 
     async def run() -> int:
         async with database(settings.for_batch_work()):
-            await Reference.load_reference()  # the regions and the catalogue the rows are read with
+            # the regions and the catalogue the rows are read with
+            await Reference.snapshots.load_reference()
             people = People(make_vault(settings), password_cost=settings.password_cost)
             imports = RegisterImports(people, DiskStore(settings.var_dir / "files"))
             started = await imports.start(raw, Path(args.file).name, args.dry_run, None,

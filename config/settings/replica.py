@@ -2,7 +2,7 @@
 
 DATABASE_REPLICA_URL: a streaming standby of DATABASE_URL's PostgreSQL (`postgres://…`);
 empty (the default) sends every read to the primary. When set, the reads listed in
-services/common/replica.py (statistics, exports, the audit trail's verification, the
+services/common/runtime/replica.py (statistics, exports, the audit trail's verification, the
 register's listing) go to it while it answers and is at most DATABASE_REPLICA_MAX_LAG
 seconds behind the primary (default 30); its lag is measured at most every
 DATABASE_REPLICA_CHECK_EVERY seconds per process (default 5), and a replica that is down,
@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from config.settings import Settings, SettingsError
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 
 
 class DatabaseReplicaSettings(BaseSettings):
@@ -29,7 +29,7 @@ class DatabaseReplicaSettings(BaseSettings):
                     "`postgres://user:pw@replica:5432/expertbot`: the administrator's "
                     "statistics, the register's and a batch's long lists and their Excel "
                     "exports, and the audit trail's verification read it while it is fit "
-                    "(`services/common/replica.py`); never a draw, an answer, a payment, a "
+                    "(`services/common/runtime/replica.py`); never a draw, an answer, a payment, a "
                     "sign-in or anything a write is made from. Empty: every read on the "
                     "primary")
     max_lag: float = Field(
@@ -58,7 +58,7 @@ def replica_settings(primary_url: str) -> DatabaseReplicaSettings:
 
 def lagging_reads(settings: Settings, replica: BaseDBAsyncClient | None) -> LaggingReads:
     """The connection chooser of reads that can lag, over the replica's connection
-    (config/database.py replica_database; None: every read on the primary)."""
+    (config/db/database.py replica_database; None: every read on the primary)."""
     limits = replica_settings(settings.db_url)
     return LaggingReads(replica=replica, max_lag=limits.max_lag,
                         check_every=limits.check_every, timeout=settings.db_timeout)

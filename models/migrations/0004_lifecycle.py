@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.applications import AppKind, AppStatus, BatchKind
-from models.education import Grading
+from models.learning.education import Grading
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

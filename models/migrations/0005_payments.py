@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.payments import OrderStatus
+from models.money.payments import OrderStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

@@ -2,7 +2,7 @@
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.payments import FapiaoState
+from models.money.payments import FapiaoState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from models.orm.sqlite_indexes import restore as restore_sqlite_indexes

@@ -13,7 +13,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 
 BIDDER_NAMES = ("广州沙箱建设工程有限公司", "佛山沙箱建筑集团有限公司", "广东沙箱路桥建设有限公司")
 # (code, name, maximum, kind): 综合评估法 as a construction tender writes it

@@ -22,9 +22,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.pay_authorisation import AuthorisationDesk
-from sandbox.pay_transfer import TransferDesk
-from sandbox.simulator import PAY_GATEWAY, PLATFORM
+from sandbox.pay.authorisation import AuthorisationDesk
+from sandbox.pay.simulator import PAY_GATEWAY
+from sandbox.pay.transfer import TransferDesk
+from sandbox.simulator import PLATFORM
 
 NUMBER = re.compile(r"\+?\d{11,15}")
 

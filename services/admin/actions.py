@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from tortoise.transactions import in_transaction
 
 from models.applications import Application, AppStatus, Batch
-from models.exams import Exam
+from models.learning.exams import Exam
 from models.people import (
     ADMINISTRATORS,
     KEEPS_RECORDS,
@@ -103,8 +103,8 @@ class Administration:
                 credit_code=spec.agency_credit_code,
                 defaults={"name": spec.agency_name or spec.agency_credit_code})
             if made and spec.agency_name:
-                await Reference.remember(spec.agency_name, agency.credit_code, "admin",
-                                         datetime.now(UTC))
+                await Reference.units.remember(spec.agency_name, agency.credit_code, "admin",
+                                               datetime.now(UTC))
         if role == Role.EXPERT and not spec.expert_number:
             raise BadInput("admin.expert_number_required")
         if role == Role.REVIEWER and (spec.level not in ("city", "province") or not spec.region):
@@ -121,8 +121,8 @@ class Administration:
         if not values["apply_from"] < values["apply_until"] <= values["review_until"]:
             raise BadInput("admin.batch_times")
         # the rule set's number of qualifications where its document states one
-        most = Reference.batch_qualifications(SpecialtyRule(values["specialty_rule"]),
-                                              values.get("max_qualifications"))
+        most = Reference.rule_limits.batch_qualifications(
+            SpecialtyRule(values["specialty_rule"]), values.get("max_qualifications"))
         return await Batch.create(**{**values, "max_qualifications": most})
 
     async def schedule_exam(self, batch_id: int, title: str, opens_at: datetime,

@@ -6,7 +6,7 @@ A month's figures are those of the draws whose evaluation starts in it (China ti
 once drawing started (drawing, paused or ended: a draft, one waiting for or refused by the
 trading centre, a withdrawn or a cancelled one is no draw). Every table is one aggregate
 query or one pass over a table, whatever the number of rows, on the connection of reads
-that can lag (`db`: the replica when fit, services/common/replica.py)."""
+that can lag (`db`: the replica when fit, services/common/runtime/replica.py)."""
 
 from __future__ import annotations
 
@@ -84,25 +84,6 @@ def parse_month(text: str | None, name: str) -> Month | None:
     if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
         raise BadInput("statistics.month", field=name, value=text[:20])
     return Month(int(found.group(1)), int(found.group(2)))
-
-
-def parse_period(from_text: str | None, to_text: str | None, today: date) -> list[Month]:
-    """The months asked for, first to last: by default the last 12 up to this month (or 12
-    from the first month given); refused when the first is after the last or there are more
-    than 36."""
-    first, last = parse_month(from_text, "from_month"), parse_month(to_text, "to_month")
-    if last is None:
-        last = first.back(1 - DEFAULT_MONTHS) if first else Month.of(today)
-    if first is None:
-        first = last.back(DEFAULT_MONTHS - 1)
-    if first > last:
-        raise BadInput("statistics.order", first=first.words, last=last.words)
-    months = [first]
-    while months[-1] < last:
-        months.append(months[-1].next())
-        if len(months) > MOST_MONTHS:
-            raise BadInput("statistics.too_long", most=MOST_MONTHS)
-    return months
 
 
 @dataclass
@@ -208,57 +189,6 @@ def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-async def statistics(months: list[Month], today: date,
-                     db: BaseDBAsyncClient | None = None) -> Statistics:
-    """The figures of `months` (from parse_period); sanctions as in force on `today`."""
-    start, end = months[0].start(), months[-1].next().start()
-    figures = {m: MonthFigures(m) for m in months}
-    drawn = await DrawActivity.filter(
-        eval_start__gte=start, eval_start__lt=end, status__in=list(DRAWN)
-    ).using_db(db).values_list("id", "eval_start", "project_id", "kind")
-    month_of: dict[int, Month] = {}
-    recalls: set[int] = set()  # 复评: counted apart, their answers too
-    per_project: Counter[int] = Counter()
-    for activity_id, eval_start, project_id, kind in drawn:
-        month_of[activity_id] = held = Month.of(eval_start)
-        if kind == ActivityKind.REEVAL:
-            figures[held].reevals += 1
-            recalls.add(activity_id)
-            continue
-        if kind == ActivityKind.PEER:  # our experts' answers count; the draw is another's
-            figures[held].lent += 1
-            continue
-        figures[held].draws += 1
-        figures[held].supplements += kind == ActivityKind.SUPPLEMENT
-        figures[held].redraws += kind == ActivityKind.REDRAW
-        per_project[project_id] += 1
-    await _borrowed(figures, month_of, db)
-    await _small_pools(figures, month_of, db)
-    in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
-                  activity__status__in=list(DRAWN))
-    for row in await Invitation.filter(in_period).using_db(db).group_by(
-            "activity_id", "status", "fee_paid").annotate(
-            n=Count("id"), fen=Sum("fee_fen")).values(
-            "activity_id", "status", "fee_paid", "n", "fen"):
-        month = month_of.get(int(row["activity_id"]))
-        if month is None:  # drawn between the two reads: counted next time
-            continue
-        one = figures[month]
-        status, n = str(row["status"]), int(row["n"])
-        if int(row["activity_id"]) in recalls:
-            one.recall_attended += n if status in (S.CONFIRMED, S.ABSENT) else 0
-            one.recall_declined += n if status == S.DECLINED else 0
-        else:
-            one.invited += n
-            one.statuses[status] += n
-        one.fee_recorded_fen += int(row["fen"] or 0)
-        if row["fee_paid"]:
-            one.fee_paid_fen += int(row["fen"] or 0)
-    most, least, active = await _ranked(in_period, db)
-    return Statistics(list(figures.values()), await _by_city(per_project, db), most, least,
-                      await _sanctions(today, db), active)
-
-
 async def _borrowed(figures: dict[Month, MonthFigures], month_of: dict[int, Month],
                     db: BaseDBAsyncClient | None) -> None:
     """The experts other libraries drew for our 副场, by their rosters: those serving and
@@ -332,3 +262,76 @@ async def _sanctions(today: date, db: BaseDBAsyncClient | None) -> list[Sanction
     return [SanctionFigures(str(kind), KIND_WORDS[kind], int(counted.get(kind, 0)))
             for kind in SanctionKind]
 
+
+class StatisticsFigures:
+    """The figures of a period of China months (the part `statistics` of StatisticsDesk)."""
+
+    @staticmethod
+    def period(from_text: str | None, to_text: str | None, today: date) -> list[Month]:
+        """The months asked for, first to last: by default the last 12 up to this month (or 12
+        from the first month given); refused when the first is after the last or there are more
+        than 36."""
+        first, last = parse_month(from_text, "from_month"), parse_month(to_text, "to_month")
+        if last is None:
+            last = first.back(1 - DEFAULT_MONTHS) if first else Month.of(today)
+        if first is None:
+            first = last.back(DEFAULT_MONTHS - 1)
+        if first > last:
+            raise BadInput("statistics.order", first=first.words, last=last.words)
+        months = [first]
+        while months[-1] < last:
+            months.append(months[-1].next())
+            if len(months) > MOST_MONTHS:
+                raise BadInput("statistics.too_long", most=MOST_MONTHS)
+        return months
+
+    @staticmethod
+    async def figures(months: list[Month], today: date,
+                      db: BaseDBAsyncClient | None = None) -> Statistics:
+        """The figures of `months` (from period); sanctions as in force on `today`."""
+        start, end = months[0].start(), months[-1].next().start()
+        figures = {m: MonthFigures(m) for m in months}
+        drawn = await DrawActivity.filter(
+            eval_start__gte=start, eval_start__lt=end, status__in=list(DRAWN)
+        ).using_db(db).values_list("id", "eval_start", "project_id", "kind")
+        month_of: dict[int, Month] = {}
+        recalls: set[int] = set()  # 复评: counted apart, their answers too
+        per_project: Counter[int] = Counter()
+        for activity_id, eval_start, project_id, kind in drawn:
+            month_of[activity_id] = held = Month.of(eval_start)
+            if kind == ActivityKind.REEVAL:
+                figures[held].reevals += 1
+                recalls.add(activity_id)
+                continue
+            if kind == ActivityKind.PEER:  # our experts' answers count; the draw is another's
+                figures[held].lent += 1
+                continue
+            figures[held].draws += 1
+            figures[held].supplements += kind == ActivityKind.SUPPLEMENT
+            figures[held].redraws += kind == ActivityKind.REDRAW
+            per_project[project_id] += 1
+        await _borrowed(figures, month_of, db)
+        await _small_pools(figures, month_of, db)
+        in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
+                      activity__status__in=list(DRAWN))
+        for row in await Invitation.filter(in_period).using_db(db).group_by(
+                "activity_id", "status", "fee_paid").annotate(
+                n=Count("id"), fen=Sum("fee_fen")).values(
+                "activity_id", "status", "fee_paid", "n", "fen"):
+            month = month_of.get(int(row["activity_id"]))
+            if month is None:  # drawn between the two reads: counted next time
+                continue
+            one = figures[month]
+            status, n = str(row["status"]), int(row["n"])
+            if int(row["activity_id"]) in recalls:
+                one.recall_attended += n if status in (S.CONFIRMED, S.ABSENT) else 0
+                one.recall_declined += n if status == S.DECLINED else 0
+            else:
+                one.invited += n
+                one.statuses[status] += n
+            one.fee_recorded_fen += int(row["fen"] or 0)
+            if row["fee_paid"]:
+                one.fee_paid_fen += int(row["fen"] or 0)
+        most, least, active = await _ranked(in_period, db)
+        return Statistics(list(figures.values()), await _by_city(per_project, db), most, least,
+                          await _sanctions(today, db), active)

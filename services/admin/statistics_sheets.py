@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from services.admin.statistics import (
-    MonthFigures,
-    Statistics,
-    parse_period,
-    statistics,
-    yuan,
-)
+from services.admin.statistics import MonthFigures, Statistics, StatisticsFigures, yuan
 
 if TYPE_CHECKING:
     from services.fees import MoneyRow
@@ -38,46 +33,45 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def workbook(stats: Statistics, sheets: str, rules: str,
-             money: Sequence[MoneyRow] = ()) -> bytes:
-    """The workbook's bytes. `sheets`: "key|title|heading|…" lines; `rules`: "name|meaning"
-    lines; `money`: the fees paid per month and agency (services/fees/money.py)."""
-    from openpyxl import Workbook
-
-    titles: dict[str, list[str]] = {}
-    for line in sheets.splitlines():
-        if line.strip():
-            key, *rest = line.split("|")
-            titles[key.strip()] = rest
-    tables: list[tuple[str, Sequence[Sequence[Any]]]] = [
-        ("months", [*(month_row(m, m.month.words) for m in stats.months),
-                    month_row(stats.total, titles["total"][0])]),
-        ("regions", [(r.name, r.draws) for r in stats.regions]),
-        ("most", [(n, e.expert_number, e.name, e.evaluations)
-                  for n, e in enumerate(stats.most, 1)]),
-        ("least", [(n, e.expert_number, e.name, e.evaluations)
-                   for n, e in enumerate(stats.least, 1)]),
-        ("sanctions", [(s.words, s.count) for s in stats.sanctions]),
-        ("money", [(f"{r.month.year}年{r.month.month}月", r.agency, r.transfers,
-                    yuan(r.transfer_fen), r.banked, yuan(r.bank_fen), yuan(r.tax_fen),
-                    yuan(r.net_fen), r.receipts) for r in money]),
-        ("rules", [line.split("|", 1) for line in rules.splitlines() if "|" in line])]
-    book = Workbook(write_only=True)
-    for key, rows in tables:
-        title, *header = titles[key]
-        page = book.create_sheet(title[:31])
-        page.append(header)
-        for row in rows:
-            page.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
+@dataclass(frozen=True)
 class StatisticsDesk:
-    """The administrator's statistics: the figures of a period of China months, and the
-    workbook of them."""
+    """The administrator's statistics: the workbook of them; its part `statistics` holds
+    the figures of a period of China months."""
 
-    period = staticmethod(parse_period)
-    figures = staticmethod(statistics)
-    workbook = staticmethod(workbook)
+    statistics: StatisticsFigures = field(default_factory=StatisticsFigures)
+
+    @staticmethod
+    def workbook(stats: Statistics, sheets: str, rules: str,
+                 money: Sequence[MoneyRow] = ()) -> bytes:
+        """The workbook's bytes. `sheets`: "key|title|heading|…" lines; `rules`: "name|meaning"
+        lines; `money`: the fees paid per month and agency (services/fees/money.py)."""
+        from openpyxl import Workbook
+
+        titles: dict[str, list[str]] = {}
+        for line in sheets.splitlines():
+            if line.strip():
+                key, *rest = line.split("|")
+                titles[key.strip()] = rest
+        tables: list[tuple[str, Sequence[Sequence[Any]]]] = [
+            ("months", [*(month_row(m, m.month.words) for m in stats.months),
+                        month_row(stats.total, titles["total"][0])]),
+            ("regions", [(r.name, r.draws) for r in stats.regions]),
+            ("most", [(n, e.expert_number, e.name, e.evaluations)
+                      for n, e in enumerate(stats.most, 1)]),
+            ("least", [(n, e.expert_number, e.name, e.evaluations)
+                       for n, e in enumerate(stats.least, 1)]),
+            ("sanctions", [(s.words, s.count) for s in stats.sanctions]),
+            ("money", [(f"{r.month.year}年{r.month.month}月", r.agency, r.transfers,
+                        yuan(r.transfer_fen), r.banked, yuan(r.bank_fen), yuan(r.tax_fen),
+                        yuan(r.net_fen), r.receipts) for r in money]),
+            ("rules", [line.split("|", 1) for line in rules.splitlines() if "|" in line])]
+        book = Workbook(write_only=True)
+        for key, rows in tables:
+            title, *header = titles[key]
+            page = book.create_sheet(title[:31])
+            page.append(header)
+            for row in rows:
+                page.append([_safe(v) for v in row])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()

@@ -8,14 +8,14 @@ trail is read (services/admin/trail_words.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 
 from models.applications import Application, Batch
 from models.draws import DrawActivity, Invitation, Project
-from models.education import Course
 from models.experts import ExpertProfile
-from models.payments import Payable
-from models.payouts import Payout
+from models.learning.education import Course
+from models.money.payments import Payable
+from models.money.payouts import Payout
 from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import Sanction
@@ -147,15 +147,3 @@ KINDS: dict[str, Callable[[int], Awaitable[Named]]] = {
     "app": _application, "batch": _batch, "payable": _payable, "person": _person,
     "course": _course, "record": _performance_record,
 }
-
-
-async def named(params: Mapping[str, str], noted: Mapping[str, int] | None = None) -> Named:
-    """The records a call's path names and its handler noted, in words (masked): an empty
-    dict when it names none or they are gone (a record deleted by the change itself)."""
-    ids = {k.removesuffix("_id"): int(v) for k, v in params.items()
-           if k.endswith("_id") and v.isascii() and v.isdigit() and len(v) <= 18}
-    out: Named = {}
-    for kind, key in {**ids, **(noted or {})}.items():
-        if kind in KINDS:
-            out.update({k: v for k, v in (await KINDS[kind](key)).items() if v})
-    return out

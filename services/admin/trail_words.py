@@ -15,10 +15,10 @@ from typing import Any
 from models.audit import AuditEntry
 from models.draws import DrawLog
 from services.admin.trail_subjects import (
+    KINDS,
     Named,
     activity_names,
     invitation_experts,
-    named,
     person_names,
     yuan,
 )
@@ -33,16 +33,26 @@ NAMES_EXPERT = frozenset({"fee", "payout", "payout_account_ask", "payout_account
                           "payout_account_paid", "performance", "performance_review",
                           "staff_checkin", "staff_checkout"})
 FILES = ("export", "download")
-READ_FULL = "read_full"  # a reading in full that is no file (services/audit/access.py)
+READ_FULL = "read_full"  # a reading in full that is no file (AuditChain.recent_access)
 
 
 class TrailWords:
     """The audit trail in words: each entry's act and the records it names."""
 
-    named = staticmethod(named)  # the records a reading or a refusal names, in words
-
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
+
+    @staticmethod
+    async def named(params: Mapping[str, str], noted: Mapping[str, int] | None = None) -> Named:
+        """The records a call's path names and its handler noted, in words (masked): an empty
+        dict when it names none or they are gone (a record deleted by the change itself)."""
+        ids = {k.removesuffix("_id"): int(v) for k, v in params.items()
+               if k.endswith("_id") and v.isascii() and v.isdigit() and len(v) <= 18}
+        out: Named = {}
+        for kind, key in {**ids, **(noted or {})}.items():
+            if kind in KINDS:
+                out.update({k: v for k, v in (await KINDS[kind](key)).items() if v})
+        return out
 
     async def say(self, entries: Sequence[AuditEntry]) -> list[str]:
         """Each entry in words, in the order given (a page of the trail: a few queries)."""

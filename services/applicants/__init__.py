@@ -12,9 +12,9 @@ from services.applicants.attachments import (
 )
 from services.applicants.notice_board import BoardBatch, Listed
 from services.applicants.public_notice import PublicNotice
+from services.applicants.reads import ApplicationReads
 from services.applicants.returns import SECTIONS
 from services.applicants.review import Decided, Review
-from services.applicants.service import ApplicationReads
 from services.applicants.standing_view import ApplicantStanding
 from services.applicants.unit_requests import RequestView, UnitRequests
 

@@ -5,43 +5,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.applications import (
     AppKind,
     Application,
     AppStatus,
-    Attachment,
     Batch,
     BatchKind,
     ReviewAction,
 )
 from models.experts import ExpertProfile
 from models.people import Person
-from services.applicants.attachments import (
-    ATTACHMENTS,
-    TYPE_NAMES,
-    attachment_kind,
-    require_size,
-    required_attachments,
-    shortfall,
-    sniff,
-)
 from services.applicants.draft_reference import apply_reference
-from services.applicants.form_limits import limits_of, require_within, upload_limit
+from services.applicants.form_limits import BatchLimits, require_within
 from services.applicants.reads import latest_of
-from services.applicants.returns import require_returned_attachment, require_unlocked
+from services.applicants.returns import require_unlocked
 from services.applicants.review_scope import notify_reviewers
 from services.applicants.standing_view import barred
 from services.applicants.title_rule import TITLE_FIELDS, apply_title_rule
 from services.applicants.unit_requests import require_listed_unit
+from services.applicants.uploads import ApplicationUploads
 from services.common.clock import CHINA, china_today
 from services.common.errors import (
     BadInput,
@@ -54,17 +42,11 @@ from services.common.links import Links
 from services.common.windows import require_window_open
 from services.notifications import Outbox
 from services.onboarding import Onboarding
-from services.people import ApplicationDraft, Experts, IdentityRules, People, Relatives
+from services.people import ApplicationDraft, IdentityRules, Particulars, People, Relatives
 from services.reference import Reference, Selection, SpecialtyRule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
 TRANSFER_FIELDS = {"region", "willing_regions", "transfer_reason"}  # what a 异动 changes
-
-
-def window_text(start: datetime, end: datetime) -> str:
-    fmt = "%Y年%m月%d日 %H:%M"
-    return f"{start.astimezone(CHINA):{fmt}} 至 {end.astimezone(CHINA):{fmt}}"
-
 
 
 def data_hash(data: dict[str, Any]) -> str:
@@ -76,7 +58,7 @@ class Applications:
     def __init__(self, outbox: Outbox, files: FileStore, people: People,
                  relatives: Relatives) -> None:
         self.outbox = outbox
-        self.files = files
+        self.uploads = ApplicationUploads(files)  # the attachments, checked and counted
         self.people = people  # the full birth date is only in the encrypted ID number
         self.relatives = relatives  # declared relatives' ID numbers: kept as keyed hashes
 
@@ -94,25 +76,6 @@ class Applications:
         """The collection and renewal batches, newest first."""
         return await Batch.filter(kind__in=[BatchKind.COLLECT, BatchKind.RENEW]).order_by(
             "-apply_from")
-
-    @staticmethod
-    async def attachments_of(app: Application) -> list[Attachment]:
-        return (await Applications.attachments_of_all([app]))[app.id]
-
-    @staticmethod
-    async def attachments_of_all(apps: list[Application]) -> dict[int, list[Attachment]]:
-        """Each application's attachments, in one query however many there are."""
-        found: dict[int, list[Attachment]] = {a.id: [] for a in apps}
-        for item in await Attachment.filter(application_id__in=list(found)).order_by("id"):
-            found[item.application_id].append(item)
-        return found
-
-    async def attachment_file(self, app: Application, attachment_id: int
-                              ) -> tuple[Attachment, bytes]:
-        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id)
-        if item is None:
-            raise NotFound("attachment.not_found")
-        return item, await self.files.get(item.storage_key)
 
     async def latest(self, person_id: int) -> Application | None:
         return await latest_of(person_id)
@@ -135,8 +98,9 @@ class Applications:
         IdentityRules.require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
-            return await Application.create(person_id=person.id, batch=batch, kind=kind,
-                                            data={}, catalogue_version=Reference.current_version())
+            return await Application.create(
+                person_id=person.id, batch=batch, kind=kind, data={},
+                catalogue_version=Reference.catalogue.current_version())
         except IntegrityError:
             raise Conflict("application.exists") from None
 
@@ -175,7 +139,7 @@ class Applications:
                                        data=ApplicationDraft.model_validate(data).model_dump(
                                            mode="json"), region=profile.region,
                                        industry=profile.industry,
-                                       catalogue_version=Reference.current_version())
+                                       catalogue_version=Reference.catalogue.current_version())
         app.specialties = [{"code": c, "primary": p, "admitted": None} for c, p in codes]
         await app.save(update_fields=["specialties"])
         return app
@@ -207,7 +171,7 @@ class Applications:
             changes["primary_specialties"] = []  # one 首选 row, sent the old way
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
-        require_within(merged, limits_of(app.batch), changes)  # the rule set's numbers
+        require_within(merged, BatchLimits.limits_of(app.batch), changes)  # the rule set's numbers
         if "relatives" in changes:
             kept = ApplicationDraft.model_validate(app.data).relatives
             own = await Person.get(id=app.person_id)
@@ -225,17 +189,17 @@ class Applications:
     def require_printable(app: Application) -> ApplicationDraft:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
-        Experts.require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
+        Particulars.require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
         if app.kind == AppKind.TRANSFER and not (draft.transfer_reason or "").strip():
             raise BadInput("application.transfer_reason_required")  # JL-GP: 填写申请理由
         if app.kind in (AppKind.NEW, AppKind.RENEWAL):  # a draft saved before the rule
             apply_title_rule(draft, SpecialtyRule(app.batch.specialty_rule))
-        Reference.enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
-                                         Selection(tuple(draft.specialties),
-                                                   tuple(draft.primary_specialties)),
-                                         Reference.catalogue_of(app.catalogue_version))
+        Reference.specialties.enforce_specialty_rule(
+            SpecialtyRule(app.batch.specialty_rule),
+            Selection(tuple(draft.specialties), tuple(draft.primary_specialties)),
+            Reference.catalogue.catalogue_of(app.catalogue_version))
         if app.kind != AppKind.TRANSFER:  # a 异动 changes the region only: the rest is as
-            require_within(draft, limits_of(app.batch))  # admitted, under older limits
+            require_within(draft, BatchLimits.limits_of(app.batch))  # admitted, under older limits
         return draft
 
     async def printable_form(self, app: Application, links: Links, now: datetime) -> str:
@@ -246,20 +210,6 @@ class Applications:
         return links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
                          app.person_id, now.timestamp() + 86400)
 
-    @staticmethod
-    async def _missing_uploads(app: Application, with_form: bool) -> list[str]:
-        """The attachments still missing: every required kind (the signed form only once
-        `with_form`), a certificate per title and a PDF per practice qualification."""
-        kinds = Counter(await column(Attachment.filter(application_id=app.id), "kind"))
-        needed = [k for k in required_attachments(AppKind(app.kind))
-                  if with_form or k != "review_form"]
-        missing = [ATTACHMENTS[k].title for k in needed if k not in kinds]
-        if app.kind in (AppKind.NEW, AppKind.RENEWAL):
-            draft = ApplicationDraft.model_validate(app.data)
-            missing += shortfall(1 + len(draft.more_titles), len(draft.qualifications),
-                                 dict(kinds))
-        return missing
-
     async def print_form(self, app: Application, now: datetime) -> ApplicationDraft:
         """Lock every field: the printed form is what gets signed, stamped and uploaded.
         Every other attachment must be there first: printing locks them too (HN-APPLY)."""
@@ -267,65 +217,14 @@ class Applications:
         draft = self.require_printable(app)
         if app.kind in (AppKind.NEW, AppKind.RENEWAL):
             await require_listed_unit(draft)  # HN-APPLY: 工作单位，可根据单位名称搜索选择
-        missing = await self._missing_uploads(app, with_form=False)
+        missing = await self.uploads.missing(app, with_form=False)
         if missing:
             raise BadInput("application.upload_before_print", missing=missing)
         app.status, app.printed_at = AppStatus.PRINTED, now
         app.printed_hash = data_hash(app.data)
         await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
-        await self._drop_attachments(app, "review_form")  # signed on an earlier print
+        await self.uploads.drop(app, "review_form")  # signed on an earlier print
         return draft
-
-    async def attach(self, app: Application, kind: str, filename: str, data: bytes,
-                     now: datetime) -> Attachment:
-        spec = attachment_kind(kind)
-        if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
-            raise Conflict("attachment.in_review")
-        if kind != "review_form" and app.status == AppStatus.PRINTED:
-            raise Conflict("attachment.only_signed_form")
-        if kind == "review_form" and app.status != AppStatus.PRINTED:
-            raise Conflict("attachment.print_first")
-        require_returned_attachment(app.returned_items, kind)
-        window_end = app.batch.review_until if app.status == AppStatus.RETURNED \
-            else app.batch.apply_until
-        require_window_open(app.batch.apply_from, window_end, now, "upload")
-        real = sniff(data)
-        if real is None or real not in spec.types:
-            raise BadInput("attachment.wrong_type", title=spec.title,
-                           allowed=sorted(TYPE_NAMES[t] for t in spec.types))
-        require_size(kind, len(data))
-        existing = await Attachment.filter(application_id=app.id, kind=kind).order_by("id")
-        limit = upload_limit(kind, limits_of(app.batch))
-        if limit == 1:
-            await self._drop_attachments(app, kind)
-        elif len(existing) >= limit:
-            raise Conflict("attachment.too_many", title=spec.title, limit=limit)
-        key = f"applications/{app.id}/{kind}-{secrets.token_hex(8)}"
-        await self.files.put(key, data)
-        return await Attachment.create(application_id=app.id, kind=kind,
-                                       filename=filename[:128] or kind, content_type=real,
-                                       size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                                       storage_key=key)
-
-    async def detach(self, app: Application, kind: str, attachment_id: int) -> None:
-        """Delete an uploaded file before submission (attachments the print locked stay,
-        but the signed form may be taken back and uploaded again)."""
-        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id,
-                                            kind=kind)
-        if item is None:
-            raise NotFound("attachment.not_found")
-        if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
-            raise Conflict("attachment.in_review")
-        if item.kind != "review_form" and app.status == AppStatus.PRINTED:
-            raise Conflict("attachment.only_signed_form")
-        require_returned_attachment(app.returned_items, kind)
-        await self.files.delete(item.storage_key)
-        await item.delete()
-
-    async def _drop_attachments(self, app: Application, kind: str) -> None:
-        for old in await Attachment.filter(application_id=app.id, kind=kind):
-            await self.files.delete(old.storage_key)
-            await old.delete()
 
     async def submit(self, app: Application, person: Person, now: datetime) -> None:
         """Send the printed application to review (a returned one goes back to the stage
@@ -337,7 +236,7 @@ class Applications:
         resubmit = bool(app.returned_items) or app.version > 1
         end = app.batch.review_until if resubmit else app.batch.apply_until
         require_window_open(app.batch.apply_from, end, now, "submit")
-        missing = await self._missing_uploads(app, with_form=True)
+        missing = await self.uploads.missing(app, with_form=True)
         if missing:
             raise BadInput("application.missing_attachments", missing=missing)
         self.require_printable(app)
@@ -376,15 +275,21 @@ class Applications:
             await ReviewAction.create(application_id=app.id, version=app.version,
                                       actor_id=person.id, actor_name=person.name,
                                       action="withdraw")
-        await self._drop_attachments(app, "review_form")
+        await self.uploads.drop(app, "review_form")
         await app.refresh_from_db()
 
+    @staticmethod
+    def window_text(start: datetime, end: datetime) -> str:
+        """A window in words: 2026年05月01日 09:00 至 2026年05月31日 17:00 (China time)."""
+        fmt = "%Y年%m月%d日 %H:%M"
+        return f"{start.astimezone(CHINA):{fmt}} 至 {end.astimezone(CHINA):{fmt}}"
 
-def current_deadline(app: Application) -> datetime | None:
-    """The deadline the applicant works to now: a draft's (applying, or editing after a
-    withdrawal or a return) and a returned form's; None once it is with the reviewers."""
-    if app.status == AppStatus.DRAFT:
-        return app.batch.review_until if app.version > 1 else app.batch.apply_until
-    if app.status == AppStatus.RETURNED:
-        return app.batch.review_until
-    return None
+    @staticmethod
+    def current_deadline(app: Application) -> datetime | None:
+        """The deadline the applicant works to now: a draft's (applying, or editing after a
+        withdrawal or a return) and a returned form's; None once it is with the reviewers."""
+        if app.status == AppStatus.DRAFT:
+            return app.batch.review_until if app.version > 1 else app.batch.apply_until
+        if app.status == AppStatus.RETURNED:
+            return app.batch.review_until
+        return None

@@ -42,34 +42,6 @@ _MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n",
 TYPE_NAMES = {"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}
 
 
-def attachment_kind(kind: str) -> AttachmentKind:
-    """The kind of attachment named `kind`; BadInput for one there is not."""
-    spec = ATTACHMENTS.get(kind)
-    if spec is None:
-        raise BadInput("attachment.unknown_kind", kind=kind)
-    return spec
-
-
-def require_size(kind: str, size: int) -> None:
-    """An upload of `kind` may be at most its kind's limit."""
-    spec = attachment_kind(kind)
-    if size > spec.max_size:
-        raise TooLarge("attachment.too_large", title=spec.title, mb=spec.max_size // MB)
-
-
-def required_attachments(kind: AppKind) -> list[str]:
-    """A new or renewal application needs every certificate; a change or region request
-    only its signed form (the rest is on file)."""
-    if kind in (AppKind.CHANGE, AppKind.TRANSFER):
-        return ["review_form"]
-    return [k for k, spec in ATTACHMENTS.items() if spec.required]
-
-
-def sniff(data: bytes) -> str | None:
-    """The file's real type from its first bytes (the declared type is not trusted)."""
-    return next((t for t, magic in _MAGIC.items() if data.startswith(magic)), None)
-
-
 def shortfall(draft_titles: int, draft_qualifications: int, present: dict[str, int]
               ) -> list[str]:
     """Certificates the form names but the uploads do not cover: one title certificate per
@@ -80,3 +52,36 @@ def shortfall(draft_titles: int, draft_qualifications: int, present: dict[str, i
         if have < needed:
             out.append(f"{ATTACHMENTS[kind].title}（还差{needed - have}份）")
     return out
+
+
+class Attachments:
+    """The attachments' rules: their kinds, the ones a kind of application needs, their size,
+    and a file's real type (the part `attachments` of ApplicationReads)."""
+
+    @staticmethod
+    def attachment_kind(kind: str) -> AttachmentKind:
+        """The kind of attachment named `kind`; BadInput for one there is not."""
+        spec = ATTACHMENTS.get(kind)
+        if spec is None:
+            raise BadInput("attachment.unknown_kind", kind=kind)
+        return spec
+
+    @staticmethod
+    def required_attachments(kind: AppKind) -> list[str]:
+        """A new or renewal application needs every certificate; a change or region request
+        only its signed form (the rest is on file)."""
+        if kind in (AppKind.CHANGE, AppKind.TRANSFER):
+            return ["review_form"]
+        return [k for k, spec in ATTACHMENTS.items() if spec.required]
+
+    @staticmethod
+    def require_size(kind: str, size: int) -> None:
+        """An upload of `kind` may be at most its kind's limit."""
+        spec = Attachments.attachment_kind(kind)
+        if size > spec.max_size:
+            raise TooLarge("attachment.too_large", title=spec.title, mb=spec.max_size // MB)
+
+    @staticmethod
+    def sniff(data: bytes) -> str | None:
+        """The file's real type from its first bytes (the declared type is not trusted)."""
+        return next((t for t, magic in _MAGIC.items() if data.startswith(magic)), None)

@@ -17,12 +17,12 @@ async def apply_reference(app: Application, draft: ApplicationDraft, now: dateti
     """Check the draft against the reference data and set what follows from it on `app`
     (its region, catalogue version, specialties and industry); BadInput saying what to fix."""
     if draft.region and (not Reference.regions().known(draft.region)
-                         or not Reference.within(draft.region, app.batch.province)):
+                         or not Reference.regions.within(draft.region, app.batch.province)):
         raise BadInput("application.region_outside_province",
                        province=Reference.regions().name(app.batch.province))
     if app.printed_at is None:  # a draft moves to the current catalogue
-        app.catalogue_version = Reference.current_version()
-    cat = await Reference.catalogue_for(app.catalogue_version)
+        app.catalogue_version = Reference.catalogue.current_version()
+    cat = await Reference.catalogue.catalogue_for(app.catalogue_version)
     if draft.practice_specialty and cat.level_of_code(draft.practice_specialty) != 2:
         raise BadInput("application.practice_specialty", code=draft.practice_specialty)
     app.region = draft.region

@@ -18,19 +18,13 @@ TITLE_SECTIONS = {"title_name", "more_titles"}
 ALL_SECTIONS = frozenset({"specialties", "work_history", "qualifications", *TITLE_SECTIONS})
 
 
-def limits_of(batch: Batch) -> FormLimits:
-    """The limits of an application in `batch`: its rule set's, and the batch's own number
-    of qualifications where the rule set's document states none."""
-    return Reference.form_limits(SpecialtyRule(batch.specialty_rule), batch.max_qualifications)
-
-
 def require_within(draft: ApplicationDraft, limits: FormLimits,
                    sent: Iterable[str] = ALL_SECTIONS) -> None:
     """BadInput, saying the limit, for the first of the sections `sent` that holds more
     entries than the rule set allows."""
     sent = set(sent)
     if "specialties" in sent:
-        Reference.require_specialty_count(limits.rule, len(draft.specialties))
+        Reference.specialties.require_specialty_count(limits.rule, len(draft.specialties))
     titles = len(draft.more_titles) + 1
     if sent & TITLE_SECTIONS and titles > limits.titles:
         raise BadInput("application.too_many_titles", limit=limits.titles, count=titles)
@@ -47,3 +41,15 @@ def upload_limit(kind: str, limits: FormLimits) -> int:
     qualification the rule set allows, and its number of 其他材料."""
     return {"title_cert": limits.titles, "qualification": limits.qualifications,
             "extra": limits.extra_files}.get(kind, ATTACHMENTS[kind].max_count)
+
+
+class BatchLimits:
+    """The limits a batch's rule set holds an application to (the part `form_limits` of
+    ApplicationReads)."""
+
+    @staticmethod
+    def limits_of(batch: Batch) -> FormLimits:
+        """The limits of an application in `batch`: its rule set's, and the batch's own number
+        of qualifications where the rule set's document states none."""
+        return Reference.rule_limits.form_limits(SpecialtyRule(batch.specialty_rule),
+                                                 batch.max_qualifications)

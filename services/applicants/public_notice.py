@@ -16,7 +16,12 @@ from datetime import datetime
 
 from models.applications import Application, AppStatus, ReviewAction
 from models.people import Person
-from services.applicants.notice_board import notice_board
+from services.applicants.notice_board import (
+    BOARD_LIMIT,
+    BoardBatch,
+    Listed,
+    specialty_names,
+)
 from services.common.errors import BadInput, Conflict, NotFound
 from services.notifications import Outbox
 from services.people import Experts, Relatives
@@ -36,7 +41,6 @@ async def _log(app: Application, actor: Person | None, action: str, reason: str)
 class PublicNotice:
     """The 公示 (JL-GP): applications in notice, objections, and the public board."""
 
-    notice_board = staticmethod(notice_board)
     def __init__(self, outbox: Outbox, relatives: Relatives) -> None:
         self.outbox = outbox
         self.relatives = relatives  # an application's declared relatives, once it is formal
@@ -113,3 +117,24 @@ class PublicNotice:
                                                 expert_number=profile.expert_number)
             made += 1
         return made
+
+    @staticmethod
+    async def notice_board(now: datetime) -> list[BoardBatch]:
+        """Every applicant whose notice runs now, by batch (the batch made first, first), the
+        notice ending soonest first within it."""
+        apps = await Application.filter(
+            status=AppStatus.IN_NOTICE, notice_until__gt=now).order_by(
+            "batch_id", "notice_until", "id").limit(BOARD_LIMIT).prefetch_related("batch")
+        names = dict(await Person.filter(id__in={a.person_id for a in apps}).values_list(
+            "id", "name"))
+        board: dict[int, BoardBatch] = {}
+        for app in apps:
+            if app.notice_until is None:
+                continue
+            group = board.setdefault(app.batch_id, BoardBatch(app.batch))
+            group.entries.append(Listed(
+                name=str(names.get(app.person_id, "")),
+                work_unit=str(app.data.get("work_unit") or ""),
+                specialties=specialty_names(app), since=app.decided_at or app.notice_until,
+                until=app.notice_until))
+        return list(board.values())

@@ -25,22 +25,21 @@ from models.people import Person, Role, RoleGrant
 from services.applicants.attachments import ATTACHMENTS
 from services.applicants.returns import SECTIONS
 from services.applicants.review_scope import (
+    ReviewScope,
     acting_industries,
     in_scope,
     industries,
     notify_reviewers,
     passed_by,
-    stages,
-    waiting_industries,
 )
-from services.applicants.standing_view import applicant_standing
+from services.applicants.standing_view import StandingViews
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
 from services.education import Exams
 from services.notifications import NotificationKind, Outbox
-from services.people import Experts, Relatives
+from services.people import Experts, People, Relatives
 from services.reference import Reference
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
@@ -56,31 +55,13 @@ class Decided:
     applicant: str
 
 
-def describe_items(items: list[str], version: int | None) -> str:
-    """The returned items in words (a specialty by its name in the application's catalogue,
-    `version`)."""
-    cat = Reference.catalogue_of(version)
-    out = []
-    for item in items:
-        kind, _, ref = item.partition(":")
-        if kind == "specialty":
-            spec = cat.get(ref)
-            out.append(f"评标专业「{spec.name if spec else ref}」")
-        elif kind == "attachment":
-            spec_a = ATTACHMENTS.get(ref)
-            out.append(f"附件「{spec_a.title if spec_a else ref}」")
-        else:
-            out.append(SECTIONS.get(kind, kind))
-    return "、".join(out)
-
-
 def require_own_specialties(items: list[str], app: Application, acting: frozenset[str]
                             ) -> None:
     """At an industry stage a department returns only specialties of its own industries
     (HN-APPLY: 市州行业部门可打回该专业); a section or an attachment any of them."""
     if not acting:
         return
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     for item in items:
         kind, _, code = item.partition(":")
         if kind == "specialty" and (cat.industry(code) or app.industry) not in acting:
@@ -100,28 +81,42 @@ def require_known_items(items: list[str], app: Application) -> None:
             raise BadInput("review.unknown_item", item=item)
 
 
-async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
-    """Each application's review log, in one query however many there are."""
-    logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
-    for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
-        logs[action.application_id].append(action)
-    return logs
-
-
 class Review:
     """The review of applications stage by stage (and industry by industry), and what the
     applicant and the desks read of it."""
-
-    describe_items = staticmethod(describe_items)
-    logs_of = staticmethod(logs_of)
-    stages = staticmethod(stages)
-    waiting_industries = staticmethod(waiting_industries)
-    applicant_standing = staticmethod(applicant_standing)
 
     def __init__(self, outbox: Outbox, exams: Exams, relatives: Relatives) -> None:
         self.outbox = outbox
         self.exams = exams
         self.relatives = relatives  # an approved change's declared relatives
+        self.review_scope = ReviewScope()  # the stages, and the industries one waits on
+        self.standing_view = StandingViews()  # the applicant's standing, as the reviewer reads it
+
+    @staticmethod
+    def describe_items(items: list[str], version: int | None) -> str:
+        """The returned items in words (a specialty by its name in the application's catalogue,
+        `version`)."""
+        cat = Reference.catalogue.catalogue_of(version)
+        out = []
+        for item in items:
+            kind, _, ref = item.partition(":")
+            if kind == "specialty":
+                spec = cat.get(ref)
+                out.append(f"评标专业「{spec.name if spec else ref}」")
+            elif kind == "attachment":
+                spec_a = ATTACHMENTS.get(ref)
+                out.append(f"附件「{spec_a.title if spec_a else ref}」")
+            else:
+                out.append(SECTIONS.get(kind, kind))
+        return "、".join(out)
+
+    @staticmethod
+    async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
+        """Each application's review log, in one query however many there are."""
+        logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
+        for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
+            logs[action.application_id].append(action)
+        return logs
 
     async def queue(self, grants: list[RoleGrant]) -> list[Application]:
         """Applications waiting at a stage this reviewer may act on."""
@@ -132,7 +127,7 @@ class Review:
         waiting = await Application.filter(status=AppStatus.IN_REVIEW).prefetch_related(
             "batch").order_by("submitted_at")
         return [a for a in waiting if (a.region or "")[:2] in prefixes
-                and any(in_scope(g, stages(a.batch)[a.stage], a) for g in reviewer)]
+                and any(in_scope(g, ReviewScope.stages(a.batch)[a.stage], a) for g in reviewer)]
 
     async def queue_entries(self, grants: list[RoleGrant]) -> list[tuple[Application, Person]]:
         """The queue, each application with its applicant."""
@@ -146,7 +141,7 @@ class Review:
         app = await Application.get_or_none(id=app_id).prefetch_related("batch")
         if app is None:
             raise NotFound("application.not_found")
-        stage = stages(app.batch)[app.stage]
+        stage = ReviewScope.stages(app.batch)[app.stage]
         if app.status != AppStatus.IN_REVIEW or not any(in_scope(g, stage, app)
                                                         for g in grants):
             raise NotAllowed("review.out_of_scope")
@@ -175,7 +170,7 @@ class Review:
         apps = {a.id: a for a in await Application.filter(
             id__in={e.application_id for e in found.rows}).prefetch_related("batch")}
         rows = [(e, apps[e.application_id]) for e in found.rows if e.application_id in apps]
-        names = await Experts.names_of({a.person_id for _, a in rows})
+        names = await People.names_of({a.person_id for _, a in rows})
         return Page([Decided(e, a, str(names.get(a.person_id, ""))) for e, a in rows],
                     found.next)
 
@@ -188,7 +183,7 @@ class Review:
             raise NotFound("application.not_found")
         if app.status != AppStatus.IN_REVIEW:
             raise Conflict("review.not_in_review")
-        stage = stages(app.batch)[app.stage]
+        stage = ReviewScope.stages(app.batch)[app.stage]
         self._require_scope(app, grants)
         require_window_open(app.batch.apply_from, app.batch.review_until, now, "review")
         reason = reason.strip()
@@ -241,7 +236,7 @@ class Review:
     @staticmethod
     def _require_scope(app: Application, grants: list[RoleGrant]) -> None:
         """The application waits at a stage one of these grants may act on now."""
-        all_stages = stages(app.batch)
+        all_stages = ReviewScope.stages(app.batch)
         stage = all_stages[app.stage]
         if any(in_scope(g, stage, app) for g in grants):
             return
@@ -260,7 +255,7 @@ class Review:
         """The application's new values, the applicant's notification and its words; an
         industry's approval while others' still wait changes only what passed, and the
         applicant is told who approved and who still reviews (HN-APPLY's 行业部门预审)."""
-        all_stages = stages(app.batch)
+        all_stages = ReviewScope.stages(app.batch)
         stage = all_stages[app.stage]
         values: dict[str, Any] = {"last_reason": reason or None}
         if action == "approve":
@@ -298,7 +293,7 @@ class Review:
                           industries_passed=[])
             return values, "application.returned", {
                 "stage": stage.title, "reason": reason,
-                "items": describe_items(items, app.catalogue_version),
+                "items": Review.describe_items(items, app.catalogue_version),
                 "deadline": china_time(app.batch.review_until)}
         values.update(status=AppStatus.REJECTED, decided_at=now, industries_passed=[])
         return values, "application.rejected", {"stage": stage.title, "reason": reason}
@@ -317,4 +312,4 @@ class Review:
 
 
 async def log_of(app: Application) -> list[ReviewAction]:
-    return (await logs_of([app]))[app.id]
+    return (await Review.logs_of([app]))[app.id]

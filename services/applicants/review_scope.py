@@ -29,23 +29,14 @@ class Stage:
         return cls(raw["key"], raw["title"], raw["level"], bool(raw.get("by_industry")))
 
 
-def stages(batch: Batch) -> list[Stage]:
-    return [Stage.of(s) for s in batch.stages]
-
-
 def industries(app: Application) -> frozenset[str]:
     """The industry departments of the application's specialties, each specialty's own
     (HN-APPLY: 根据申请人填写的专业给到对应的市州行业部门预审); a specialty the catalogue names
     no department for goes with the primary specialty's."""
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     found = {cat.industry(str(c["code"])) or app.industry for c in app.specialties}
     return frozenset(i for i in found if i) or frozenset({app.industry} if app.industry
                                                          else ())
-
-
-def waiting_industries(app: Application) -> list[str]:
-    """The industries still to approve at the application's (industry) stage."""
-    return sorted(industries(app) - set(app.industries_passed))
 
 
 def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
@@ -55,11 +46,11 @@ def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
     theirs waits for their department (a reviewer with no industry covers all)."""
     if grant.role != Role.REVIEWER or grant.level != stage.level or not grant.region:
         return False
-    if not Reference.within(app.region or "", grant.region):
+    if not Reference.regions.within(app.region or "", grant.region):
         return False
     if not stage.by_industry or not grant.industry:
         return True
-    return grant.industry in waiting_industries(app)
+    return grant.industry in ReviewScope.waiting_industries(app)
 
 
 def passed_by(grant: RoleGrant, stage: Stage, app: Application) -> bool:
@@ -67,7 +58,7 @@ def passed_by(grant: RoleGrant, stage: Stage, app: Application) -> bool:
     if not (stage.by_industry and grant.industry and grant.industry in app.industries_passed):
         return False
     return (grant.role == Role.REVIEWER and grant.level == stage.level and bool(grant.region)
-            and Reference.within(app.region or "", grant.region or ""))
+            and Reference.regions.within(app.region or "", grant.region or ""))
 
 
 def acting_industries(grants: list[RoleGrant], stage: Stage, app: Application
@@ -76,7 +67,7 @@ def acting_industries(grants: list[RoleGrant], stage: Stage, app: Application
     ones, or every waiting one for a reviewer with no industry."""
     mine = [g for g in grants if in_scope(g, stage, app)]
     if any(not g.industry for g in mine):
-        return frozenset(waiting_industries(app))
+        return frozenset(ReviewScope.waiting_industries(app))
     return frozenset(str(g.industry) for g in mine)
 
 
@@ -84,7 +75,7 @@ async def notify_reviewers(change: Change, app: Application, batch: Batch, stage
                            now: datetime) -> None:
     """The reviewers in scope of the stage the application reached: a push that work
     waits, at most one an hour for each (the outbox drops a second with the same key)."""
-    stage = stages(batch)[stage_index]
+    stage = ReviewScope.stages(batch)[stage_index]
     hour = now.strftime("%Y%m%d%H")
     grants = await RoleGrant.filter(role=Role.REVIEWER, revoked_at=None, level=stage.level)
     for person_id in sorted({g.person_id for g in grants
@@ -93,3 +84,18 @@ async def notify_reviewers(change: Change, app: Application, batch: Batch, stage
                                                "at": china_time(change.now)},
                             person_id=person_id,
                             dedupe_key=f"review-digest:{person_id}:{hour}")
+
+
+class ReviewScope:
+    """A batch's review stages and the industries an application waits on (the part
+    `review_scope` of Review)."""
+
+    @staticmethod
+    def stages(batch: Batch) -> list[Stage]:
+        """The batch's review stages, in order."""
+        return [Stage.of(s) for s in batch.stages]
+
+    @staticmethod
+    def waiting_industries(app: Application) -> list[str]:
+        """The industries still to approve at the application's (industry) stage."""
+        return sorted(industries(app) - set(app.industries_passed))

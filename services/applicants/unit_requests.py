@@ -14,7 +14,7 @@ from models.reference import UnitRequest, WorkUnit
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.notifications import Change, Outbox
-from services.people import ApplicationDraft, Experts, IdentityRules
+from services.people import ApplicationDraft, IdentityRules, People
 from services.reference import Reference
 
 WAITING, ADDED, DECLINED = "waiting", "added", "declined"
@@ -34,7 +34,7 @@ async def require_listed_unit(draft: ApplicationDraft) -> None:
     name = (draft.work_unit or "").strip()
     if not name or name == NO_UNIT:
         return
-    if await Reference.listed(name, draft.unit_credit_code) is None:
+    if await Reference.units.listed(name, draft.unit_credit_code) is None:
         raise BadInput("application.unit_not_listed", name=name)
 
 
@@ -50,7 +50,7 @@ class UnitRequests:
         if len(name) < 2:
             raise BadInput("unit_request.name")
         code = IdentityRules.parse_credit_code(code) if code else None
-        found = await Reference.listed(name, code)
+        found = await Reference.units.listed(name, code)
         if found is not None:
             raise Conflict("unit_request.listed", name=found.name)
         same = await UnitRequest.filter(person_id=person.id, status=WAITING, name=name).first()
@@ -88,12 +88,8 @@ class UnitRequests:
         """Requests in a state, the oldest waiting first (the desk's list)."""
         order = "id" if status == WAITING else "-id"
         found = list(await UnitRequest.filter(status=status).order_by(order).limit(limit))
-        names = await Experts.names_of({r.person_id for r in found})
+        names = await People.names_of({r.person_id for r in found})
         return [RequestView(r, str(names.get(r.person_id, ""))) for r in found]
-
-    @staticmethod
-    async def count_waiting() -> int:
-        return await UnitRequest.filter(status=WAITING).count()
 
     async def add(self, request_id: int, name: str, code: str | None, staff: Person,
                   now: datetime) -> tuple[UnitRequest, WorkUnit]:
@@ -101,7 +97,7 @@ class UnitRequests:
         item = await self._waiting(request_id)
         name = " ".join(name.split()) or item.name
         code = IdentityRules.parse_credit_code(code) if code else item.credit_code
-        unit = await Reference.remember(name, code, "admin", now)
+        unit = await Reference.units.remember(name, code, "admin", now)
         if unit is None:
             raise BadInput("unit_request.name")
         async with self.outbox.change(now) as change:

@@ -19,12 +19,11 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives import hashes, hmac
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
-from services.audit.access import recent_access
+from services.common.paging import PAGE, Page, keyset
 from services.common.pii import mask_name
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 
 log = logging.getLogger("expertbot.audit")
 
@@ -33,14 +32,8 @@ SignInHow = Literal["password", "sms", "totp", "recovery", "enrolled", "unified"
 
 GENESIS = "0" * 64
 DRAW_LOG = "draw_log"  # the action of an entry that chains an operation-log row
+ACCESS = ("unmask_register", "read_full", "export")  # the record of access (recent_access)
 BATCH = 500
-
-
-def audit_key(secret_key: str) -> bytes:
-    """The chain's key, derived from SECRET_KEY (HMAC-SM3 with a label of its own)."""
-    mac = hmac.HMAC(secret_key.encode(), hashes.SM3())
-    mac.update(b"expertbot/audit-chain")
-    return mac.finalize()
 
 
 def sm3(data: bytes) -> str:
@@ -98,12 +91,27 @@ class Verified:
 class AuditChain:
     """The chained audit trail: entries appended, verified, anchored, and read."""
 
-    key_of = staticmethod(audit_key)  # the chain's key from SECRET_KEY
-    recent_access = staticmethod(recent_access)  # the record of access to personal data
-
     def __init__(self, key: bytes, reads: LaggingReads | None = None) -> None:
         self.key = key
         self.reads = reads or LaggingReads()  # verification reads the replica when fit
+
+    @staticmethod
+    def key_of(secret_key: str) -> bytes:
+        """The chain's key, derived from SECRET_KEY (HMAC-SM3 with a label of its own)."""
+        mac = hmac.HMAC(secret_key.encode(), hashes.SM3())
+        mac.update(b"expertbot/audit-chain")
+        return mac.finalize()
+
+    @staticmethod
+    async def recent_access(limit: int = PAGE, after: str | None = None) -> Page[AuditEntry]:
+        """The record of desks' access to personal data (PIPL Art. 51): the entries for each
+        reading of the expert register in full, each other reading in full (an expert's
+        bank account number, the withholding declaration's ID numbers, an ID card's face)
+        and each export holding people's personal data (a download holding none is a
+        `download`, not listed), newest first, each saying what it held as
+        services/audit/exports.py declares it; a page after the cursor `after` (keyset
+        paging by id: entries are appended in time order). miniapp_api/audit.py writes them."""
+        return await keyset(AuditEntry.filter(action__in=ACCESS), limit, after)
 
     async def append(self, action: str, now: datetime, *, person_id: int = 0,
                      name: str = "", **detail: Any) -> AuditEntry:
@@ -231,7 +239,3 @@ class AuditChain:
             query = query.filter(at__lt=end.astimezone(UTC))
         return await query.order_by("-id").limit(limit)
 
-    @staticmethod
-    async def unchained_logs() -> int:
-        head = await AuditHead.get_or_none(id=1) or AuditHead(id=1)
-        return len(await column(DrawLog.filter(id__gt=head.draw_log_id).limit(BATCH), "id"))

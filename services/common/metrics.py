@@ -1,5 +1,5 @@
 """The service's Prometheus metrics, one definition per measure, recorded by whichever layer
-sees the event (GET /metrics exposes them: config/metrics.py).
+sees the event (GET /metrics exposes them: config/observability/metrics.py).
 
 Like loggers, metrics are process-wide by nature: prometheus_client keeps them in module
 state, and in multiprocess mode (PROMETHEUS_MULTIPROC_DIR set before the first import) in

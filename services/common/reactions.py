@@ -50,7 +50,7 @@ class SanctionRevoked:
 
 @dataclass(frozen=True)
 class Paid:
-    kind: str  # what was paid for (models.payments.FeeKind)
+    kind: str  # what was paid for (models.money.payments.FeeKind)
     ref_id: int  # the enrollment, the application or the fee sheet's activity
     amount_fen: int
     transaction_id: str  # WeChat Pay's (our order number when it gave none)

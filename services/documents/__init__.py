@@ -4,12 +4,11 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.documents.docx import DOCX, WordForm, WordRow
-from services.documents.service import Documents, Fonts
+from services.documents.service import Documents
 
 __all__ = [
     "DOCX",
     "Documents",
-    "Fonts",
     "WordForm",
     "WordRow",
 ]

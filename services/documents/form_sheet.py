@@ -38,58 +38,63 @@ class Sheet:
     sign: tuple[str, ...]
 
 
-def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
-    """The form of one application (its batch prefetched), as the reviewers will read it."""
-    def w(key: str) -> str:
-        return texts.word("document", key)
+class FormSheets:
+    """The application form as a sheet (the part `form_sheet` of Documents)."""
 
-    def yes(value: bool | None) -> str:
-        return "" if value is None else w("yes" if value else "no")
+    @staticmethod
+    def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
+        """The form of one application (its batch prefetched), as the reviewers will read it."""
+        def w(key: str) -> str:
+            return texts.word("document", key)
 
-    form = ApplicationDraft.model_validate(app.data)
-    cat = Reference.catalogue_of(app.catalogue_version)
-    main_title = f"{form.title_name or ''}（{w('title_from_qualification')}）" \
-        if form.title_from_qualification else f"{form.title_name or ''}（{form.title_level or ''}）"
-    titles = "；".join([main_title] + [
-        f"{t.name}（{t.level}）" for t in form.more_titles])
-    practice = (f"{form.practice_specialty} {cat.path_name(form.practice_specialty)}"
-                if form.practice_specialty else "")
-    basics = Section(w("basics"), None, [
-        (w("name"), person.name), (w("gender"), texts.word("gender", person.gender)),
-        (w("birth_year"), f"{person.birth_year}{w('years')}"),
-        (w("political_status"), form.political_status or ""),
-        (w("id_number"), person.id_masked), (w("phone"), mask_phone(person.phone)),
-        (w("region"), Reference.regions().full_name(form.region or "")), (w("email"),
-                                                                          form.email or ""),
-        (w("work_unit"), form.work_unit or ""), (w("credit_code"), form.unit_credit_code or ""),
-        (w("titles"), titles), (w("practice"), practice),
-        (w("practice_years"), "" if form.practice_years is None
-         else f"{form.practice_years}{w('years')}"),
-        (w("remote_ok"), yes(form.remote_ok)), (w("emergency_ok"), yes(form.emergency_ok)),
-        *([(w("transfer_reason"), form.transfer_reason)] if form.transfer_reason else [])])
-    avoid = [(form.work_unit or "", form.unit_credit_code or "", w("own_unit"))] + [
-        (u.name, u.credit_code or "", u.reason) for u in form.avoid_units]
-    printed = china_time(app.printed_at or datetime.now(UTC))
-    return Sheet(batch=app.batch.name, app_id=app.id, printed=printed, sections=[
-        basics,
-        Section(w("work_history"), (w("period"), w("unit"), w("position")), [
-            (f"{h.start} — {h.end or w('until_now')}", h.unit, h.position)
-            for h in form.work_history]),
-        Section(w("education"), (w("school"), w("major"), w("degree"), w("graduated")), [
-            (e.school, e.major, e.degree, str(e.graduated)) for e in form.education]),
-        Section(w("qualifications"), (w("q_name"), w("q_number")), [
-            (q.name, q.number) for q in form.qualifications] or [(w("none"), "")]),
-        Section(w("specialties"), (w("code"), w("specialty"), w("rank")), [
-            (c["code"], cat.path_name(c["code"]), w("primary" if c["primary"] else "alternate"))
-            for c in app.specialties]),
-        Section(w("experience"), None, [(w("experience"),
-                                         form.evaluation_experience or w("none"))]),
-        Section(w("avoid_units"), (w("unit"), w("credit_code"), w("reason")), avoid),
-        Section(w("relatives"), (w("relation"), w("name"), w("id_number"), w("unit"),
-                                 w("post")), [
-            (texts.word("kinship", r.relation), r.name, r.id_masked or "", r.unit_name,
-             texts.word("kinship", r.post) if r.post else "") for r in form.relatives]
-            or [(w("none"), "", "", "", "")])],
-        title=w("form_title"), promise=w("promise"),
-        heading=f"{app.batch.name} · {w('app_number')} {app.id} · {w('printed_at')} {printed}",
-        sign=(w("sign_person"), w("sign_unit"), w("sign_date")))
+        def yes(value: bool | None) -> str:
+            return "" if value is None else w("yes" if value else "no")
+
+        form = ApplicationDraft.model_validate(app.data)
+        cat = Reference.catalogue.catalogue_of(app.catalogue_version)
+        main_title = f"{form.title_name or ''}（{w('title_from_qualification')}）" \
+            if form.title_from_qualification \
+            else f"{form.title_name or ''}（{form.title_level or ''}）"
+        titles = "；".join([main_title] + [
+            f"{t.name}（{t.level}）" for t in form.more_titles])
+        practice = (f"{form.practice_specialty} {cat.path_name(form.practice_specialty)}"
+                    if form.practice_specialty else "")
+        basics = Section(w("basics"), None, [
+            (w("name"), person.name), (w("gender"), texts.word("gender", person.gender)),
+            (w("birth_year"), f"{person.birth_year}{w('years')}"),
+            (w("political_status"), form.political_status or ""),
+            (w("id_number"), person.id_masked), (w("phone"), mask_phone(person.phone)),
+            (w("region"), Reference.regions().full_name(form.region or "")), (w("email"),
+                                                                              form.email or ""),
+            (w("work_unit"), form.work_unit or ""), (w("credit_code"), form.unit_credit_code or ""),
+            (w("titles"), titles), (w("practice"), practice),
+            (w("practice_years"), "" if form.practice_years is None
+             else f"{form.practice_years}{w('years')}"),
+            (w("remote_ok"), yes(form.remote_ok)), (w("emergency_ok"), yes(form.emergency_ok)),
+            *([(w("transfer_reason"), form.transfer_reason)] if form.transfer_reason else [])])
+        avoid = [(form.work_unit or "", form.unit_credit_code or "", w("own_unit"))] + [
+            (u.name, u.credit_code or "", u.reason) for u in form.avoid_units]
+        printed = china_time(app.printed_at or datetime.now(UTC))
+        return Sheet(batch=app.batch.name, app_id=app.id, printed=printed, sections=[
+            basics,
+            Section(w("work_history"), (w("period"), w("unit"), w("position")), [
+                (f"{h.start} — {h.end or w('until_now')}", h.unit, h.position)
+                for h in form.work_history]),
+            Section(w("education"), (w("school"), w("major"), w("degree"), w("graduated")), [
+                (e.school, e.major, e.degree, str(e.graduated)) for e in form.education]),
+            Section(w("qualifications"), (w("q_name"), w("q_number")), [
+                (q.name, q.number) for q in form.qualifications] or [(w("none"), "")]),
+            Section(w("specialties"), (w("code"), w("specialty"), w("rank")), [
+                (c["code"], cat.path_name(c["code"]), w("primary" if c["primary"] else "alternate"))
+                for c in app.specialties]),
+            Section(w("experience"), None, [(w("experience"),
+                                             form.evaluation_experience or w("none"))]),
+            Section(w("avoid_units"), (w("unit"), w("credit_code"), w("reason")), avoid),
+            Section(w("relatives"), (w("relation"), w("name"), w("id_number"), w("unit"),
+                                     w("post")), [
+                (texts.word("kinship", r.relation), r.name, r.id_masked or "", r.unit_name,
+                 texts.word("kinship", r.post) if r.post else "") for r in form.relatives]
+                or [(w("none"), "", "", "", "")])],
+            title=w("form_title"), promise=w("promise"),
+            heading=f"{app.batch.name} · {w('app_number')} {app.id} · {w('printed_at')} {printed}",
+            sign=(w("sign_person"), w("sign_unit"), w("sign_date")))

@@ -45,12 +45,17 @@ def _font_file() -> tuple[str, int] | None:
     return None
 
 
-def cjk_image_font(size: int) -> FreeTypeFont:
-    """A Pillow font with Chinese glyphs at `size` pixels; Unavailable
-    (`course.certificate_image`) where the machine has none."""
-    from PIL import ImageFont
+class Rasters:
+    """The images documents are drawn as, in the machine's CJK font (the part `raster` of
+    Documents)."""
 
-    found = _font_file()
-    if found is None:
-        raise Unavailable("course.certificate_image")
-    return ImageFont.truetype(found[0], size, index=found[1])
+    @staticmethod
+    def cjk_image_font(size: int) -> FreeTypeFont:
+        """A Pillow font with Chinese glyphs at `size` pixels; Unavailable
+        (`course.certificate_image`) where the machine has none."""
+        from PIL import ImageFont
+
+        found = _font_file()
+        if found is None:
+            raise Unavailable("course.certificate_image")
+        return ImageFont.truetype(found[0], size, index=found[1])

@@ -1,27 +1,25 @@
-"""The documents the edges ask for, and the CJK fonts they are drawn in."""
+"""The documents the edges ask for, as one façade of parts named as their modules: the
+application form as a sheet (form_sheet), the expert's personal information sheet
+(info_sheet), the PDFs and the CJK font they are drawn in (pdf), and the font images are
+drawn in (raster). Each part is stateless and a default instance: the class reaches them as
+the domain's does."""
 
 from __future__ import annotations
 
-from services.documents.form_sheet import sheet
-from services.documents.info_sheet import info_sheet
-from services.documents.pdf import cjk_font, pledge_of, pledge_pdf, review_form_pdf
-from services.documents.raster import cjk_image_font
+from dataclasses import dataclass, field
+
+from services.documents.form_sheet import FormSheets
+from services.documents.info_sheet import InfoSheets
+from services.documents.pdf import Pdfs
+from services.documents.raster import Rasters
 
 
+@dataclass(frozen=True, kw_only=True)
 class Documents:
     """The application form as a sheet and as the review form's PDF, the pledge, the
-    expert's personal information sheet."""
+    expert's personal information sheet, and the CJK fonts they are drawn in."""
 
-    sheet = staticmethod(sheet)
-    info_sheet = staticmethod(info_sheet)
-    pledge_of = staticmethod(pledge_of)
-    pledge_pdf = staticmethod(pledge_pdf)
-    review_form_pdf = staticmethod(review_form_pdf)
-
-
-class Fonts:
-    """The CJK fonts documents are drawn in: reportlab's for a PDF, Pillow's for an image
-    (the machine's; none is shipped)."""
-
-    pdf = staticmethod(cjk_font)
-    image = staticmethod(cjk_image_font)
+    form_sheet: FormSheets = field(default=FormSheets())
+    info_sheet: InfoSheets = field(default=InfoSheets())
+    pdf: Pdfs = field(default=Pdfs())
+    raster: Rasters = field(default=Rasters())

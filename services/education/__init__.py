@@ -5,7 +5,7 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.education.courses import Certificate, Education
-from services.education.courseware import BEAT_EVERY, LessonState
+from services.education.courseware import BEAT_EVERY, Courseware, LessonState
 from services.education.exams import Exams
 from services.education.marking import Marking
 from services.education.materials import (
@@ -24,6 +24,7 @@ __all__ = [
     "MATERIAL_MAX",
     "MATERIAL_TYPES",
     "Certificate",
+    "Courseware",
     "Education",
     "Exams",
     "LessonState",

@@ -18,24 +18,33 @@ from tortoise.exceptions import IntegrityError
 
 import services.education.courseware as courseware
 from models import column
-from models.education import Course, Enrollment, Grading
-from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
+from models.learning.education import Course, Enrollment, Grading, Lesson
+from models.learning.exams import Exam, ExamAttempt
 from models.people import Person, Role, RoleGrant
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import LinkError, Links
 from services.common.windows import require_window_open
-from services.education.course_rows import course_rows
-from services.education.courseware import LessonState
+from services.education.courseware import Courseware, LessonState
 from services.education.papers import check_paper
-from services.education.views import results_of
 from services.notifications import Change, Outbox
 from services.onboarding import Onboarding
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2
 CERT_LINK = "certificate"
+
+
+CourseRow = tuple[Course, list[str], str | None, tuple[int, int, int]]
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a person reads of their own exams and courses (the chat's 考试成绩)."""
+
+    attempts: list[ExamAttempt]  # newest first, each with its exam loaded
+    enrollments: list[Enrollment]  # newest first, each with its course loaded
 
 
 @dataclass(frozen=True)
@@ -64,16 +73,40 @@ class Education:
     """Continuing education: courses, enrolments, lessons, the course's test, certificates;
     and what an expert reads of their results."""
 
-    lessons = staticmethod(courseware.lessons)
-    add_lesson = staticmethod(courseware.add_lesson)
-    course_rows = staticmethod(course_rows)
-    results_of = staticmethod(results_of)
-
     def __init__(self, outbox: Outbox, links: Links, secret: str) -> None:
         self.outbox = outbox
         self.links = links
         self._check_key = hmac.new(secret.encode(), b"expertbot/certificate", hashlib.sha256
                                    ).digest()
+        self.courseware = Courseware()  # the lessons, and an enrolment's way through them
+
+    @staticmethod
+    async def course_rows(limit: int = 100) -> list[CourseRow]:
+        """The courses as the administrator reads them: each with its lessons in order, its test
+        and how many experts enrolled, paid and completed it, newest first."""
+        courses = await Course.all().order_by("-study_from", "-id").limit(limit)
+        ids = [c.id for c in courses]
+        lessons: dict[int, list[str]] = {}
+        for lesson in await Lesson.filter(course_id__in=ids).order_by("position", "id"):
+            lessons.setdefault(lesson.course_id, []).append(lesson.title)
+        tests = {e.course_id: e.title for e in await Exam.filter(course_id__in=ids)}
+        counts: dict[int, list[int]] = {i: [0, 0, 0] for i in ids}
+        for course_id, paid_at, completed_at in await Enrollment.filter(
+                course_id__in=ids).values_list("course_id", "paid_at", "completed_at"):
+            counts[course_id][0] += 1
+            counts[course_id][1] += paid_at is not None
+            counts[course_id][2] += completed_at is not None
+        return [(c, lessons.get(c.id, []), tests.get(c.id),
+                 (counts[c.id][0], counts[c.id][1], counts[c.id][2])) for c in courses]
+
+    @staticmethod
+    async def results_of(person_id: int, latest: int) -> Results:
+        """The person's `latest` exam attempts and course enrolments."""
+        attempts = await ExamAttempt.filter(person_id=person_id).prefetch_related(
+            "exam").order_by("-id").limit(latest)
+        enrollments = await Enrollment.filter(person_id=person_id).prefetch_related(
+            "course").order_by("-id").limit(latest)
+        return Results(list(attempts), list(enrollments))
 
     @staticmethod
     async def catalogue_of(person: Person) -> list[tuple[Course, Enrollment | None]]:

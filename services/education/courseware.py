@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from models.education import Course, Enrollment, Grading, Lesson, LessonStudy
+from models.learning.education import Course, Enrollment, Grading, Lesson, LessonStudy
 from services.common.errors import BadInput, Conflict, NotFound
 
 BEAT_EVERY = 30  # s between two heartbeats of an open lesson page
@@ -34,35 +34,6 @@ class LessonState:
     @property
     def required(self) -> int:
         return self.lesson.minutes * 60
-
-
-async def add_lesson(course_id: int, values: dict[str, Any]) -> Lesson:
-    """A lesson at the end of the course (an administrator's)."""
-    if not await Course.exists(id=course_id):
-        raise NotFound("course.not_found")
-    if values["kind"] not in KINDS:
-        raise BadInput("course.lesson_kind")
-    last = await Lesson.filter(course_id=course_id).order_by("-position").first()
-    try:
-        lesson = await Lesson.create(course_id=course_id, position=(last.position + 1
-                                                                    if last else 1), **values)
-    except IntegrityError:  # two added at once: the position taken, add it again
-        raise Conflict("course.lesson_added_twice") from None
-    for item in await Enrollment.filter(course_id=course_id, grading=Grading.NONE):
-        await _progress(item)  # a new lesson is to be studied before the test too
-    return lesson
-
-
-async def lessons(item: Enrollment) -> list[LessonState]:
-    """The course's lessons in order, with this enrolment's time on each."""
-    studied = {s.lesson_id: s for s in await LessonStudy.filter(enrollment_id=item.id)}
-    out = []
-    for lesson in await Lesson.filter(course_id=item.course_id).order_by("position"):
-        study = studied.get(lesson.id)
-        out.append(LessonState(lesson, study.seconds if study else 0,
-                               bool(study and study.last_beat_at and not study.done_at),
-                               bool(study and study.done_at)))
-    return out
 
 
 def _studying(item: Enrollment) -> None:
@@ -116,7 +87,7 @@ async def heartbeat(item: Enrollment, lesson_id: int, now: datetime) -> LessonSt
 
 async def _progress(item: Enrollment) -> int:
     """The share of the course's minutes spent, kept on the enrolment (the list shows it)."""
-    states = await lessons(item)
+    states = await Courseware.lessons(item)
     required = sum(s.required for s in states)
     spent = sum(min(s.seconds, s.required) for s in states)
     item.progress = 100 * spent // required if required else 0
@@ -127,3 +98,37 @@ async def _progress(item: Enrollment) -> int:
 async def restart(item: Enrollment) -> None:
     """补学: the lessons are studied again from the start."""
     await LessonStudy.filter(enrollment_id=item.id).delete()
+
+
+class Courseware:
+    """The lessons of a course and an enrolment's progress through them (the part
+    `courseware` of Education)."""
+
+    @staticmethod
+    async def lessons(item: Enrollment) -> list[LessonState]:
+        """The course's lessons in order, with this enrolment's time on each."""
+        studied = {s.lesson_id: s for s in await LessonStudy.filter(enrollment_id=item.id)}
+        out = []
+        for lesson in await Lesson.filter(course_id=item.course_id).order_by("position"):
+            study = studied.get(lesson.id)
+            out.append(LessonState(lesson, study.seconds if study else 0,
+                                   bool(study and study.last_beat_at and not study.done_at),
+                                   bool(study and study.done_at)))
+        return out
+
+    @staticmethod
+    async def add_lesson(course_id: int, values: dict[str, Any]) -> Lesson:
+        """A lesson at the end of the course (an administrator's)."""
+        if not await Course.exists(id=course_id):
+            raise NotFound("course.not_found")
+        if values["kind"] not in KINDS:
+            raise BadInput("course.lesson_kind")
+        last = await Lesson.filter(course_id=course_id).order_by("-position").first()
+        try:
+            lesson = await Lesson.create(course_id=course_id, position=(last.position + 1
+                                                                        if last else 1), **values)
+        except IntegrityError:  # two added at once: the position taken, add it again
+            raise Conflict("course.lesson_added_twice") from None
+        for item in await Enrollment.filter(course_id=course_id, grading=Grading.NONE):
+            await _progress(item)  # a new lesson is to be studied before the test too
+        return lesson

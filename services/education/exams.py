@@ -14,15 +14,15 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, AppStatus, Batch
-from models.education import Enrollment
-from models.exams import Exam, ExamAttempt
-from models.payments import FeeKind, Payable
+from models.learning.education import Enrollment
+from models.learning.exams import Exam, ExamAttempt
+from models.money.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import Links
 from services.common.schedule import Schedule
 from services.education.courses import Education
-from services.education.papers import MAX_ANSWER, check_paper, essays, grade, public_questions
+from services.education.papers import MAX_ANSWER, check_paper, essays, grade
 from services.notifications import Change, Outbox
 from services.people import Experts, Relatives
 
@@ -30,19 +30,24 @@ EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
 
 
-async def exam_opens(app: Application) -> str:
-    """When the batch's latest exam opens (China time), "" when none is scheduled yet: what
-    an approved applicant is told to do next (texts/review/next_step.j2)."""
-    exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
-    return china_time(exam.opens_at) if exam is not None else ""
-
-
 class Exams:
     """Exams: sat once per window, timed by the server, graded (essays marked by hand), the
     applicant told; and what an approved applicant is told of the next exam."""
 
-    public_questions = staticmethod(public_questions)  # a paper as the applicant sees it
-    exam_opens = staticmethod(exam_opens)
+    @staticmethod
+    def public_questions(exam: Exam) -> list[dict[str, Any]]:
+        """The paper as the candidate sees it: no answers."""
+        return [{"id": q["id"], "kind": q["kind"], "text": q["text"],
+                 "options": q.get("options", []), "points": q["points"]}
+                for q in exam.questions]
+
+    @staticmethod
+    async def exam_opens(app: Application) -> str:
+        """When the batch's latest exam opens (China time), "" when none is scheduled yet: what
+        an approved applicant is told to do next (texts/review/next_step.j2)."""
+        exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
+        return china_time(exam.opens_at) if exam is not None else ""
+
 
     def __init__(self, outbox: Outbox, links: Links, education: Education,
                  relatives: Relatives, schedule: Schedule | None = None) -> None:

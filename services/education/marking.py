@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.education import Course
-from models.exams import Exam, ExamAttempt
+from models.learning.education import Course
+from models.learning.exams import Exam, ExamAttempt
 from services.common.errors import BadInput, Conflict, NotFound
 from services.education.exams import Exams
 from services.education.papers import essays
@@ -27,28 +27,6 @@ class Paper:
     objective_score: int
     pass_score: int
     essays: list[dict[str, Any]]  # {"id", "text", "points", "answer"}
-
-
-async def queue(limit: int = 50) -> list[Paper]:
-    """Papers handed in with essays not yet marked, oldest first."""
-    waiting = await ExamAttempt.filter(submitted_at__not_isnull=True, passed=None
-                                       ).order_by("submitted_at", "id").limit(limit)
-    exams = {e.id: e for e in await Exam.filter(id__in={a.exam_id for a in waiting})}
-    courses = {c.id: c.title for c in await Course.filter(
-        id__in={e.course_id for e in exams.values() if e.course_id is not None})}
-    out = []
-    for attempt in waiting:
-        exam = exams[attempt.exam_id]
-        purpose = ("入库考试" if exam.course_id is None
-                   else f"继续教育「{courses.get(exam.course_id, '')}」")
-        out.append(Paper(
-            attempt_id=attempt.id, exam=exam.title, purpose=purpose,
-            submitted_at=attempt.submitted_at or attempt.started_at,
-            objective_score=attempt.score or 0, pass_score=exam.pass_score,
-            essays=[{"id": str(q["id"]), "text": q["text"], "points": int(q["points"]),
-                     "answer": str(attempt.answers.get(str(q["id"]), ""))}
-                    for q in essays(exam)]))
-    return out
 
 
 async def mark(exams: Exams, attempt_id: int, points: dict[str, int], marker_id: int,
@@ -83,7 +61,28 @@ async def mark(exams: Exams, attempt_id: int, points: dict[str, int], marker_id:
 class Marking:
     """The administrator marks the essays of exams (待批阅 → 合格 / 不合格)."""
 
-    queue = staticmethod(queue)
+    @staticmethod
+    async def queue(limit: int = 50) -> list[Paper]:
+        """Papers handed in with essays not yet marked, oldest first."""
+        waiting = await ExamAttempt.filter(submitted_at__not_isnull=True, passed=None
+                                           ).order_by("submitted_at", "id").limit(limit)
+        exams = {e.id: e for e in await Exam.filter(id__in={a.exam_id for a in waiting})}
+        courses = {c.id: c.title for c in await Course.filter(
+            id__in={e.course_id for e in exams.values() if e.course_id is not None})}
+        out = []
+        for attempt in waiting:
+            exam = exams[attempt.exam_id]
+            purpose = ("入库考试" if exam.course_id is None
+                       else f"继续教育「{courses.get(exam.course_id, '')}」")
+            out.append(Paper(
+                attempt_id=attempt.id, exam=exam.title, purpose=purpose,
+                submitted_at=attempt.submitted_at or attempt.started_at,
+                objective_score=attempt.score or 0, pass_score=exam.pass_score,
+                essays=[{"id": str(q["id"]), "text": q["text"], "points": int(q["points"]),
+                         "answer": str(attempt.answers.get(str(q["id"]), ""))}
+                        for q in essays(exam)]))
+        return out
+
 
     def __init__(self, exams: Exams) -> None:
         self.exams = exams

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.applications import Application, Batch
-from models.exams import Exam
-from models.training import StudyMaterial
+from models.learning.exams import Exam
+from models.learning.training import StudyMaterial
 from services.common.errors import BadInput, NotFound, TooLarge
 from services.common.files import FileStore
 from services.common.links import LinkError, Links
@@ -50,11 +50,6 @@ def sniff(filename: str, data: bytes) -> str | None:
     return None
 
 
-def require_size(size: int) -> None:
-    if size > MATERIAL_MAX:
-        raise TooLarge("material.too_large", mb=MATERIAL_MAX // MB)
-
-
 @dataclass(frozen=True)
 class MaterialView:
     material: StudyMaterial
@@ -62,20 +57,25 @@ class MaterialView:
     exam: str | None  # the exam's title, when the material is for one exam
 
 
-def saved_as(title: str, filename: str) -> str:
-    """The name the applicant's download is saved under: the title the chat listed it by
-    (「评标专家培训教材」), with the uploaded file's extension (not the uploader's scan001.pdf)."""
-    ext = filename.rpartition(".")[2] if "." in filename else ""
-    if not title or (ext and title.lower().endswith("." + ext.lower())):
-        return title or filename
-    return f"{title}.{ext}" if ext else title
-
-
 class Materials:
     """Training material a batch's applicants download before the exam."""
 
-    saved_as = staticmethod(saved_as)
-    require_size = staticmethod(require_size)
+    @staticmethod
+    def saved_as(title: str, filename: str) -> str:
+        """The name the applicant's download is saved under: the title the chat listed it by
+        (「评标专家培训教材」), with the uploaded file's extension (not the uploader's
+        scan001.pdf)."""
+        ext = filename.rpartition(".")[2] if "." in filename else ""
+        if not title or (ext and title.lower().endswith("." + ext.lower())):
+            return title or filename
+        return f"{title}.{ext}" if ext else title
+
+    @staticmethod
+    def require_size(size: int) -> None:
+        """Refuses a file over MATERIAL_MAX before more of it is read."""
+        if size > MATERIAL_MAX:
+            raise TooLarge("material.too_large", mb=MATERIAL_MAX // MB)
+
 
     def __init__(self, files: FileStore, links: Links) -> None:
         self.files = files
@@ -88,7 +88,7 @@ class Materials:
             raise NotFound("material.no_batch")
         if exam_id is not None and not await Exam.exists(id=exam_id, batch_id=batch_id):
             raise NotFound("material.no_exam")
-        require_size(len(data))
+        Materials.require_size(len(data))
         if not data:
             raise BadInput("material.empty")
         kind = sniff(filename, data)

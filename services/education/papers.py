@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.exams import Exam
+from models.learning.exams import Exam
 from services.common.errors import BadInput
 
 OBJECTIVE = ("single", "multiple", "judge")
 ESSAY = "essay"
 MAX_ANSWER = 2000  # characters of one essay answer; an objective answer is a few letters
-
-
-def public_questions(exam: Exam) -> list[dict[str, Any]]:
-    """The paper as the candidate sees it: no answers."""
-    return [{"id": q["id"], "kind": q["kind"], "text": q["text"],
-             "options": q.get("options", []), "points": q["points"]} for q in exam.questions]
 
 
 def check_paper(questions: list[dict[str, Any]], pass_score: int) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.applications import Application
-from models.payments import FeeKind, OrderStatus, Payable, PayOrder
+from models.money.payments import FeeKind, OrderStatus, Payable, PayOrder
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound, Unavailable
 from services.education.training import Standing, Training

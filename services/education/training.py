@@ -14,12 +14,12 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, Batch
-from models.payments import FeeKind, Payable
-from models.training import TrainingAttendance, TrainingSession
+from models.learning.training import TrainingAttendance, TrainingSession
+from models.money.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound
 from services.notifications import Change, Outbox
-from services.people import Experts
+from services.people import People
 
 
 class Standing(StrEnum):
@@ -120,7 +120,7 @@ class Training:
         if not await Batch.exists(id=batch_id):
             raise NotFound("training.no_batch")
         people = await paid_people(batch_id)
-        names = await Experts.names_of(set(people))
+        names = await People.names_of(set(people))
         out = []
         for s in await TrainingSession.filter(batch_id=batch_id).order_by("starts_at"):
             marks = dict(await TrainingAttendance.filter(session_id=s.id).values_list(

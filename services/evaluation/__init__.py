@@ -7,8 +7,8 @@ their committees and writes performance records through them) and standing.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.evaluation.committee import Committee, Listed, Member
-from services.evaluation.desk import CommitteeReads, EventDesk
+from services.evaluation.committee import Committee, CommitteeReads, Listed, Member
+from services.evaluation.events import EventDesk
 from services.evaluation.flag_stats import FlagRow, FlagStatistics
 from services.evaluation.intake import EVENT_KINDS
 from services.evaluation.portrait import DIMENSIONS, Dimension, Portrait, Portraits

@@ -90,55 +90,60 @@ async def centre_of(activity: DrawActivity) -> str:
     return project.region[:4]
 
 
-async def evaluation_for(system: EvaluationSystem, activity_id: int) -> DrawActivity:
-    """The evaluation (a 补抽 names its parent's) if it is one of the system's centres';
-    NotFound otherwise — another centre's activity is not told apart from none."""
-    activity = await DrawActivity.get_or_none(id=activity_id)
-    if activity is not None:
-        activity = await Family.root_of(activity)
-    if activity is None or activity.kind == "peer" or activity.status not in READABLE or \
-            not EvaluationSystems.serves(system, await centre_of(activity)):
-        raise NotFound("evaluation.no_activity")
-    return activity
+class CommitteeReads:
+    """An activity of a system's centres, its committee, the evaluations of a day (what the
+    evaluation systems read)."""
 
+    @staticmethod
+    async def evaluation_for(system: EvaluationSystem, activity_id: int) -> DrawActivity:
+        """The evaluation (a 补抽 names its parent's) if it is one of the system's centres';
+        NotFound otherwise — another centre's activity is not told apart from none."""
+        activity = await DrawActivity.get_or_none(id=activity_id)
+        if activity is not None:
+            activity = await Family.root_of(activity)
+        if activity is None or activity.kind == "peer" or activity.status not in READABLE or \
+                not EvaluationSystems.serves(system, await centre_of(activity)):
+            raise NotFound("evaluation.no_activity")
+        return activity
 
-async def committee(activity: DrawActivity, now: datetime) -> Committee:
-    """The committee as it stands (ClosedWindow before the results unseal)."""
-    try:
-        rows = await Results.draw_results(activity, now)
-    except NotAllowed:
-        raise ClosedWindow("evaluation.sealed") from None
-    catalogue = Reference.catalogue()
-    members = tuple(Member(
-        code=r.verification_code, name=mask_name(r.name) if not r.lent_from else r.name,
-        specialty=r.specialty, specialty_name=catalogue.path_name(r.specialty),
-        venue=r.venue, supplementary=r.supplementary,
-        state="absent" if r.absence else "serving", absence=r.absence or "",
-        lent_from=r.lent_from) for r in rows)
-    project = await Project.get(id=activity.project_id)
-    return Committee(activity.id, Views.activity_number(activity.id, activity.kind),
-                     project.name, activity.eval_start, activity.eval_end, members)
-
-
-async def on_day(system: EvaluationSystem, day: date, now: datetime) -> list[Listed]:
-    """The system's centres' evaluations starting on a day (China time)."""
-    start = datetime.combine(day, datetime.min.time(), CHINA)
-    found = await DrawActivity.filter(
-        eval_start__gte=start, eval_start__lt=start + timedelta(days=1),
-        status__in=READABLE).exclude(kind__in=("peer", "supplement")).order_by(
-        "eval_start", "id").limit(DAY_MAX * 5)
-    listed = []
-    for activity in found:
-        if not EvaluationSystems.serves(system, await centre_of(activity)):
-            continue
+    @staticmethod
+    async def committee(activity: DrawActivity, now: datetime) -> Committee:
+        """The committee as it stands (ClosedWindow before the results unseal)."""
+        try:
+            rows = await Results.draw_results(activity, now)
+        except NotAllowed:
+            raise ClosedWindow("evaluation.sealed") from None
+        catalogue = Reference.catalogue()
+        members = tuple(Member(
+            code=r.verification_code, name=mask_name(r.name) if not r.lent_from else r.name,
+            specialty=r.specialty, specialty_name=catalogue.path_name(r.specialty),
+            venue=r.venue, supplementary=r.supplementary,
+            state="absent" if r.absence else "serving", absence=r.absence or "",
+            lent_from=r.lent_from) for r in rows)
         project = await Project.get(id=activity.project_id)
-        venues = await Notice.filter(activity_id=activity.id).order_by("id").values_list(
-            "venue", flat=True)
-        listed.append(Listed(
-            activity.id, Views.activity_number(activity.id, activity.kind),
-            project.name, project.number or "", activity.eval_start, activity.eval_end,
-            tuple(str(v) for v in venues),
-            now >= activity.eval_start - SEAL_BEFORE))
-        if len(listed) == DAY_MAX:
-            break
-    return listed
+        return Committee(activity.id, Views.activity_number(activity.id, activity.kind),
+                         project.name, activity.eval_start, activity.eval_end, members)
+
+    @staticmethod
+    async def on_day(system: EvaluationSystem, day: date, now: datetime) -> list[Listed]:
+        """The system's centres' evaluations starting on a day (China time)."""
+        start = datetime.combine(day, datetime.min.time(), CHINA)
+        found = await DrawActivity.filter(
+            eval_start__gte=start, eval_start__lt=start + timedelta(days=1),
+            status__in=READABLE).exclude(kind__in=("peer", "supplement")).order_by(
+            "eval_start", "id").limit(DAY_MAX * 5)
+        listed = []
+        for activity in found:
+            if not EvaluationSystems.serves(system, await centre_of(activity)):
+                continue
+            project = await Project.get(id=activity.project_id)
+            venues = await Notice.filter(activity_id=activity.id).order_by("id").values_list(
+                "venue", flat=True)
+            listed.append(Listed(
+                activity.id, Views.activity_number(activity.id, activity.kind),
+                project.name, project.number or "", activity.eval_start, activity.eval_end,
+                tuple(str(v) for v in venues),
+                now >= activity.eval_start - SEAL_BEFORE))
+            if len(listed) == DAY_MAX:
+                break
+        return listed

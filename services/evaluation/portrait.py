@@ -11,9 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from models.draws import Invitation, InvitationStatus
-from models.education import Course, Enrollment, Grading
 from models.evaluation.scores import RecordProposal, ScoreObservation
 from models.experts import ExpertProfile
+from models.learning.education import Course, Enrollment, Grading
 from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import Sanction

@@ -31,7 +31,7 @@ from services.evaluation.analysis import (
     objective_mismatches,
     observe,
 )
-from services.evaluation.committee import committee, evaluation_for
+from services.evaluation.committee import CommitteeReads
 from services.evaluation.intake import parse_bidders, parse_table
 from services.evaluation.proposals import Proposals
 
@@ -48,30 +48,6 @@ class Kept:
 def body_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
                           ).hexdigest()
-
-
-async def thresholds() -> tuple[Decimal, int]:
-    """The administrator's deviation percent and leaning sample (defaults: 5 %, 5)."""
-    kept = await PerformanceSettings.get_or_none(id=1)
-    return (Decimal(str(kept.deviation_percent)), kept.leaning_sample) if kept \
-        else (Decimal(5), 5)
-
-
-async def declare_bidders(system: EvaluationSystem, activity_id: int, data: dict[str, Any],
-                          now: datetime) -> int:
-    """The evaluation's bidders (replaced until the score table is in); how many."""
-    activity = await evaluation_for(system, activity_id)
-    bidders = parse_bidders(data)
-    if await ScoreTable.exists(activity_id=activity.id):
-        raise Conflict("evaluation.bidders_closed")
-    rows = [{"key": b.key, "name": b.name} for b in bidders]
-    async with in_transaction():
-        updated = await EvaluationBidders.filter(activity_id=activity.id).update(
-            bidders=rows, system_id=system.id, declared_at=now)
-        if not updated:
-            await EvaluationBidders.create(activity_id=activity.id, system_id=system.id,
-                                           bidders=rows, declared_at=now)
-    return len(rows)
 
 
 async def _invitations(activity: DrawActivity, codes: tuple[str, ...]) -> dict[str, Invitation]:
@@ -95,8 +71,30 @@ class ScoreDesk:
     def __init__(self, proposals: Proposals) -> None:
         self.proposals = proposals
 
-    declare_bidders = staticmethod(declare_bidders)
-    thresholds = staticmethod(thresholds)
+    @staticmethod
+    async def declare_bidders(system: EvaluationSystem, activity_id: int, data: dict[str, Any],
+                              now: datetime) -> int:
+        """The evaluation's bidders (replaced until the score table is in); how many."""
+        activity = await CommitteeReads.evaluation_for(system, activity_id)
+        bidders = parse_bidders(data)
+        if await ScoreTable.exists(activity_id=activity.id):
+            raise Conflict("evaluation.bidders_closed")
+        rows = [{"key": b.key, "name": b.name} for b in bidders]
+        async with in_transaction():
+            updated = await EvaluationBidders.filter(activity_id=activity.id).update(
+                bidders=rows, system_id=system.id, declared_at=now)
+            if not updated:
+                await EvaluationBidders.create(activity_id=activity.id, system_id=system.id,
+                                               bidders=rows, declared_at=now)
+        return len(rows)
+
+    @staticmethod
+    async def thresholds() -> tuple[Decimal, int]:
+        """The administrator's deviation percent and leaning sample (defaults: 5 %, 5)."""
+        kept = await PerformanceSettings.get_or_none(id=1)
+        return (Decimal(str(kept.deviation_percent)), kept.leaning_sample) if kept \
+            else (Decimal(5), 5)
+
 
     @staticmethod
     async def set_thresholds(percent: Decimal, sample: int, person_id: int,
@@ -112,7 +110,7 @@ class ScoreDesk:
 
     async def post_table(self, system: EvaluationSystem, activity_id: int,
                          data: dict[str, Any], now: datetime) -> Kept:
-        activity = await evaluation_for(system, activity_id)
+        activity = await CommitteeReads.evaluation_for(system, activity_id)
         digest = body_hash(data)
         existing = await ScoreTable.get_or_none(activity_id=activity.id)
         if existing is not None:
@@ -125,10 +123,10 @@ class ScoreDesk:
         declared = await EvaluationBidders.get_or_none(activity_id=activity.id)
         if declared is None:
             raise Conflict("evaluation.no_bidders")
-        board = await committee(activity, now)
+        board = await CommitteeReads.committee(activity, now)
         table_id, table = parse_table(data, set(board.serving()),
                                       {b["key"] for b in declared.bidders})
-        threshold, sample = await thresholds()
+        threshold, sample = await ScoreDesk.thresholds()
         names = {b["key"]: b["name"] for b in declared.bidders}
         ours = await _invitations(activity, table.experts)
         try:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from models.evaluation.systems import EvaluationSystem
 from services.common.errors import BadInput, Conflict, NotFound
-from services.federation import BadKey, Keys, RegionCodes
+from services.federation import BadKey, Keys
 from services.reference import NOT_A_CITY, Reference
 
 CODE = re.compile(r"[A-Za-z0-9]{2,16}")
@@ -36,7 +36,7 @@ def _checked(data: SystemInput) -> SystemInput:
         raise BadInput("evaluation.system_name", most=NAME_MAX)
     centres: list[str] = []
     for raw in data.centres[:CENTRES_MAX + 1]:
-        kept = Reference.regions().canonical(RegionCodes.from_gb(raw.strip()))
+        kept = Reference.regions().canonical(Reference.regions.normalise(raw.strip()))
         if kept is None or len(kept) > 4:
             raise BadInput("evaluation.system_centre", code=raw.strip()[:8])
         centres.append(kept)

@@ -15,7 +15,7 @@ from models.draws import DrawActivity
 from models.evaluation.systems import CommitteeWatch, EvaluationSystem
 from services.audit import AuditChain
 from services.common.errors import DomainError
-from services.evaluation.committee import Committee, committee
+from services.evaluation.committee import Committee, CommitteeReads
 from services.evaluation.trust import SystemTrust, peer_of
 from services.federation import Peer, PeerRefused, PeerUnavailable, Trust
 
@@ -64,7 +64,7 @@ class CommitteeWatches:
                                     activity.finished_at + KEPT < now):
                 continue
             try:
-                board = await committee(activity, now)
+                board = await CommitteeReads.committee(activity, now)
             except DomainError:
                 continue
             if board.digest != watch.digest:

@@ -7,8 +7,7 @@ the modules behind it are the context's own."""
 
 from services.federation.ask_rosters import AskRosters
 from services.federation.asking import AskView, PeerAsks
-from services.federation.codes import RegionCodes
-from services.federation.directory import SMALL, Cell, Directory, DirectoryReader
+from services.federation.directory import SMALL, DirectoryReader
 from services.federation.fee_terms import FeeTerms
 from services.federation.keys import (
     ACCEPT_MODES,
@@ -20,20 +19,11 @@ from services.federation.keys import (
 from services.federation.lending import Lent, PeerLending
 from services.federation.peers import (
     Counted,
-    PeerCounts,
     PeerDesk,
-    PeerRead,
     PeerRefused,
     PeerUnavailable,
-    PeerView,
 )
 from services.federation.trust import (
-    FEDERATION_PROTOCOL,
-    HEADER_FROM,
-    HEADER_NONCE,
-    HEADER_SIGNATURE,
-    HEADER_TIME,
-    HEADER_TO,
     MAX_AGE,
     Federation,
     Incoming,
@@ -44,20 +34,12 @@ from services.federation.trust import (
 
 __all__ = [
     "ACCEPT_MODES",
-    "FEDERATION_PROTOCOL",
-    "HEADER_FROM",
-    "HEADER_NONCE",
-    "HEADER_SIGNATURE",
-    "HEADER_TIME",
-    "HEADER_TO",
     "MAX_AGE",
     "SMALL",
     "AskRosters",
     "AskView",
     "BadKey",
-    "Cell",
     "Counted",
-    "Directory",
     "DirectoryReader",
     "Federation",
     "FeeTerms",
@@ -68,14 +50,10 @@ __all__ = [
     "NotTrusted",
     "Peer",
     "PeerAsks",
-    "PeerCounts",
     "PeerDesk",
     "PeerLending",
-    "PeerRead",
     "PeerRefused",
     "PeerUnavailable",
-    "PeerView",
     "Protocol",
-    "RegionCodes",
     "Trust",
 ]

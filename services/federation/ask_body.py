@@ -19,8 +19,8 @@ from models.federated_draws import PeerAsk
 from models.people import Person
 from services.common.clock import china_today
 from services.common.pii import Vault
-from services.federation.codes import gb_code
 from services.federation.fee_terms import terms_for
+from services.reference import Reference
 
 PERSONS_MAX = 50  # avoided persons sent
 
@@ -90,7 +90,8 @@ async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None
             units.append({"name": row.name, "credit_code": row.credit_code or ""})
     return {
         "request_id": ask.request_id, "project": activity.name or project.name,
-        "specialty": condition.main_specialty, "region": gb_code(condition.regions[0]),
+        "specialty": condition.main_specialty,
+        "region": Reference.regions.to_gb(condition.regions[0]),
         "count": condition.planned, "nonce": activity.nonce or "",
         **evaluation(activity, notice),
         "avoid_units": units[:50],

@@ -16,7 +16,6 @@ from tortoise.expressions import Q
 from models import column
 from models.experts import ExpertProfile, ExpertSpecialty, Unavailability
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction
-from services.federation.codes import from_gb, gb_code
 from services.reference import Reference
 
 SMALL = 3
@@ -63,36 +62,35 @@ def _places(code: str) -> list[str]:
     return [code[:n] for n in (2, 4, 6) if len(code) >= n]
 
 
-async def directory(today: date, specialty: str = "", region: str = "") -> Directory:
-    experts = await available(today)
-    tree, places = Reference.catalogue(), Reference.regions()
-    by_specialty: dict[str, set[int]] = defaultdict(set)
-    for expert_id, code in await ExpertSpecialty.filter(
-            expert_id__in=list(experts)).values_list("expert_id", "code"):
-        for spec in tree.lineage(str(code)):
-            by_specialty[spec.code].add(int(expert_id))
-    by_region: dict[str, set[int]] = defaultdict(set)
-    for expert_id, home in experts.items():
-        for place in _places(home):
-            by_region[place].add(expert_id)
-    asked = None
-    if specialty or region:
-        people = set(experts)
-        if specialty:
-            people &= by_specialty.get(specialty, set())
-        if region:
-            people &= by_region.get(from_gb(region), set())
-        asked = shown(len(people))
-    return Directory(
-        as_of=today, total=shown(len(experts)),
-        by_specialty=[Cell(code, tree.path_name(code), shown(len(ids)))
-                      for code, ids in sorted(by_specialty.items())],
-        by_region=[Cell(gb_code(code), places.full_name(code) or code, shown(len(ids)))
-                   for code, ids in sorted(by_region.items())],
-        asked=asked)
-
-
 class DirectoryReader:
     """The counts this library shares (never fewer than SMALL shown), as of a day."""
 
-    read = staticmethod(directory)
+    @staticmethod
+    async def read(today: date, specialty: str = "", region: str = "") -> Directory:
+        """The counts as of `today`, narrowed to a specialty and a region when asked."""
+        experts = await available(today)
+        tree, places = Reference.catalogue(), Reference.regions()
+        by_specialty: dict[str, set[int]] = defaultdict(set)
+        for expert_id, code in await ExpertSpecialty.filter(
+                expert_id__in=list(experts)).values_list("expert_id", "code"):
+            for spec in tree.lineage(str(code)):
+                by_specialty[spec.code].add(int(expert_id))
+        by_region: dict[str, set[int]] = defaultdict(set)
+        for expert_id, home in experts.items():
+            for place in _places(home):
+                by_region[place].add(expert_id)
+        asked = None
+        if specialty or region:
+            people = set(experts)
+            if specialty:
+                people &= by_specialty.get(specialty, set())
+            if region:
+                people &= by_region.get(Reference.regions.normalise(region), set())
+            asked = shown(len(people))
+        return Directory(
+            as_of=today, total=shown(len(experts)),
+            by_specialty=[Cell(code, tree.path_name(code), shown(len(ids)))
+                          for code, ids in sorted(by_specialty.items())],
+            by_region=[Cell(Reference.regions.to_gb(code), places.full_name(code) or code,
+                            shown(len(ids))) for code, ids in sorted(by_region.items())],
+            asked=asked)

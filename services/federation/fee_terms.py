@@ -73,17 +73,15 @@ def read_terms(data: Any) -> tuple[str, FeeStandard] | None:
                                           notes="", profile=profile, **values)
 
 
-async def hosted_terms(notice: Notice, day: date) -> tuple[str, FeeStandard] | None:
-    """For a 副场 served here for another library: the rule and standard its request carried
-    (services.draws' HOSTED_TERMS asks it); None for any other venue."""
-    draw = await PeerDraw.get_or_none(activity_id=notice.activity_id)
-    if draw is None:
-        return None
-    return read_terms(draw.request.get("fee"))
-
-
 class FeeTerms:
     """The fee rule and standard a remote evaluation's 主场 library sends with its request,
     and those of a 副场 this library serves for it (the fees context's hook)."""
 
-    hosted = staticmethod(hosted_terms)
+    @staticmethod
+    async def hosted(notice: Notice, day: date) -> tuple[str, FeeStandard] | None:
+        """For a 副场 served here for another library: the rule and standard its request carried
+        (services.draws' HOSTED_TERMS asks it); None for any other venue."""
+        draw = await PeerDraw.get_or_none(activity_id=notice.activity_id)
+        if draw is None:
+            return None
+        return read_terms(draw.request.get("fee"))

@@ -26,26 +26,6 @@ class BadKey(ValueError):
     """A key that cannot be read (the message says which and why)."""
 
 
-def check_key(text: str, what: str) -> bytes:
-    """The key's 32 raw bytes; BadKey naming `what` when it is not one."""
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except ValueError:
-        raise BadKey(f"{what} is not base64") from None
-    if len(raw) != 32:
-        raise BadKey(f"{what} is not 32 bytes (an Ed25519 key in base64)")
-    return raw
-
-
-def new_private_key() -> str:
-    return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
-
-
-def private_from_seed(seed: bytes) -> str:
-    """A stable development key derived from a secret (the sandbox's default)."""
-    return base64.b64encode(hashlib.sha256(b"federation:" + seed).digest()).decode()
-
-
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -71,7 +51,7 @@ class Identity:
     private_key: str
 
     def _key(self) -> Ed25519PrivateKey:
-        return Ed25519PrivateKey.from_private_bytes(check_key(self.private_key,
+        return Ed25519PrivateKey.from_private_bytes(Keys.check(self.private_key,
                                                          "FEDERATION_PRIVATE_KEY"))
 
     def public_key(self) -> str:
@@ -96,7 +76,7 @@ class Peer:
 
     def verifies(self, text: bytes, signature: str) -> bool:
         try:
-            key = Ed25519PublicKey.from_public_bytes(check_key(self.public_key,
+            key = Ed25519PublicKey.from_public_bytes(Keys.check(self.public_key,
                                                           f"{self.code}'s public key"))
             key.verify(base64.b64decode(signature, validate=True), text)
         except (InvalidSignature, ValueError):
@@ -112,6 +92,23 @@ class Keys:
     """The Ed25519 keys of the protocol (docs/federation.md): a new one, development's
     derived one, and a key checked as it is read."""
 
-    new_private = staticmethod(new_private_key)
-    from_seed = staticmethod(private_from_seed)
-    check = staticmethod(check_key)
+    @staticmethod
+    def new_private() -> str:
+        """A new Ed25519 private key, base64 (`expertbot federation-key`)."""
+        return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+
+    @staticmethod
+    def from_seed(seed: bytes) -> str:
+        """A stable development key derived from a secret (the sandbox's default)."""
+        return base64.b64encode(hashlib.sha256(b"federation:" + seed).digest()).decode()
+
+    @staticmethod
+    def check(text: str, what: str) -> bytes:
+        """The key's 32 raw bytes; BadKey naming `what` when it is not one."""
+        try:
+            raw = base64.b64decode(text.strip(), validate=True)
+        except ValueError:
+            raise BadKey(f"{what} is not base64") from None
+        if len(raw) != 32:
+            raise BadKey(f"{what} is not 32 bytes (an Ed25519 key in base64)")
+        return raw

@@ -16,7 +16,7 @@ from typing import Any
 
 from models.draws import ActivityKind, DrawActivity, DrawStatus
 from models.federated_draws import PeerDraw
-from models.payouts import FeeChannel, FeeChannelChoice, FeeFunding, FundingState
+from models.money.payouts import FeeChannel, FeeChannelChoice, FeeFunding, FundingState
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import mask_name

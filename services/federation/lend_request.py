@@ -12,7 +12,6 @@ from typing import Any
 
 from services.common.errors import BadInput
 from services.draws.setup import PeerOrder
-from services.federation.codes import from_gb
 from services.federation.fee_terms import read_terms
 from services.federation.keys import Peer
 from services.reference import Reference
@@ -140,7 +139,7 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
         raise BadInput("federation.bad_request", field="specialty")
     region = _text(body, "region", 6)
     if not (region.isdigit() and len(region) == 6) \
-            or not Reference.regions().known(from_gb(region)):
+            or not Reference.regions().known(Reference.regions.normalise(region)):
         raise BadInput("federation.bad_request", field="region")
     count = body.get("count")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
@@ -159,6 +158,6 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     persons_key, hashes = _persons(body)
     return Asked(request_id, nonce.strip()[:32], PeerOrder(
         library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
-        specialty=specialty, region=from_gb(region), count=count, eval_start=start,
-        eval_end=end, notice=notice, gather_at=gather_at, units=pairs,
+        specialty=specialty, region=Reference.regions.normalise(region), count=count,
+        eval_start=start, eval_end=end, notice=notice, gather_at=gather_at, units=pairs,
         supervisor=_supervisor(body)), persons_key, hashes)

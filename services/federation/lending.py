@@ -29,13 +29,13 @@ from services.draws import Draws
 from services.draws.facts import Actor
 from services.draws.followups import LentDesk
 from services.draws.setup import PeerSetup
-from services.federation.codes import gb_code
 from services.federation.keys import Peer
 from services.federation.lend_fees import LendFees
 from services.federation.lend_request import Asked, read_evaluation, read_request
 from services.federation.lend_rosters import LendRosters
 from services.federation.peers import PeerDesk
 from services.fees import Funding
+from services.reference import Reference
 
 SYSTEM = Actor("system", None, "系统")
 
@@ -252,7 +252,7 @@ class PeerLending:
                               confirmed=len(experts))
         return {"request_id": draw.request_id, "status": state, "reason": draw.reason,
                 "count": draw.count, "specialty": draw.specialty,
-                "region": gb_code(draw.region), "confirmed": len(experts),
+                "region": Reference.regions.to_gb(draw.region), "confirmed": len(experts),
                 "experts": experts, "released": count}
 
     async def listing(self) -> list[Lent]:

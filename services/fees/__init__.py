@@ -8,24 +8,22 @@ gateways and the QR checkout).
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.fees.accounts import AccountView, PayoutAccounts
-from services.fees.authorisations import (
-    AuthorisationMismatch,
-    AuthoriseParams,
-    TransferAuthorisations,
-)
+from services.fees.accounts import PayoutAccounts
+from services.fees.authorisations import AuthorisationMismatch, TransferAuthorisations
+from services.fees.channels import FeeChannels
 from services.fees.declaration import Declaration, Declared
-from services.fees.funding import Funding, FundingRow, SheetView
-from services.fees.ledger import AgencyLedger, Ledger
+from services.fees.funding import Funding, SheetView
+from services.fees.ledger import Ledger
 from services.fees.money import MoneyRow
-from services.fees.payouts import ConfirmParams, MyPayout, PayoutMismatch, Payouts
-from services.fees.receipts import Overdue, Receipts
+from services.fees.payout_states import MyPayout, PayoutMismatch
+from services.fees.payouts import Payouts
+from services.fees.receipts import Receipts
 from services.fees.rule import HOURLY, PROFILES, Computed
 from services.fees.secondary import HOSTED_TERMS, THEIR_STANDARDS, Providers
 from services.fees.service import Fees
-from services.fees.sheets import FeeRow, FeeSheet, FeeSheets, MyFee
+from services.fees.sheets import FeeSheets
 from services.fees.standards import FeeStandards, NewStandard
-from services.fees.transfer_list import TransferRow
+from services.fees.transfer_list import TransferList
 from services.fees.withholding import Amounts
 
 __all__ = [
@@ -33,28 +31,20 @@ __all__ = [
     "HOURLY",
     "PROFILES",
     "THEIR_STANDARDS",
-    "AccountView",
-    "AgencyLedger",
     "Amounts",
     "AuthorisationMismatch",
-    "AuthoriseParams",
     "Computed",
-    "ConfirmParams",
     "Declaration",
     "Declared",
-    "FeeRow",
-    "FeeSheet",
+    "FeeChannels",
     "FeeSheets",
     "FeeStandards",
     "Fees",
     "Funding",
-    "FundingRow",
     "Ledger",
     "MoneyRow",
-    "MyFee",
     "MyPayout",
     "NewStandard",
-    "Overdue",
     "PayoutAccounts",
     "PayoutMismatch",
     "Payouts",
@@ -62,5 +52,5 @@ __all__ = [
     "Receipts",
     "SheetView",
     "TransferAuthorisations",
-    "TransferRow",
+    "TransferList",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models.draws import DrawActivity, Invitation
-from models.payouts import PayoutAccount
+from models.money.payouts import PayoutAccount
 from models.people import Person
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound
@@ -27,8 +27,6 @@ from services.fees.funding import funded_activity, require_approved
 from services.fees.month_income import withholding_of
 from services.fees.withholding import amounts
 from services.notifications import Outbox
-
-note = OperationLog.write  # the activity's operation log
 
 SEALED_AS = b"payout-account"  # the Vault's purpose for account numbers
 HOLDER_MAX, BANK_MAX, REF_MAX = 30, 40, 64
@@ -106,8 +104,9 @@ class PayoutAccounts:
             else:
                 account.update_from_dict({**money, "asked_at": now})
                 await account.save(update_fields=[*money, "asked_at"])
-            await note(root, actor, "payout_account_ask", now, None, invitation=item.id,
-                         fen=account.gross_fen)
+            await OperationLog.record(root, actor, "payout_account_ask", now, None,
+                                      invitation=item.id,
+                                      fen=account.gross_fen)
             async with self.outbox.change(now) as change:
                 await change.notify("fee.payout_account", {
                     **amounts(account),
@@ -171,8 +170,8 @@ class PayoutAccounts:
         """The whole account number of an approved sheet's fee, for finance to transfer to;
         each reading logged."""
         account = await self._given(await funded_activity(activity_id), invitation_id)
-        await note(account.activity_id, actor, "payout_account_read", now, None,
-                     invitation=invitation_id)
+        await OperationLog.record(account.activity_id, actor, "payout_account_read", now, None,
+                                  invitation=invitation_id)
         return account, self.vault.decrypt(account.number_enc, SEALED_AS)
 
     async def record_paid(self, activity_id: int, invitation_id: int, reference: str,
@@ -195,9 +194,9 @@ class PayoutAccounts:
                 raise Conflict("payout.account_paid", at=china_time(account.paid_at or now))
             account.update_from_dict(money)
             await Invitation.filter(id=invitation_id).update(fee_paid=True)
-            await note(account.activity_id, actor, "payout_account_paid", now, None,
-                         invitation=invitation_id, fen=account.gross_fen,
-                         tax=account.tax_fen)
+            await OperationLog.record(account.activity_id, actor, "payout_account_paid", now, None,
+                                      invitation=invitation_id, fen=account.gross_fen,
+                                      tax=account.tax_fen)
             async with self.outbox.change(now) as change:
                 await change.notify("fee.payout_transferred", {
                     **amounts(account),

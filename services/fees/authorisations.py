@@ -20,16 +20,12 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models.payouts import AuthorisationState, TransferAuthorisation
+from models.money.payouts import AuthorisationState, TransferAuthorisation
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.errors import Conflict, Unavailable
-from services.payments import (
-    AuthorizationRequest,
-    PayError,
-    TransferAuthorization,
-    TransferGateway,
-)
+from services.payments import PayError
+from services.payments.transfers import AuthorizationRequest, TransferAuthorization, TransferGateway
 
 log = logging.getLogger(__name__)
 AGREE_WITHIN = timedelta(hours=24)  # WeChat Pay closes an authorisation not agreed by then

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from models.draws import DrawActivity
-from models.payouts import Payout, PayoutAccount, PayoutState
+from models.money.payouts import Payout, PayoutAccount, PayoutState
 from models.people import Person
 from services.common.clock import CHINA
 from services.fees.withholding import deduction, withhold
@@ -46,39 +46,37 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return (datetime.combine(first, time(), CHINA), datetime.combine(after, time(), CHINA))
 
 
-async def declared(month: date) -> list[Declared]:
-    """Every fee paid in the China month, by WeChat transfer or into a bank account, one
-    project's to one payee taken together, in the order of their last payment."""
-    since, until = month_bounds(month)
-    wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
-                                 finished_at__lt=until)
-    bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
-    paid: list[tuple[datetime, Payout | PayoutAccount]] = [
-        *((p.finished_at or p.created_at, p) for p in wechat),
-        *((a.paid_at or a.asked_at, a) for a in bank)]
-    paid.sort(key=lambda row: (row[0], row[1].id))
-    project_of = dict(await DrawActivity.filter(
-        id__in={r.activity_id for _, r in paid}).values_list("id", "project_id"))
-    groups: dict[tuple[int, int], list[tuple[datetime, Payout | PayoutAccount]]] = {}
-    for at, row in paid:
-        groups.setdefault((row.person_id, project_of.get(row.activity_id, 0)), []).append(
-            (at, row))
-    people = {p.id: p for p in await Person.filter(id__in={r.person_id for _, r in paid})}
-    out = []
-    for (person_id, _), rows in sorted(groups.items(), key=lambda g: (g[1][-1][0],
-                                                                      g[1][-1][1].id)):
-        gross = sum(r.gross_fen or r.amount_fen for _, r in rows)
-        whole = withhold(gross)
-        out.append(Declared(
-            people[person_id], [r for _, r in rows], gross, deduction(gross),
-            whole.taxable_fen, whole.rate_pct, whole.quick_fen,
-            sum(r.tax_fen for _, r in rows), sum(r.amount_fen for _, r in rows),
-            rows[-1][0].astimezone(CHINA).date(),
-            all(isinstance(r, PayoutAccount) for _, r in rows)))
-    return out
-
-
 class Declaration:
     """Finance's monthly withholding declaration (扣缴申报)."""
 
-    of_month = staticmethod(declared)
+    @staticmethod
+    async def of_month(month: date) -> list[Declared]:
+        """Every fee paid in the China month, by WeChat transfer or into a bank account, one
+        project's to one payee taken together, in the order of their last payment."""
+        since, until = month_bounds(month)
+        wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
+                                     finished_at__lt=until)
+        bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
+        paid: list[tuple[datetime, Payout | PayoutAccount]] = [
+            *((p.finished_at or p.created_at, p) for p in wechat),
+            *((a.paid_at or a.asked_at, a) for a in bank)]
+        paid.sort(key=lambda row: (row[0], row[1].id))
+        project_of = dict(await DrawActivity.filter(
+            id__in={r.activity_id for _, r in paid}).values_list("id", "project_id"))
+        groups: dict[tuple[int, int], list[tuple[datetime, Payout | PayoutAccount]]] = {}
+        for at, row in paid:
+            groups.setdefault((row.person_id, project_of.get(row.activity_id, 0)), []).append(
+                (at, row))
+        people = {p.id: p for p in await Person.filter(id__in={r.person_id for _, r in paid})}
+        out = []
+        for (person_id, _), rows in sorted(groups.items(), key=lambda g: (g[1][-1][0],
+                                                                          g[1][-1][1].id)):
+            gross = sum(r.gross_fen or r.amount_fen for _, r in rows)
+            whole = withhold(gross)
+            out.append(Declared(
+                people[person_id], [r for _, r in rows], gross, deduction(gross),
+                whole.taxable_fen, whole.rate_pct, whole.quick_fen,
+                sum(r.tax_fen for _, r in rows), sum(r.amount_fen for _, r in rows),
+                rows[-1][0].astimezone(CHINA).date(),
+                all(isinstance(r, PayoutAccount) for _, r in rows)))
+        return out

@@ -20,8 +20,8 @@ from tortoise.transactions import in_transaction
 import services.fees.sheets as sheets
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerDraw
-from models.payments import FeeKind
-from models.payouts import (
+from models.money.payments import FeeKind
+from models.money.payouts import (
     OPEN,
     FeeChannel,
     FeeFunding,
@@ -34,9 +34,8 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.common.reactions import Happened, Paid
 from services.draws.facts import Actor, Family, OperationLog
 from services.draws.news import Titles
+from services.fees.channels import FeeChannels
 from services.payments import Checkout, FeeItem, Payments
-
-note = OperationLog.write  # the activity's operation log
 
 log = logging.getLogger(__name__)
 REFERENCE_MAX = 64
@@ -112,7 +111,7 @@ async def require_approved(root: DrawActivity, item: Invitation) -> None:
 
 async def _sheet_amounts(root: DrawActivity) -> dict[str, int]:
     """The sheet as it stands: every fee recorded (or refused), those not yet paid."""
-    if await sheets.channel_of(root.id) != FeeChannel.PLATFORM:
+    if await FeeChannels.channel_of(root.id) != FeeChannel.PLATFORM:
         raise Conflict("payout.not_platform")
     rows = [r.invitation for r in await sheets.fees_of(root)]
     missing = [r for r in rows if r.fee_fen is None]
@@ -183,40 +182,39 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
             raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
         if funding is None or funding.state != FundingState.PAYING:
             funding = await _hold(root, funding, FundingState.PAYING, amounts, "", actor, now)
-            await note(root, actor, "funding_pay", now, None, fen=total,
-                         experts=len(amounts))
+            await OperationLog.record(root, actor, "funding_pay", now, None, fen=total,
+                                      experts=len(amounts))
     title = (await Titles.activity_titles([root.id]))[root.id]
     return root, f"{title.short} 专家劳务费", funding
-
-
-async def on_paid(happened: Happened) -> None:
-    """A sheet's total paid by WeChat Pay (verified, applied once by the payments context):
-    the sheet goes to finance with the transaction as its reference. Paid for a sheet no
-    longer waiting for it (submitted by bank transfer meanwhile), it is logged for finance."""
-    details = happened.details
-    assert isinstance(details, Paid) and details.kind == FeeKind.FEE_SHEET
-    activity_id, paid = details.ref_id, details.amount_fen
-    reference = f"微信支付 {details.transaction_id}"[:REFERENCE_MAX]
-    funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
-    payer = Actor("agency", happened.person_id, "")
-    if funding is None or funding.state != FundingState.PAYING or funding.total_fen != paid:
-        log.warning("fee sheet %s paid by WeChat Pay (%s fen) while not waiting for it",
-                    activity_id, paid)
-        await note(activity_id, payer, "funding_paid_apart", happened.at, reference,
-                     fen=paid)
-        return
-    funding.state, funding.reference, funding.submitted_at = \
-        FundingState.SUBMITTED, reference, happened.at
-    await funding.save(update_fields=["state", "reference", "submitted_at"])
-    await note(activity_id, payer, "funding_submit", happened.at, None, fen=paid,
-                 reference=reference, experts=len(funding.amounts))
 
 
 class Funding:
     """The fee sheet's funding: the agency submits (or pays) it, finance approves or returns
     it."""
 
-    on_paid = staticmethod(on_paid)  # the reactions table's (Happening.PAID, a fee sheet)
+    @staticmethod
+    async def on_paid(happened: Happened) -> None:
+        """A sheet's total paid by WeChat Pay (verified, applied once by the payments context):
+        the sheet goes to finance with the transaction as its reference. Paid for a sheet no
+        longer waiting for it (submitted by bank transfer meanwhile), it is logged for finance."""
+        details = happened.details
+        assert isinstance(details, Paid) and details.kind == FeeKind.FEE_SHEET
+        activity_id, paid = details.ref_id, details.amount_fen
+        reference = f"微信支付 {details.transaction_id}"[:REFERENCE_MAX]
+        funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
+        payer = Actor("agency", happened.person_id, "")
+        if funding is None or funding.state != FundingState.PAYING or funding.total_fen != paid:
+            log.warning("fee sheet %s paid by WeChat Pay (%s fen) while not waiting for it",
+                        activity_id, paid)
+            await OperationLog.record(activity_id, payer, "funding_paid_apart", happened.at,
+                                      reference, fen=paid)
+            return
+        funding.state, funding.reference, funding.submitted_at = \
+            FundingState.SUBMITTED, reference, happened.at
+        await funding.save(update_fields=["state", "reference", "submitted_at"])
+        await OperationLog.record(activity_id, payer, "funding_submit", happened.at, None, fen=paid,
+                                  reference=reference, experts=len(funding.amounts))
+
 
     def __init__(self, payments: Payments) -> None:
         self.payments = payments
@@ -244,8 +242,8 @@ class Funding:
                 raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
             funding = await _hold(root, funding, FundingState.SUBMITTED, amounts, reference,
                                   actor, now)
-            await note(root, actor, "funding_submit", now, None, fen=total,
-                         reference=reference, experts=len(amounts))
+            await OperationLog.record(root, actor, "funding_submit", now, None, fen=total,
+                                      reference=reference, experts=len(amounts))
         return funding
 
     @staticmethod
@@ -279,9 +277,10 @@ class Funding:
             funding.returned_reason = "" if approve else reason
             await funding.save(update_fields=["state", "decided_by", "decided_at",
                                               "returned_reason"])
-            await note(activity_id, actor, "funding_approve" if approve else "funding_return",
-                         now, None if approve else reason, fen=funding.total_fen,
-                         reference=funding.reference)
+            await OperationLog.record(activity_id, actor,
+                                      "funding_approve" if approve else "funding_return",
+                                      now, None if approve else reason, fen=funding.total_fen,
+                                      reference=funding.reference)
         return funding
 
     @staticmethod

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from models.draws import DrawActivity
 from models.federated_draws import PeerAsk, PeerDraw
-from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
+from models.money.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
 from models.people import Agency, Person
 from services.common.clock import CHINA
 from services.draws.news import Titles
@@ -68,67 +68,6 @@ class AgencyLedger:
         return sum(f.net_fen for f in self.fees)
 
 
-async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger]:
-    """Each agency's ledger for the China month holding `month` (one agency's, when named),
-    agencies by name; an agency with neither a sheet nor a fee that month is left out."""
-    since, until = month_bounds(month)
-    fundings = await FeeFunding.filter(submitted_at__gte=since, submitted_at__lt=until)
-    wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
-                                 finished_at__lt=until)
-    bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
-    paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
-    # sheets of experts another library lent us, funded by our agency that month
-    lent = [a for a in await PeerAsk.filter(funding__not_isnull=True)
-            if a.funding and since <= datetime.fromisoformat(a.funding["at"]) < until]
-    ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows} | {
-        a.activity_id for a in lent}
-    activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)} if ids else {}
-    titles = {i: t.full for i, t in (await Titles.activity_titles(ids)).items()}
-    if agency_id is not None:
-        activities = {k: a for k, a in activities.items() if a.agency_id == agency_id}
-    agencies = {a.id: a for a in await Agency.filter(
-        id__in={a.agency_id for a in activities.values()})}
-    people = {p.id: p for p in await Person.filter(
-        id__in={p.person_id for p in paid_rows})}
-    # our experts lent to another library: its agency funded them, its book is the library's
-    askers = dict(await PeerDraw.filter(activity_id__in=list(activities)).values_list(
-        "activity_id", "peer_name"))
-    books: dict[tuple[int, str], AgencyLedger] = {}
-
-    def book(activity: DrawActivity) -> AgencyLedger:
-        found = agencies.get(activity.agency_id)
-        name = found.name if found else f"外库：{askers.get(activity.id, '')}（请求方出资）"
-        return books.setdefault((activity.agency_id, name), AgencyLedger(
-            activity.agency_id, name))
-
-    for f in sorted(fundings, key=lambda f: (f.submitted_at, f.activity_id)):
-        if (activity := activities.get(f.activity_id)) is not None:
-            book(activity).sheets.append(LedgerSheet(
-                f.activity_id, titles[f.activity_id], f.total_fen, f.reference, f.state,
-                f.submitted_at.astimezone(CHINA).date(),
-                f.decided_at.astimezone(CHINA).date()
-                if f.decided_at and f.state == "approved" else None))
-    for a in lent:
-        if (activity := activities.get(a.activity_id)) is not None and a.fees:
-            assert a.funding is not None
-            book(activity).sheets.append(LedgerSheet(
-                a.activity_id, f"{titles[a.activity_id]}（副场外库专家，{a.peer_name}支付）",
-                a.funding["total_fen"], a.funding["reference"], str(a.fees["state"]),
-                datetime.fromisoformat(a.funding["at"]).astimezone(CHINA).date(), None))
-    paid: Sequence[tuple[Payout | PayoutAccount, bool]] = [
-        *((p, False) for p in wechat), *((a, True) for a in bank)]
-    for row, by_bank in sorted(paid, key=lambda r: (_when(r[0]), r[0].id)):
-        if (activity := activities.get(row.activity_id)) is None:
-            continue
-        book(activity).fees.append(LedgerFee(
-            row.activity_id, titles[row.activity_id], people[row.person_id],
-            row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
-            _when(row).astimezone(CHINA).date(),
-            row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no,
-            None if isinstance(row, PayoutAccount) else row.id))
-    return sorted(books.values(), key=lambda b: (b.agency, b.agency_id))
-
-
 def _when(row: Payout | PayoutAccount) -> datetime:
     if isinstance(row, PayoutAccount):
         return row.paid_at or row.asked_at
@@ -138,4 +77,63 @@ def _when(row: Payout | PayoutAccount) -> datetime:
 class Ledger:
     """Finance's ledger of experts' fees per agency and China month."""
 
-    of_month = staticmethod(ledger)
+    @staticmethod
+    async def of_month(month: date, agency_id: int | None = None) -> list[AgencyLedger]:
+        """Each agency's ledger for the China month holding `month` (one agency's, when named),
+        agencies by name; an agency with neither a sheet nor a fee that month is left out."""
+        since, until = month_bounds(month)
+        fundings = await FeeFunding.filter(submitted_at__gte=since, submitted_at__lt=until)
+        wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
+                                     finished_at__lt=until)
+        bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
+        paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
+        # sheets of experts another library lent us, funded by our agency that month
+        lent = [a for a in await PeerAsk.filter(funding__not_isnull=True)
+                if a.funding and since <= datetime.fromisoformat(a.funding["at"]) < until]
+        ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows} | {
+            a.activity_id for a in lent}
+        activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)} if ids else {}
+        titles = {i: t.full for i, t in (await Titles.activity_titles(ids)).items()}
+        if agency_id is not None:
+            activities = {k: a for k, a in activities.items() if a.agency_id == agency_id}
+        agencies = {a.id: a for a in await Agency.filter(
+            id__in={a.agency_id for a in activities.values()})}
+        people = {p.id: p for p in await Person.filter(
+            id__in={p.person_id for p in paid_rows})}
+        # our experts lent to another library: its agency funded them, its book is the library's
+        askers = dict(await PeerDraw.filter(activity_id__in=list(activities)).values_list(
+            "activity_id", "peer_name"))
+        books: dict[tuple[int, str], AgencyLedger] = {}
+
+        def book(activity: DrawActivity) -> AgencyLedger:
+            found = agencies.get(activity.agency_id)
+            name = found.name if found else f"外库：{askers.get(activity.id, '')}（请求方出资）"
+            return books.setdefault((activity.agency_id, name), AgencyLedger(
+                activity.agency_id, name))
+
+        for f in sorted(fundings, key=lambda f: (f.submitted_at, f.activity_id)):
+            if (activity := activities.get(f.activity_id)) is not None:
+                book(activity).sheets.append(LedgerSheet(
+                    f.activity_id, titles[f.activity_id], f.total_fen, f.reference, f.state,
+                    f.submitted_at.astimezone(CHINA).date(),
+                    f.decided_at.astimezone(CHINA).date()
+                    if f.decided_at and f.state == "approved" else None))
+        for a in lent:
+            if (activity := activities.get(a.activity_id)) is not None and a.fees:
+                assert a.funding is not None
+                book(activity).sheets.append(LedgerSheet(
+                    a.activity_id, f"{titles[a.activity_id]}（副场外库专家，{a.peer_name}支付）",
+                    a.funding["total_fen"], a.funding["reference"], str(a.fees["state"]),
+                    datetime.fromisoformat(a.funding["at"]).astimezone(CHINA).date(), None))
+        paid: Sequence[tuple[Payout | PayoutAccount, bool]] = [
+            *((p, False) for p in wechat), *((a, True) for a in bank)]
+        for row, by_bank in sorted(paid, key=lambda r: (_when(r[0]), r[0].id)):
+            if (activity := activities.get(row.activity_id)) is None:
+                continue
+            book(activity).fees.append(LedgerFee(
+                row.activity_id, titles[row.activity_id], people[row.person_id],
+                row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
+                _when(row).astimezone(CHINA).date(),
+                row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no,
+                None if isinstance(row, PayoutAccount) else row.id))
+        return sorted(books.values(), key=lambda b: (b.agency, b.agency_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.fees.ledger import ledger
+from services.fees.ledger import Ledger
 from services.fees.receipts import Receipts
 
 
@@ -25,25 +25,23 @@ class MoneyRow:
     receipts: int  # WeChat transfers whose receipt is archived
 
 
-async def money(months: list[date]) -> list[MoneyRow]:
-    """Each month's fees paid, agency by agency (the ledger's books), in month order."""
-    out = []
-    for month in months:
-        for book in await ledger(month, None):
-            wechat = [f for f in book.fees if not f.by_bank]
-            bank = [f for f in book.fees if f.by_bank]
-            if not book.fees:
-                continue
-            archived = len(await Receipts.archived(
-                [f.payout_id for f in wechat if f.payout_id is not None]))
-            out.append(MoneyRow(
-                month, book.agency, len(wechat), sum(f.gross_fen for f in wechat), len(bank),
-                sum(f.gross_fen for f in bank), sum(f.tax_fen for f in book.fees),
-                sum(f.net_fen for f in book.fees), archived))
-    return out
-
-
 class Money:
     """The statistics' money (the fees context's part)."""
 
-    by_month = staticmethod(money)
+    @staticmethod
+    async def by_month(months: list[date]) -> list[MoneyRow]:
+        """Each month's fees paid, agency by agency (the ledger's books), in month order."""
+        out = []
+        for month in months:
+            for book in await Ledger.of_month(month, None):
+                wechat = [f for f in book.fees if not f.by_bank]
+                bank = [f for f in book.fees if f.by_bank]
+                if not book.fees:
+                    continue
+                archived = len(await Receipts.archived(
+                    [f.payout_id for f in wechat if f.payout_id is not None]))
+                out.append(MoneyRow(
+                    month, book.agency, len(wechat), sum(f.gross_fen for f in wechat), len(bank),
+                    sum(f.gross_fen for f in bank), sum(f.tax_fen for f in book.fees),
+                    sum(f.net_fen for f in book.fees), archived))
+        return out

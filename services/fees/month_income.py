@@ -10,7 +10,7 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, Invitation
-from models.payouts import OPEN, Payout, PayoutAccount, PayoutState
+from models.money.payouts import OPEN, Payout, PayoutAccount, PayoutState
 from services.common.clock import china_today
 from services.fees.declaration import month_bounds
 from services.fees.withholding import Withholding, continuing

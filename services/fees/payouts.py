@@ -13,20 +13,16 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 import services.fees.funding as funding
 import services.fees.sheets as sheets
 from models.draws import DrawActivity, Invitation
-from models.payouts import (
-    FUNDING_HELD,
+from models.money.payouts import (
     OPEN,
     FeeChannel,
-    FeeChannelChoice,
-    FeeFunding,
     Payout,
     PayoutAccount,
     PayoutState,
@@ -39,56 +35,30 @@ from services.common.links import NOTICE_LINK_DAYS
 from services.draws.facts import Actor, Family, OperationLog
 from services.fees.accounts import PayoutAccounts
 from services.fees.authorisations import TransferAuthorisations, refusal_words
+from services.fees.channels import FeeChannels
 from services.fees.month_income import withholding_of
-from services.fees.transfer_list import transfers
+from services.fees.payout_states import (
+    BY_STATE,
+    CANCELLED_BY_AGENCY,
+    CHECK_AFTER,
+    CHOSE_ANOTHER_WAY,
+    CONFIRM_WITHIN,
+    CONFIRMED_STATES,
+    WITHDRAWN,
+    ConfirmParams,
+    MyPayout,
+    PayoutMismatch,
+)
 from services.fees.withholding import amounts
 from services.notifications import NotificationKind, Outbox
-from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
+from services.payments import PayError
+from services.payments.transfers import TransferBill, TransferGateway, TransferRequest
 
-note = OperationLog.write  # the activity's operation log
 SYSTEM = OperationLog.SYSTEM
 
 log = logging.getLogger(__name__)
-CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
-CHOSE_ANOTHER_WAY = "EXPERT_CHOSE_BANK"  # withdrawn as the expert chose a bank account
-# WeChat Pay's states of a bill the expert confirmed (its money moving or moved)
-CONFIRMED_STATES = ("TRANSFERING", "SUCCESS")
-WITHDRAWN = (CANCELLED_BY_AGENCY, CHOSE_ANOTHER_WAY)
-
-CONFIRM_WITHIN = timedelta(hours=24)  # WeChat Pay closes a bill not confirmed by then
-CHECK_AFTER = timedelta(minutes=5)  # a bill WeChat Pay has said nothing of: ask it
-BY_STATE = {"ACCEPTED": PayoutState.WAITING, "PROCESSING": PayoutState.WAITING,
-            "WAIT_USER_CONFIRM": PayoutState.WAITING, "CANCELING": PayoutState.WAITING,
-            "TRANSFERING": PayoutState.TRANSFERRING, "SUCCESS": PayoutState.PAID,
-            "FAIL": PayoutState.FAILED}
-
-
-class PayoutMismatch(Exception):
-    """A notification or answer that does not fit our bill (merchant, amount or payee)."""
-
-
-@dataclass(frozen=True)
-class MyPayout:
-    """A transfer as the expert sees it: for which evaluation day, and whether it waits
-    for their confirmation."""
-
-    payout: Payout
-    eval_day: date  # China time
-    can_confirm: bool
-
-
-@dataclass(frozen=True)
-class ConfirmParams:
-    """What wx.requestMerchantTransfer takes to show the expert the bill to confirm."""
-
-    mch_id: str
-    app_id: str
-    package: str
-    open_id: str
-
-
 class Payouts:
-    """Fees sent to experts by WeChat Pay's 商家转账, and finance's list of them."""
+    """Fees sent to experts by WeChat Pay's 商家转账."""
 
     def __init__(self, gateway: TransferGateway | None, outbox: Outbox,
                  remark: Callable[[datetime], str], accounts: PayoutAccounts,
@@ -99,44 +69,16 @@ class Payouts:
         self.accounts = accounts  # another way to be paid (accounts.py)
         self._remark = remark  # the words the expert reads on the bill, by evaluation day
 
-    listed = staticmethod(transfers)  # finance's list of every transfer, by state
-
     @property
     def available(self) -> bool:
         return self.gateway is not None
-
-    async def choose(self, activity: DrawActivity, channel: FeeChannel, actor: Actor,
-                     now: datetime) -> FeeChannel:
-        """Fees paid here or elsewhere; back to elsewhere only while nothing was sent."""
-        root = await Family.root_of(activity)
-        if channel == FeeChannel.PLATFORM and self.gateway is None:
-            raise Conflict("payout.off")
-        async with in_transaction():
-            choice = await FeeChannelChoice.select_for_update().get_or_none(activity_id=root.id)
-            if channel == FeeChannel.ELSEWHERE and await Payout.filter(
-                    activity_id=root.id, state__in=[*OPEN, PayoutState.PAID]).exists():
-                raise Conflict("payout.channel_locked")
-            if channel == FeeChannel.ELSEWHERE and await FeeFunding.filter(
-                    activity_id=root.id, state__in=list(FUNDING_HELD)).exists():
-                raise Conflict("funding.held")
-            if choice is None:
-                await FeeChannelChoice.create(activity_id=root.id, channel=channel,
-                                              chosen_by=actor.person_id or 0, chosen_at=now)
-            elif choice.channel != channel:
-                choice.channel, choice.chosen_by, choice.chosen_at = \
-                    channel, actor.person_id or 0, now
-                await choice.save(update_fields=["channel", "chosen_by", "chosen_at"])
-            else:
-                return channel
-            await note(root, actor, "fee_channel", now, None, channel=str(channel))
-        return channel
 
     async def start(self, activity: DrawActivity, invitation_id: int, actor: Actor,
                     now: datetime) -> Payout | None:
         """Send one expert's recorded fee as a transfer bill for the expert to confirm; an
         expert without the mini-program is asked for a bank account instead (None)."""
         root = await Family.root_of(activity)
-        if await sheets.channel_of(root.id) != FeeChannel.PLATFORM:
+        if await FeeChannels.channel_of(root.id) != FeeChannel.PLATFORM:
             raise Conflict("payout.not_platform")
         if self.gateway is None:
             raise Conflict("payout.off")
@@ -175,8 +117,9 @@ class Payouts:
                 expires_at=now + CONFIRM_WITHIN,
                 authorisation_no=auth.out_authorization_no if auth else "")
             if payout is not None:
-                await note(root, actor, "payout", now, None, invitation=item.id,
-                             fen=item.fee_fen, tax=tax.tax_fen, bill=payout.out_bill_no)
+                await OperationLog.record(root, actor, "payout", now, None, invitation=item.id,
+                                          fen=item.fee_fen, tax=tax.tax_fen,
+                                          bill=payout.out_bill_no)
         if payout is None:  # WeChat Pay cannot reach them: asked for a bank account instead
             await self.accounts.ask(root, item, actor, now)
             return None
@@ -212,7 +155,7 @@ class Payouts:
         if payout is None:
             raise NotFound("payout.not_found")
         bill = await self._withdraw(payout, CANCELLED_BY_AGENCY, now)
-        await note(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
+        await OperationLog.record(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
         await self.apply(bill, now)
         return await Payout.get(id=payout.id)
 
@@ -244,8 +187,8 @@ class Payouts:
         payout = await self.own(person_id, payout_id)
         bill = await self._withdraw(payout, CHOSE_ANOTHER_WAY, now)
         root = await DrawActivity.get(id=payout.activity_id)
-        await note(root, SYSTEM, "payout_cancel", now, None, bill=payout.out_bill_no,
-                     chosen="bank")
+        await OperationLog.record(root, SYSTEM, "payout_cancel", now, None, bill=payout.out_bill_no,
+                                  chosen="bank")
         await self.apply(bill, now)
         item = await Invitation.get(id=payout.invitation_id)
         return await self.accounts.ask(root, item, SYSTEM, now)
@@ -299,8 +242,8 @@ class Payouts:
                                                      fail_reason=reason[:64], **updates)
             if state == PayoutState.PAID:
                 await Invitation.filter(id=payout.invitation_id).update(fee_paid=True)
-            await note(payout.activity_id, SYSTEM, "payout_result", now, None,
-                         bill=payout.out_bill_no, state=str(state))
+            await OperationLog.record(payout.activity_id, SYSTEM, "payout_result", now, None,
+                                      bill=payout.out_bill_no, state=str(state))
             kind: NotificationKind = "fee.payout_paid" if state == PayoutState.PAID \
                 else "fee.payout_closed"
             if payout.fail_reason != CHOSE_ANOTHER_WAY:  # they know: they chose it

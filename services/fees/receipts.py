@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Subquery
 
 from models import column
-from models.payouts import Payout, PayoutReceipt, PayoutState
+from models.money.payouts import Payout, PayoutReceipt, PayoutState
 from models.people import Person
 from services.common.errors import NotFound
 from services.common.files import FileStore
-from services.payments import PayError, TransferGateway
+from services.payments import PayError
+from services.payments.transfers import TransferGateway
 
 log = logging.getLogger(__name__)
 BATCH = 50  # transfers handled by one sweep

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
 from models.fees import FeeStandard
-from models.payouts import (
+from models.money.payouts import (
     FUNDING_HELD,
     OPEN,
     FeeChannel,
@@ -30,6 +30,7 @@ from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws.facts import Actor, Family, OperationLog
 from services.draws.news import Notices
+from services.fees.channels import FeeChannels
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards
@@ -75,18 +76,8 @@ class MyFee:
     payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
 
 
-async def _closed(activity: DrawActivity) -> bool:
-    """Over for its fees: finished (at its expected end, or an on-site one when all left),
-    withdrawn, or every expert who served has checked out, on site or not — the fee page's
-    "评标结束后（… 或全部专家离场后）"."""
-    if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
-        return True
-    served = await Family.serving(activity)
-    return bool(served) and all(i.checkout_at is not None for i in served)
-
-
 async def _require_finished(activity: DrawActivity) -> None:
-    if not await _closed(activity):
+    if not await FeeSheets.closed(activity):
         raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
 
 
@@ -110,8 +101,8 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
         Situation.WITHDREW if item.absence == ON_ARRIVAL else Situation.SERVED
     profile = await ExpertProfile.get_or_none(id=item.expert_id)
     # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
-    away = profile is not None and Reference.elsewhere(profile.region,
-                                                       Notices.venue_region(notice))
+    away = profile is not None and Reference.regions.elsewhere(
+        profile.region, Notices.venue_region(notice))
     # at a 副场, the administrator's rule picks the standard (FG-807)
     return await fee_at_venue(standard, notice, china_today(root.eval_start),
                               item.checkin_at or root.eval_start,
@@ -137,13 +128,6 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
             for r in rows]
 
 
-async def channel_of(activity_id: int) -> FeeChannel:
-    """How the evaluation's fees are paid: through the platform, or elsewhere (the
-    default)."""
-    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
-    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
-
-
 async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
                           paid: bool) -> None:
     """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
@@ -167,7 +151,16 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
 class FeeSheets:
     """The fees of an evaluation as its agency records them, and an expert's own."""
 
-    closed = staticmethod(_closed)  # over for its fees
+    @staticmethod
+    async def closed(activity: DrawActivity) -> bool:
+        """Over for its fees: finished (at its expected end, or an on-site one when all left),
+        withdrawn, or every expert who served has checked out, on site or not — the fee page's
+        "评标结束后（… 或全部专家离场后）"."""
+        if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
+            return True
+        served = await Family.serving(activity)
+        return bool(served) and all(i.checkout_at is not None for i in served)
+
 
     @staticmethod
     async def sheet(activity: DrawActivity) -> FeeSheet:
@@ -176,7 +169,7 @@ class FeeSheets:
         rows = await fees_of(activity)
         standard = await standard_for(activity)
         root = await Family.root_of(activity)
-        channel = await channel_of(root.id)
+        channel = await FeeChannels.channel_of(root.id)
         ids = [r.invitation.id for r in rows]
         latest = {p.invitation_id: p for p in await Payout.filter(
             invitation_id__in=ids).order_by("id")}
@@ -210,9 +203,9 @@ class FeeSheets:
             item.fee_reason = reason if changed or (computed is None and reason) else None
             await item.save(update_fields=["fee_fen", "fee_paid", "fee_recorded_at",
                                            "fee_computed_fen", "fee_reason"])
-            await OperationLog.write(activity, actor, "fee", now, item.fee_reason,
-                                     invitation=item.id, fen=amount_fen, paid=paid,
-                                     computed=computed.total_fen if computed else None)
+            await OperationLog.record(activity, actor, "fee", now, item.fee_reason,
+                                      invitation=item.id, fen=amount_fen, paid=paid,
+                                      computed=computed.total_fen if computed else None)
         return item
 
     @staticmethod
@@ -228,7 +221,7 @@ class FeeSheets:
             if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
                 continue
             root = await Family.root_of(await DrawActivity.get(id=r.activity_id))
-            if not await _closed(root) and r.fee_recorded_at is None:
+            if not await FeeSheets.closed(root) and r.fee_recorded_at is None:
                 continue  # not over yet: nothing to show
             notice = await Notices.notice_of(r)
             standard = await standard_for(root)

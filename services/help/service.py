@@ -59,14 +59,13 @@ class Answer:
         return self.best is not None
 
 
-def audiences_of(roles: set[str]) -> frozenset[str]:
-    """The audiences a person with these roles reads as (an applicant-to-be without any)."""
-    found = frozenset(a for r in roles for a in ROLE_AUDIENCES.get(r, ()))
-    return found or frozenset({Audience.APPLICANT})
-
-
 class Help:
-    audiences_of = staticmethod(audiences_of)
+    @staticmethod
+    def audiences_of(roles: set[str]) -> frozenset[str]:
+        """The audiences a person with these roles reads as (an applicant-to-be without any)."""
+        found = frozenset(a for r in roles for a in ROLE_AUDIENCES.get(r, ()))
+        return found or frozenset({Audience.APPLICANT})
+
 
     def __init__(self, texts_dir: Path, segmenter: Segmenter,
                  contact: Contact = Contact()) -> None:

@@ -37,28 +37,32 @@ def failure_of(line: str) -> tuple[str, dict[str, str]]:
     return "other", {}
 
 
-def failure_words(texts: Texts, line: str | None, channels: str = "") -> str:
-    """The words of an error line ("" for none); `channels`: the row's group when it was
-    one of several sent at once (an invitation's WeChat row says WeChat could not reach)."""
-    if not line:
-        return ""
-    key, values = failure_of(line)
-    if key == "unreachable":
-        group = {c for c in channels.split(",") if c}
-        values = {"only": "" if not group else "wechat" if group <= WECHAT
-                  else next(iter(group)) if len(group) == 1 else ""}
-    if "channel" in values:
-        values = {**values, "channel": texts.word("channel_kind", values["channel"])}
-    if values.get("code"):
-        values["meaning"] = texts.word("send_error_code", values["code"])
-    return texts.render(f"failures/{key}.j2", **values)
+class FailureWords:
+    """A failure in words an administrator reads (the part `failures` of Outbox)."""
 
+    @staticmethod
+    def failure_words(texts: Texts, line: str | None, channels: str = "") -> str:
+        """The words of an error line ("" for none); `channels`: the row's group when it was
+        one of several sent at once (an invitation's WeChat row says WeChat could not reach)."""
+        if not line:
+            return ""
+        key, values = failure_of(line)
+        if key == "unreachable":
+            group = {c for c in channels.split(",") if c}
+            values = {"only": "" if not group else "wechat" if group <= WECHAT
+                      else next(iter(group)) if len(group) == 1 else ""}
+        if "channel" in values:
+            values = {**values, "channel": texts.word("channel_kind", values["channel"])}
+        if values.get("code"):
+            values["meaning"] = texts.word("send_error_code", values["code"])
+        return texts.render(f"failures/{key}.j2", **values)
 
-def attempts_words(texts: Texts, errors: str | None, channels: str = "") -> list[str]:
-    """Each attempt's error in words, oldest first, the same words said once."""
-    out: list[str] = []
-    for line in (errors or "").splitlines():
-        words = failure_words(texts, line, channels)
-        if words and words not in out:
-            out.append(words)
-    return out
+    @staticmethod
+    def attempts_words(texts: Texts, errors: str | None, channels: str = "") -> list[str]:
+        """Each attempt's error in words, oldest first, the same words said once."""
+        out: list[str] = []
+        for line in (errors or "").splitlines():
+            words = FailureWords.failure_words(texts, line, channels)
+            if words and words not in out:
+                out.append(words)
+        return out

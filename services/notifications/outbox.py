@@ -13,7 +13,6 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
-from functools import cache
 from typing import Any
 
 from tortoise import connections
@@ -21,11 +20,12 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.notifications import Notification, Status
-from models.orm.statements import columns, models_from, on_postgres, rows
+from models.orm.statements import models_from, on_postgres, rows
 from services.common.metrics import SENDS
 from services.notifications.change import ALL_CHANNELS, Change, Groups, settle_families
-from services.notifications.consents import record_consents
-from services.notifications.failures import attempts_words, failure_words
+from services.notifications.claim import BULK_CLAIM, claim_sql
+from services.notifications.consents import Consents
+from services.notifications.failures import FailureWords
 from services.notifications.kind_registry import NotificationKind
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,6 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
 
 
-def with_error(errors: str | None, error: str) -> str:
-    """`errors` (one a line, newest last) with `error` added, within ERRORS_MAX characters."""
-    lines = [*(errors or "").splitlines(), " ".join(error.split())[:ERRORS_MAX // 2]]
-    while len(lines) > 1 and sum(len(line) + 1 for line in lines) > ERRORS_MAX:
-        lines.pop(0)
-    return "\n".join(lines)
-
-
 class Lease:
     """How long a relay surely holds the rows it claimed together. Renewed while it works;
     a row is sent only while some of the lease is left (`margin`), so that no other relay
@@ -70,52 +62,11 @@ class Lease:
         return self._clock() < self.until - self.margin
 
 
-@cache
-def claim_sql(dialect: str) -> str:
-    """One statement claims a batch and returns it: the lapsed claims, one person's due
-    notices, then a mass notice's due rows, at most BULK_CLAIM of them (three index range
-    reads, not one OR: with the OR, PostgreSQL gathers every due row to sort them, 0.4 s a
-    claim with 50,000 queued by a mass notice), each oldest first; so a relay sending a
-    province-wide notice comes back for an invitation within a small batch. The due
-    condition is checked again by the UPDATE itself, so two relays never share a row.
-
-    On PostgreSQL the picked ids are an array computed once (an InitPlan) that the update
-    finds by primary key. As `id IN (subquery)`, the plan PostgreSQL cached for the relay's
-    prepared statement while the outbox was small (a generic plan, from the sixth claim on)
-    walked every queued row and ran the three reads again for each: once a mass notice had
-    queued 30,000 rows, a claim took minutes, was cut at the worker's statement timeout,
-    and nothing was sent until the table's statistics changed. SQLite reads an IN subquery
-    once. Parameters: the token, the lease's end, then now and a limit for each part
-    (lapsed, one person's, the mass notice's), the limit in all, now twice more."""
-    queued, sending = Status.QUEUED.value, Status.SENDING.value
-    due = (f"SELECT id FROM notification WHERE status = '{queued}' AND lane = {{lane}} "
-           "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
-    picked = (
-        f"SELECT id FROM (SELECT id FROM (SELECT id FROM notification WHERE status = "
-        f"'{sending}' AND claimed_until < ? LIMIT ?) AS lapsed UNION ALL "
-        f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
-        f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?")
-    ids = f"id = ANY(ARRAY({picked}))" if dialect == "postgres" else f"id IN ({picked})"
-    return (
-        f"UPDATE notification SET status = '{sending}', claim_token = ?, claimed_until = ?, "
-        f"attempts = attempts + 1 WHERE {ids} "
-        f"AND ((status = '{queued}' AND next_attempt_at <= ?) "
-        f"OR (status = '{sending}' AND claimed_until < ?)) "
-        f"RETURNING {columns(Notification, 'notification')}")
-# a mass notice's rows a claim takes at most: a second or two of sending, after which the
-# relay claims again and finds an invitation queued meanwhile
-BULK_CLAIM = 200
-
-
 class Outbox:
     """The notifications to send: queued in their change's transaction, claimed by the
-    relay, their outcomes written; and the words of a failure, the consents to subscribe
-    messages."""
+    relay, their outcomes written; its parts hold the words of a failure (failures) and the
+    consents to subscribe messages (consents)."""
 
-    with_error = staticmethod(with_error)
-    failure_words = staticmethod(failure_words)
-    attempts_words = staticmethod(attempts_words)
-    record_consents = staticmethod(record_consents)
 
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
                  at_once: dict[str, list[list[str]]] | None = None,
@@ -129,6 +80,16 @@ class Outbox:
                                      for group in groups) if g)
             if kept:
                 self.at_once[kind] = kept
+        self.failures = FailureWords()  # why a notification was not sent, in words
+        self.consents = Consents()  # the subscribe messages a person agreed to
+
+    @staticmethod
+    def with_error(errors: str | None, error: str) -> str:
+        """`errors` (one a line, newest last) with `error` added, within ERRORS_MAX characters."""
+        lines = [*(errors or "").splitlines(), " ".join(error.split())[:ERRORS_MAX // 2]]
+        while len(lines) > 1 and sum(len(line) + 1 for line in lines) > ERRORS_MAX:
+            lines.pop(0)
+        return "\n".join(lines)
 
     @contextlib.asynccontextmanager
     async def change(self, now: datetime) -> AsyncIterator[Change]:
@@ -197,8 +158,9 @@ class Outbox:
         that brings its relay down, say): dead, not claimed for ever."""
         for item in await Notification.filter(status=Status.SENDING, claimed_until__lt=now,
                                               attempts__gte=max_attempts).limit(100):
-            error = with_error(item.last_error, f"claim lapsed after attempt {item.attempts}: "
-                                                "its relay stopped before recording an outcome")
+            error = Outbox.with_error(item.last_error,
+                                      f"claim lapsed after attempt {item.attempts}: "
+                                      "its relay stopped before recording an outcome")
             buried = await Notification.filter(
                 id=item.id, status=Status.SENDING, claim_token=item.claim_token).update(
                 status=Status.DEAD, last_error=error, claim_token=None, claimed_until=None)
@@ -225,7 +187,7 @@ class Outbox:
             id=item.id, status__in=[Status.FAILED, Status.DEAD]).update(
             status=Status.QUEUED, attempts=0, ruled_out="", next_attempt_at=now,
             claim_token=None, claimed_until=None,
-            last_error=with_error(item.last_error, f"re-sent by {by}"))
+            last_error=Outbox.with_error(item.last_error, f"re-sent by {by}"))
         if requeued:
             await self._wake()
         return bool(requeued)
@@ -245,14 +207,14 @@ class Outbox:
     @staticmethod
     def note(item: Notification, error: str) -> None:
         """Keep an error on the row without changing its status."""
-        item.last_error = with_error(item.last_error, error)
+        item.last_error = Outbox.with_error(item.last_error, error)
 
     @staticmethod
     def rule_out(item: Notification, channel: str, error: str) -> None:
         """`channel` cannot reach this person: never tried again for this row."""
         item.ruled_out = ",".join(sorted(item.ruled_out_channels() | {channel}))
         SENDS.labels(channel, "unreachable").inc()
-        item.last_error = with_error(item.last_error, f"{channel}: {error}")
+        item.last_error = Outbox.with_error(item.last_error, f"{channel}: {error}")
 
     @staticmethod
     def retry(item: Notification, now: datetime, error: str, max_attempts: int,
@@ -260,7 +222,7 @@ class Outbox:
         """Try again later, or give up (dead) after `max_attempts`."""
         if not count_attempt:
             item.attempts -= 1
-        item.last_error = with_error(item.last_error, error)
+        item.last_error = Outbox.with_error(item.last_error, error)
         if item.attempts >= max_attempts:
             item.status = Status.DEAD
             SENDS.labels(item.channel or "none", "dead").inc()
@@ -280,14 +242,14 @@ class Outbox:
     def failed(item: Notification, error: str) -> None:
         """No channel left that could reach the person."""
         item.status = Status.FAILED
-        item.last_error = with_error(item.last_error, error)
+        item.last_error = Outbox.with_error(item.last_error, error)
         SENDS.labels(item.channel or "none", "failed").inc()
 
     @staticmethod
     def skipped(item: Notification, error: str) -> None:
         """Not sent, and no failure: its point is gone (answered, past its time)."""
         item.status = Status.SKIPPED
-        item.last_error = with_error(item.last_error, error)
+        item.last_error = Outbox.with_error(item.last_error, error)
         SENDS.labels(item.channel or "none", "skipped").inc()
 
     async def save(self, items: list[Notification]) -> None:

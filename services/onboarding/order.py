@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.applications import AppKind, Application, AppStatus
-from models.education import Enrollment
 from models.experts import ExpertProfile
+from models.learning.education import Enrollment
 from services.common.errors import NotAllowed
 
 STEPS = ("profile", "review", "education")
@@ -42,34 +42,31 @@ class Progress:
         return next((s for s in STEPS if s not in self.done), None)
 
 
-async def progress_of(person_id: int) -> Progress:
-    """The person's steps, read from their renewal applications and enrolments."""
-    if not await ExpertProfile.exists(person_id=person_id, active=True, migrated=True):
-        return Progress(False, STEPS)
-    renewals = Application.filter(person_id=person_id, kind=AppKind.RENEWAL)
-    done: list[str] = []
-    if await renewals.filter(status__in=SUBMITTED).exists():
-        done.append("profile")
-        if await renewals.filter(status=AppStatus.APPROVED).exists():
-            done.append("review")
-            if await Enrollment.exists(person_id=person_id, completed_at__isnull=False):
-                done.append("education")
-    return Progress(True, tuple(done))
-
-
-async def require_steps(person_id: int, upto: str, doing: str) -> None:
-    """NotAllowed (`steps.in_order`, saying what comes first) unless every step up to and
-    including `upto` is done; `doing`: what the person tried (transfer, change,
-    education)."""
-    progress = await progress_of(person_id)
-    missing = progress.next
-    if missing is not None and STEPS.index(missing) <= STEPS.index(upto):
-        raise NotAllowed("steps.in_order", step=missing, doing=doing)
-
-
 class Onboarding:
     """A migrated expert's order of steps (XJ-CE): how far they are, and the refusal of a
     step taken too early."""
 
-    progress_of = staticmethod(progress_of)
-    require_steps = staticmethod(require_steps)
+    @staticmethod
+    async def progress_of(person_id: int) -> Progress:
+        """The person's steps, read from their renewal applications and enrolments."""
+        if not await ExpertProfile.exists(person_id=person_id, active=True, migrated=True):
+            return Progress(False, STEPS)
+        renewals = Application.filter(person_id=person_id, kind=AppKind.RENEWAL)
+        done: list[str] = []
+        if await renewals.filter(status__in=SUBMITTED).exists():
+            done.append("profile")
+            if await renewals.filter(status=AppStatus.APPROVED).exists():
+                done.append("review")
+                if await Enrollment.exists(person_id=person_id, completed_at__isnull=False):
+                    done.append("education")
+        return Progress(True, tuple(done))
+
+    @staticmethod
+    async def require_steps(person_id: int, upto: str, doing: str) -> None:
+        """NotAllowed (`steps.in_order`, saying what comes first) unless every step up to and
+        including `upto` is done; `doing`: what the person tried (transfer, change,
+        education)."""
+        progress = await Onboarding.progress_of(person_id)
+        missing = progress.next
+        if missing is not None and STEPS.index(missing) <= STEPS.index(upto):
+            raise NotAllowed("steps.in_order", step=missing, doing=doing)

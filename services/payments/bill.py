@@ -28,8 +28,8 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from models.payments import OrderStatus, PayOrder
-from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
+from models.money.payments import OrderStatus, PayOrder
+from models.money.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
 from services.common.clock import china_today
 from services.common.errors import BadInput, Unavailable
 from services.payments.bill_runs import SETTLED, recent_runs, record_run

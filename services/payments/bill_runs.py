@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.reconciliation import RunStatus
+from models.money.reconciliation import RunStatus
 from services.common.clock import china_today
 
 SHOWN_MISMATCHES = 200  # per run, in `recent`: the count is always whole

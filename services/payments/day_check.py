@@ -21,16 +21,18 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tortoise.expressions import Q
 
-from models.payments import OrderStatus, PayOrder
-from models.payouts import OPEN, Payout, PayoutState
-from models.reconciliation import MismatchKind
+from models.money.payments import OrderStatus, PayOrder
+from models.money.payouts import OPEN, Payout, PayoutState
+from models.money.reconciliation import MismatchKind
 from services.payments.findings import PAID, REFUNDING, Mismatch, TransferMismatch, day_span
 from services.payments.gateway import NotificationRejected, PayError, PayGateway, Trade
-from services.payments.transfers import TransferBill, TransferGateway
+
+if TYPE_CHECKING:  # the transfers' part imports this module when its door is opened
+    from services.payments.transfers.gateway import TransferBill, TransferGateway
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.payments import FeeKind, PayOrder
+from models.money.payments import FeeKind, PayOrder
 from services.common.clock import CHINA
 from services.common.errors import ClosedWindow, Conflict
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 
-from models.payments import OrderStatus
-from models.reconciliation import MismatchKind, RunStatus
+from models.money.payments import OrderStatus
+from models.money.reconciliation import MismatchKind, RunStatus
 from services.common.clock import CHINA
 
 PAID = (OrderStatus.PAID, OrderStatus.DUPLICATE, OrderStatus.REFUNDED)  # paid at WeChat Pay

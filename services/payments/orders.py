@@ -19,8 +19,8 @@ from redis.exceptions import LockError
 from tortoise.expressions import Q
 
 from models.applications import AppKind, Application, AppStatus
-from models.education import Enrollment
-from models.payments import FeeKind, OrderStatus, Payable, PayOrder
+from models.learning.education import Enrollment
+from models.money.payments import FeeKind, OrderStatus, Payable, PayOrder
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, Locked, NotFound, Unavailable
@@ -31,7 +31,7 @@ from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
 from services.notifications import Change, Outbox
 from services.payments.fee_items import Checkout, FeeItem, PaidRecord, new_trade_no
 from services.payments.gateway import PayError, PayGateway, Trade
-from services.payments.invoices import InvoiceTitle, invoice_email, title_of
+from services.payments.invoicing.invoices import InvoiceTitle, invoice_email, title_of
 
 log = logging.getLogger(__name__)
 

@@ -19,22 +19,6 @@ from services.people.persons import People
 AGENCY_ROLES = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER})
 
 
-def agencies_held(grants: list[RoleGrant]) -> list[int]:
-    """The agencies these (active) grants act for, in the order granted."""
-    return list(dict.fromkeys(int(g.agency_id) for g in grants
-                              if g.role in AGENCY_ROLES and g.agency_id is not None))
-
-
-def acting_grants(grants: list[RoleGrant], chosen: int | None) -> list[RoleGrant]:
-    """The grants a sign-in acts with: a person of one agency, all of them; a person of
-    several, the other roles and those of the agency chosen for this sign-in (none of any
-    agency until one is chosen: the seed's 选择以经办企业的身份进入系统)."""
-    held = agencies_held(grants)
-    if len(held) <= 1:
-        return grants
-    return [g for g in grants if g.role not in AGENCY_ROLES or g.agency_id == chosen]
-
-
 def waiting(grant: RoleGrant, now: datetime) -> bool:
     """A link asked and not yet answered, still inside its validity period."""
     return grant.link_state == LinkState.PENDING and grant.revoked_at is None and (
@@ -120,7 +104,7 @@ class Agencies:
     @staticmethod
     def require_choice(grants: list[RoleGrant], agency_id: int) -> None:
         """NotAllowed unless the person acts for this agency now."""
-        if agency_id not in agencies_held(grants):
+        if agency_id not in Agencies.agencies_held(grants):
             raise NotAllowed("agency.not_yours")
 
     # -- the person's side: 账户管理 → 关联申请 ----------------------------------------------
@@ -162,3 +146,19 @@ class Agencies:
         await grant.refresh_from_db()
         grant.agency = agency
         return grant
+
+    @staticmethod
+    def agencies_held(grants: list[RoleGrant]) -> list[int]:
+        """The agencies these (active) grants act for, in the order granted."""
+        return list(dict.fromkeys(int(g.agency_id) for g in grants
+                                  if g.role in AGENCY_ROLES and g.agency_id is not None))
+
+    @staticmethod
+    def acting_grants(grants: list[RoleGrant], chosen: int | None) -> list[RoleGrant]:
+        """The grants a sign-in acts with: a person of one agency, all of them; a person of
+        several, the other roles and those of the agency chosen for this sign-in (none of any
+        agency until one is chosen: the seed's 选择以经办企业的身份进入系统)."""
+        held = Agencies.agencies_held(grants)
+        if len(held) <= 1:
+            return grants
+        return [g for g in grants if g.role not in AGENCY_ROLES or g.agency_id == chosen]

@@ -27,7 +27,7 @@ from services.common.errors import BadInput, Conflict, Locked
 from services.common.redis_keys import TICKET_TTL, RedisKeys
 from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
-from services.people.identity_rules import normalise_identifier, parse_id_number, parse_phone
+from services.people.identity_rules import IdentityRules, normalise_identifier
 from services.people.lockout import asker, person_parties
 from services.people.persons import People, WrongPassword
 
@@ -73,13 +73,13 @@ class Binding:
         """Send a code to the phone on record for this ID number, if there is one. The
         caller answers the same whether or not there was (BadInput for a malformed number,
         Locked for locks and throttling are the only refusals)."""
-        number = parse_id_number(normalise_identifier(id_raw))
+        number = IdentityRules.parse_id_number(normalise_identifier(id_raw))
         person = await self.people.by_id_number(number.value)
         await self._issue(PURPOSE, actor, person, number.value)
 
     async def start_sms_login(self, actor: str, phone_raw: str) -> None:
         """Send a login code to this phone if it belongs to someone; answers as `start`."""
-        phone = parse_phone(normalise_identifier(phone_raw))
+        phone = IdentityRules.parse_phone(normalise_identifier(phone_raw))
         person = await self.people.by_phone(phone)
         await self._issue(LOGIN, actor, person, phone)
 

@@ -34,34 +34,11 @@ def normalise_identifier(raw: str) -> str:
     return value[3:] if value.startswith("+86") else value
 
 
-def id_check_character(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
 @dataclass(frozen=True)
 class IdNumber:
     value: str
     birth_date: date
     gender: Gender
-
-
-def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
-    """An 18-character GB 11643 number, normalised (upper-case X); BadInput otherwise."""
-    value = raw.strip().upper().replace(" ", "")
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        raise BadInput("identity.id_format")
-    if int(value[:2]) not in _PROVINCES:
-        raise BadInput("identity.id_region")
-    try:
-        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        raise BadInput("identity.id_birth_date") from None
-    if born.year < 1800 or born > (today or date.today()):
-        raise BadInput("identity.id_birth_date")
-    if id_check_character(value[:17]) != value[17]:
-        raise BadInput("identity.id_check_character")
-    return IdNumber(value, born, "M" if int(value[16]) % 2 else "F")
 
 
 def anniversary(born: date, years: int) -> date:
@@ -70,21 +47,6 @@ def anniversary(born: date, years: int) -> date:
         return born.replace(year=born.year + years)
     except ValueError:
         return born.replace(year=born.year + years, day=28)
-
-
-def require_applicant_age(born: date, today: date) -> None:
-    """Applicants over 65 are refused: "超过65周岁" starts the day after the 65th birthday."""
-    if today > anniversary(born, MAX_APPLICANT_AGE):
-        raise NotAllowed("identity.over_age", limit=MAX_APPLICANT_AGE)
-
-
-def parse_phone(raw: str) -> str:
-    value = raw.strip().replace(" ", "").replace("-", "")
-    if value.startswith("+86"):
-        value = value[3:]
-    if not PHONE_RE.fullmatch(value):
-        raise BadInput("identity.phone_format")
-    return value
 
 
 def next_phone_change(last_change: datetime | None) -> datetime | None:
@@ -145,17 +107,61 @@ _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-def uscc_check_char(first17: str) -> str:
-    """The check character of a unified social credit code (GB 32100)."""
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31]
+class IdentityRules:
+    """The rules of identity numbers (GB-11643, GB-32100), phones and the applicant's age:
+    pure checks, the same for every context."""
 
+    @staticmethod
+    def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
+        """An 18-character GB 11643 number, normalised (upper-case X); BadInput otherwise."""
+        value = raw.strip().upper().replace(" ", "")
+        if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+            raise BadInput("identity.id_format")
+        if int(value[:2]) not in _PROVINCES:
+            raise BadInput("identity.id_region")
+        try:
+            born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            raise BadInput("identity.id_birth_date") from None
+        if born.year < 1800 or born > (today or date.today()):
+            raise BadInput("identity.id_birth_date")
+        if IdentityRules.id_check_character(value[:17]) != value[17]:
+            raise BadInput("identity.id_check_character")
+        return IdNumber(value, born, "M" if int(value[16]) % 2 else "F")
 
-def parse_credit_code(raw: str) -> str:
-    """An 18-character unified social credit code with a valid check character."""
-    value = raw.strip().upper()
-    if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
-        raise BadInput("identity.credit_code_format")
-    if uscc_check_char(value[:17]) != value[17]:
-        raise BadInput("identity.credit_code_check_character")
-    return value
+    @staticmethod
+    def parse_phone(raw: str) -> str:
+        """A mainland mobile number, without +86, spaces or dashes; BadInput otherwise."""
+        value = raw.strip().replace(" ", "").replace("-", "")
+        if value.startswith("+86"):
+            value = value[3:]
+        if not PHONE_RE.fullmatch(value):
+            raise BadInput("identity.phone_format")
+        return value
+
+    @staticmethod
+    def parse_credit_code(raw: str) -> str:
+        """An 18-character unified social credit code with a valid check character."""
+        value = raw.strip().upper()
+        if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
+            raise BadInput("identity.credit_code_format")
+        if IdentityRules.uscc_check_char(value[:17]) != value[17]:
+            raise BadInput("identity.credit_code_check_character")
+        return value
+
+    @staticmethod
+    def id_check_character(first17: str) -> str:
+        """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
+        return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+    @staticmethod
+    def uscc_check_char(first17: str) -> str:
+        """The check character of a unified social credit code (GB 32100)."""
+        total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+        return _USCC_CHARS[(31 - total % 31) % 31]
+
+    @staticmethod
+    def require_applicant_age(born: date, today: date) -> None:
+        """Applicants over 65 are refused: "超过65周岁" starts the day after the 65th birthday."""
+        if today > anniversary(born, MAX_APPLICANT_AGE):
+            raise NotAllowed("identity.over_age", limit=MAX_APPLICANT_AGE)

@@ -46,13 +46,6 @@ def person_keys(subject: str) -> tuple[str, ...]:
     return (subject + "#code", subject)
 
 
-def second_factor_party(person_id: int) -> Party:
-    """Wrong second-factor codes about one person, from every half-done sign-in together (a
-    password that checks out opens a new one, so a per-sign-in count alone is no limit);
-    forgotten after a right code, lifted by a security administrator."""
-    return Party(f"p:{person_id}#2fa", CODE_GUESSES)
-
-
 # KEYS: n lock keys, n failure counters, then (if ARGV[6] is given) the guarded key. ARGV:
 # n, now, LOCK_TTL, the lock's end if this attempt sets it, (unused), the value the guarded
 # key must still hold (or ''), then per party its budget and 1 if its lock blocks this
@@ -94,7 +87,6 @@ def locked(until: float) -> Locked:
     """Too many failures: every party involved is locked until `until` (epoch seconds)."""
     return Locked("code.locked", until=datetime.fromtimestamp(until, UTC),
                   minutes=LOCK_TTL // 60)
-
 
 
 @dataclass(frozen=True)
@@ -205,3 +197,10 @@ class Lockout:
         lifted = await self._redis.delete(*[self._lock(p) for p in parties])
         await self._redis.delete(*[self._fails(p) for p in parties])
         return int(lifted)
+
+    @staticmethod
+    def second_factor_party(person_id: int) -> Party:
+        """Wrong second-factor codes about one person, from every half-done sign-in together (a
+        password that checks out opens a new one, so a per-sign-in count alone is no limit);
+        forgotten after a right code, lifted by a security administrator."""
+        return Party(f"p:{person_id}#2fa", CODE_GUESSES)

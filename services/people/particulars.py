@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from services.common.errors import BadInput, DomainError
-from services.people.identity_rules import parse_credit_code
+from services.people.identity_rules import IdentityRules
 from services.reference import Reference
 
 TitleLevel = Literal["初级", "中级", "副高", "正高"]
@@ -29,7 +29,7 @@ def field_refusal(exc: DomainError) -> PydanticCustomError:
 def optional_credit_code(value: str | None) -> str | None:
     """A field validator: an optional unified social credit code."""
     try:
-        return parse_credit_code(value) if value else value
+        return IdentityRules.parse_credit_code(value) if value else value
     except DomainError as exc:
         raise field_refusal(exc) from None
 
@@ -188,23 +188,28 @@ APPLICATION_ONLY = {
 }
 
 
-def missing_parts(draft: ApplicationDraft, application: bool = True) -> list[str]:
-    """What is still missing before the form can be printed (`application`: a new or renewal
-    application, which asks for more than a change request)."""
-    required = {**REQUIRED, **APPLICATION_ONLY} if application else REQUIRED
-    if draft.title_from_qualification:  # a qualification in place of a title has no level
-        required = {k: v for k, v in required.items() if k != "title_level"}
-    out = [title for name, title in required.items() if getattr(draft, name) in (None, "")]
-    if not draft.work_history:
-        out.append("至少一段工作经历")
-    if not draft.education:
-        out.append("学历信息")
-    if not draft.specialties:
-        out.append("评标专业")
-    return out
+class Particulars:
+    """What an application form still lacks (the Experts' part `particulars`)."""
 
+    @staticmethod
+    def missing_parts(draft: ApplicationDraft, application: bool = True) -> list[str]:
+        """What is still missing before the form can be printed (`application`: a new or renewal
+        application, which asks for more than a change request)."""
+        required = {**REQUIRED, **APPLICATION_ONLY} if application else REQUIRED
+        if draft.title_from_qualification:  # a qualification in place of a title has no level
+            required = {k: v for k, v in required.items() if k != "title_level"}
+        out = [title for name, title in required.items() if getattr(draft, name) in (None, "")]
+        if not draft.work_history:
+            out.append("至少一段工作经历")
+        if not draft.education:
+            out.append("学历信息")
+        if not draft.specialties:
+            out.append("评标专业")
+        return out
 
-def require_complete(draft: ApplicationDraft, application: bool = True) -> None:
-    missing = missing_parts(draft, application)
-    if missing:
-        raise BadInput("application.incomplete", missing=missing)
+    @staticmethod
+    def require_complete(draft: ApplicationDraft, application: bool = True) -> None:
+        """Refuses a form that still lacks a part (missing_parts names them)."""
+        missing = Particulars.missing_parts(draft, application)
+        if missing:
+            raise BadInput("application.incomplete", missing=missing)

@@ -20,13 +20,11 @@ from services.common.redis_keys import LOCK_TTL
 from services.notifications import NotificationKind, Outbox
 from services.people.identity_rules import (
     PASSWORD_COST,
+    IdentityRules,
     IdNumber,
     default_password,
     hash_password,
     normalise_identifier,
-    parse_id_number,
-    parse_phone,
-    require_applicant_age,
     require_phone_change_allowed,
     require_strong_password,
     verify_password,
@@ -68,11 +66,6 @@ class NewPerson:
     email: str | None = None
 
 
-async def names_of(person_ids: Iterable[int]) -> dict[int, str]:
-    """Each person's name, by id (a page of rows that name people: one query)."""
-    return dict(await Person.filter(id__in=list(person_ids)).values_list("id", "name"))
-
-
 async def active_roles(person_id: int, now: datetime) -> list[RoleGrant]:
     """The person's roles in force now."""
     grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
@@ -102,12 +95,13 @@ class People:
         return await Person.get_or_none(id=person_id, deregistered_at=None)
 
     async def by_id_number(self, raw: str) -> Person | None:
-        number = parse_id_number(raw)
+        number = IdentityRules.parse_id_number(raw)
         return await Person.filter(id_number_hash__in=self.vault.lookup_hashes(number.value),
                                    deregistered_at=None).first()
 
     async def by_phone(self, raw: str) -> Person | None:
-        return await Person.filter(phone_is(parse_phone(raw)), deregistered_at=None).first()
+        return await Person.filter(phone_is(IdentityRules.parse_phone(raw)),
+                                   deregistered_at=None).first()
 
     async def by_account(self, account: str) -> Person | None:
         """Login name: a phone number, an ID number, or a migrated expert's account in the
@@ -145,22 +139,22 @@ class People:
     def birth_date_of(self, person: Person) -> date:
         """The full birth date, from the encrypted ID number (only the year is kept in clear:
         with the masked number's first 6 and last 4 characters, the date is the rest)."""
-        return parse_id_number(self.id_number_of(person), date.max).birth_date
+        return IdentityRules.parse_id_number(self.id_number_of(person), date.max).birth_date
 
     @staticmethod
     def parse_form(new: NewPerson) -> tuple[IdNumber, str, str]:
         """The form's own rules (no lookup): the parsed ID number, the name, the phone."""
-        number = parse_id_number(new.id_number)
+        number = IdentityRules.parse_id_number(new.id_number)
         name = new.name.strip()
         if not 2 <= len(name) <= 32:
             raise BadInput("people.name_length", min=2, max=32)
-        return number, name, parse_phone(new.phone)
+        return number, name, IdentityRules.parse_phone(new.phone)
 
     def require_registrable(self, new: NewPerson, password: str, today: date) -> None:
         """What registration can refuse before the SMS code is spent: the form, the age
         limit and the password policy (none of which tells whether an account exists)."""
         number, _, _ = self.parse_form(new)
-        require_applicant_age(number.birth_date, today)
+        IdentityRules.require_applicant_age(number.birth_date, today)
         require_strong_password(password)
 
     async def create(self, new: NewPerson, *, password: str | None = None,
@@ -279,7 +273,7 @@ class People:
 
     async def change_phone(self, person: Person, raw: str, now: datetime) -> None:
         """The phone receives every notice, so it may change at most once a year."""
-        phone = parse_phone(raw)
+        phone = IdentityRules.parse_phone(raw)
         require_phone_change_allowed(person.phone_changed_at, now)
         if phone == person.phone:
             raise BadInput("people.same_phone")
@@ -289,3 +283,8 @@ class People:
         person.phone_changed_at = now
         await person.save(update_fields=[*person.set_phone(phone), "phone_changed_at",
                                          "updated_at"])
+
+    @staticmethod
+    async def names_of(person_ids: Iterable[int]) -> dict[int, str]:
+        """Each person's name, by id (a page of rows that name people: one query)."""
+        return dict(await Person.filter(id__in=list(person_ids)).values_list("id", "name"))

@@ -11,9 +11,9 @@ from services.common.clock import china_today
 from services.common.errors import BadInput
 from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
-from services.people.identity_rules import parse_phone, require_phone_change_allowed
+from services.people.identity_rules import IdentityRules, require_phone_change_allowed
 from services.people.persons import NewPerson, People
-from services.people.realname import RealNameCheck, Verdict
+from services.people.verifiers.realname import RealNameCheck, Verdict
 
 REGISTER = "register"
 PHONE = "phone"
@@ -28,7 +28,7 @@ class Registration:
         self.realname = realname  # None: identity is checked at review
 
     async def _send(self, purpose: str, actor: str, phone_raw: str) -> None:
-        phone = parse_phone(phone_raw)
+        phone = IdentityRules.parse_phone(phone_raw)
 
         async def deliver(code: str) -> None:
             await self._sms.send(purpose, phone, code)
@@ -51,7 +51,7 @@ class Registration:
         real-name check vouched for the name and ID number (False: checked at review). A
         mistake in the form, a name that does not match the number included, is told before
         the code is used up (no new SMS needed)."""
-        phone = parse_phone(new.phone)
+        phone = IdentityRules.parse_phone(new.phone)
         today = china_today(now)
         self.people.require_registrable(new, password, today)
         verdict = Verdict.UNAVAILABLE
@@ -73,6 +73,6 @@ class Registration:
 
     async def change_phone(self, person: Person, phone_raw: str, code: str,
                            now: datetime) -> None:
-        phone = parse_phone(phone_raw)
+        phone = IdentityRules.parse_phone(phone_raw)
         await self._check(PHONE, f"p:{person.id}", phone, code)
         await self.people.change_phone(person, phone, now)

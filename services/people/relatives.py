@@ -17,7 +17,7 @@ from models.people import Person
 from services.common.errors import BadInput, NotFound
 from services.common.pii import Vault, mask_id, mask_name
 from services.common.reactions import Announcer, Happened, Happening, RelativesDeclared
-from services.people.identity_rules import parse_credit_code, parse_id_number
+from services.people.identity_rules import IdentityRules
 from services.people.particulars import RelativeEntry
 
 RELATIONS = ("spouse", "lineal", "collateral", "in_law")  # texts/words/kinship.j2
@@ -65,7 +65,7 @@ class Relatives:
         if not unit and (post or credit_code.strip()):
             raise BadInput("relative.unit", line=line)
         try:
-            code = parse_credit_code(credit_code) if credit_code.strip() else None
+            code = IdentityRules.parse_credit_code(credit_code) if credit_code.strip() else None
         except BadInput:
             raise BadInput("relative.credit_code", line=line) from None
         return unit, code, post if unit else ""
@@ -79,7 +79,7 @@ class Relatives:
         if not 2 <= len(name) <= 32:
             raise BadInput("relative.name", line=line)
         try:
-            number = parse_id_number(entry.id_number)
+            number = IdentityRules.parse_id_number(entry.id_number)
         except BadInput:
             raise BadInput("relative.id_number", line=line) from None
         id_hash = self.vault.lookup_hash(number.value)

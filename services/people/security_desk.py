@@ -10,7 +10,7 @@ from datetime import datetime
 
 from models.people import Person
 from services.common.errors import Conflict, NotAllowed, NotFound
-from services.people.lockout import Lockout, person_keys, second_factor_party
+from services.people.lockout import Lockout, person_keys
 from services.people.persons import active_roles
 from services.people.second_factor import SecondFactor
 
@@ -29,7 +29,7 @@ class Standing:
 def _parties(person_id: int) -> tuple[str, ...]:
     """The person's own locks: failed passwords from everyone, wrong codes to their phone,
     wrong second-factor codes."""
-    return (*person_keys(f"p:{person_id}"), second_factor_party(person_id).key)
+    return (*person_keys(f"p:{person_id}"), Lockout.second_factor_party(person_id).key)
 
 
 class SecurityDesk:

@@ -70,17 +70,8 @@ class PrivacyEvent:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def parse_scopes(raw: str) -> tuple[int, ...]:
-    """RevokeInfo: one number, or several separated by commas (or spaces); anything else
-    is kept out (an unknown number is still recorded)."""
-    parts = raw.replace(",", " ").replace("，", " ").split()
-    return tuple(int(p) for p in parts if p.isdigit() and len(p) <= 6)
-
-
 class WeChatPrivacy:
     """Applies WeChat's privacy events (see the module's docstring)."""
-
-    parse_scopes = staticmethod(parse_scopes)  # an event's revoked scopes
 
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox

@@ -6,9 +6,11 @@ the modules behind it are the context's own."""
 
 from services.reference.catalogue import Catalogue
 from services.reference.catalogue_import import CatalogueReport, LoadedVersion
+from services.reference.contacts import ConsultContacts
+from services.reference.holidays import Holidays
 from services.reference.regions import NOT_A_CITY, REFRESH, Regions
 from services.reference.rule_limits import FormLimits
-from services.reference.service import ConsultContacts, Holidays, Reference
+from services.reference.service import Reference
 from services.reference.specialties import Selection, SpecialtyRule
 from services.reference.titles import Titles, TitleSeries
 

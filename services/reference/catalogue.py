@@ -129,41 +129,6 @@ _versions: dict[int, Catalogue] = {}  # every loaded version, by id
 _current: list[int] = []  # the id of the current version, when one is
 
 
-def shipped_once() -> Catalogue:
-    if not _shipped:
-        _shipped.append(shipped())
-    return _shipped[0]
-
-
-def catalogue() -> Catalogue:
-    """The current catalogue: what new applications and conditions use."""
-    if _current and _current[0] in _versions:
-        return _versions[_current[0]]
-    return shipped_once()
-
-
-def current_version() -> int | None:
-    return catalogue().version
-
-
-def catalogue_of(version: int | None) -> Catalogue:
-    """The catalogue a record was made with, as this process has it (the current one for a
-    version it has not read yet: catalogue_for reads it)."""
-    if version is None:
-        return shipped_once()
-    return _versions.get(version) or catalogue()
-
-
-async def catalogue_for(version: int | None) -> Catalogue:
-    """The catalogue an application or a condition was made with (None: the shipped one);
-    a version made by another process since the last read is read now."""
-    if version is None:
-        return shipped_once()
-    if version not in _versions:
-        await load_catalogues()
-    return _versions.get(version) or catalogue()
-
-
 def forget_catalogues() -> None:
     _versions.clear()
     _current.clear()
@@ -175,3 +140,49 @@ async def load_catalogues() -> None:
     _versions.clear()
     _versions.update({r.id: from_rows(r.items, r.id, r.name) for r in rows})
     _current[:] = [r.id for r in rows if r.current][:1]
+
+
+class Catalogues:
+    """The specialty catalogue's versions: called, the current one; and the one a record was
+    made with (the part `catalogue` of Reference)."""
+
+    def __call__(self) -> Catalogue:
+        """The current catalogue: what new applications and conditions use."""
+        if _current and _current[0] in _versions:
+            return _versions[_current[0]]
+        return Catalogues.shipped_once()
+
+    @staticmethod
+    def current_version() -> int | None:
+        """The current catalogue's version (None: the shipped one)."""
+        return catalogue().version
+
+    @staticmethod
+    def catalogue_of(version: int | None) -> Catalogue:
+        """The catalogue a record was made with, as this process has it (the current one for a
+        version it has not read yet: catalogue_for reads it)."""
+        if version is None:
+            return Catalogues.shipped_once()
+        return _versions.get(version) or catalogue()
+
+    @staticmethod
+    async def catalogue_for(version: int | None) -> Catalogue:
+        """The catalogue an application or a condition was made with (None: the shipped one);
+        a version made by another process since the last read is read now."""
+        if version is None:
+            return Catalogues.shipped_once()
+        if version not in _versions:
+            await load_catalogues()
+        return _versions.get(version) or catalogue()
+
+    @staticmethod
+    def shipped_once() -> Catalogue:
+        """The catalogue this release ships, read once per process."""
+        if not _shipped:
+            _shipped.append(shipped())
+        return _shipped[0]
+
+
+# the part, called where this context reads the current catalogue (Reference.catalogue is
+# this one)
+catalogue = Catalogues()

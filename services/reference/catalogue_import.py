@@ -59,14 +59,6 @@ class LoadedVersion:
     created_by: int | None  # the administrator (person id)
 
 
-async def loaded_versions() -> list[LoadedVersion]:
-    """Every loaded version, newest first."""
-    rows = await CatalogueVersion.all().order_by("-id").values(
-        "id", "name", "filename", "item_count", "created_at", "created_by")
-    return [LoadedVersion(r["id"], r["name"], r["filename"], r["item_count"],
-                          r["created_at"], r["created_by"]) for r in rows]
-
-
 def _columns(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
     found: dict[str, int] = {}
     for index, word in enumerate(header):
@@ -148,39 +140,52 @@ async def compare(built: Catalogue, report: CatalogueReport) -> None:
     report.held_missing = len({str(c) for c in held} - set(built.items))
 
 
-async def import_catalogue(raw: bytes, filename: str, name: str, now: datetime,
-                           actor: int | None, dry_run: bool = False,
-                           make_current: bool = False) -> CatalogueReport:
-    """Check the file; unless `dry_run` or a row is refused, store it as a new version (and
-    make it current when asked)."""
-    built, report = check(raw, filename)
-    if built is None:
-        return report
-    await compare(built, report)
-    if dry_run:
-        return report
-    name = name.strip()[:NAME_MAX] or filename[:NAME_MAX]
-    async with in_transaction():
-        row = await CatalogueVersion.create(
-            name=name, filename=filename[:128], items=built.as_rows(),
-            item_count=len(built.items), created_at=now, created_by=actor)
-        if make_current:
-            await _make_current(row.id)
-    report.version = row.id
-    await load_catalogues()
-    return report
-
-
 async def _make_current(version: int) -> None:
     await CatalogueVersion.filter(current=True).exclude(id=version).update(current=False)
     await CatalogueVersion.filter(id=version).update(current=True)
 
 
-async def make_current(version: int) -> None:
-    """This version is what new applications and conditions use from now on (those made
-    before keep theirs)."""
-    if not await CatalogueVersion.exists(id=version):
-        raise NotFound("catalogue.not_found")
-    async with in_transaction():
-        await _make_current(version)
-    await load_catalogues()
+class CatalogueImports:
+    """A province's own catalogue loaded as a version, and made current (the part
+    `catalogue_import` of Reference)."""
+
+    @staticmethod
+    async def loaded_versions() -> list[LoadedVersion]:
+        """Every loaded version, newest first."""
+        rows = await CatalogueVersion.all().order_by("-id").values(
+            "id", "name", "filename", "item_count", "created_at", "created_by")
+        return [LoadedVersion(r["id"], r["name"], r["filename"], r["item_count"],
+                              r["created_at"], r["created_by"]) for r in rows]
+
+    @staticmethod
+    async def import_catalogue(raw: bytes, filename: str, name: str, now: datetime,
+                               actor: int | None, dry_run: bool = False,
+                               make_current: bool = False) -> CatalogueReport:
+        """Check the file; unless `dry_run` or a row is refused, store it as a new version (and
+        make it current when asked)."""
+        built, report = check(raw, filename)
+        if built is None:
+            return report
+        await compare(built, report)
+        if dry_run:
+            return report
+        name = name.strip()[:NAME_MAX] or filename[:NAME_MAX]
+        async with in_transaction():
+            row = await CatalogueVersion.create(
+                name=name, filename=filename[:128], items=built.as_rows(),
+                item_count=len(built.items), created_at=now, created_by=actor)
+            if make_current:
+                await _make_current(row.id)
+        report.version = row.id
+        await load_catalogues()
+        return report
+
+    @staticmethod
+    async def make_current(version: int) -> None:
+        """This version is what new applications and conditions use from now on (those made
+        before keep theirs)."""
+        if not await CatalogueVersion.exists(id=version):
+            raise NotFound("catalogue.not_found")
+        async with in_transaction():
+            await _make_current(version)
+        await load_catalogues()

@@ -11,7 +11,7 @@ from typing import Any
 
 from models.reference import ConsultContact
 from services.common.errors import BadInput, NotFound
-from services.reference.regions import regions, within
+from services.reference.regions import RegionList, regions
 
 # an office line: 区号-号码 with an extension, or a 400/800 service number (ours: a personal
 # mobile is not published here)
@@ -31,40 +31,46 @@ def _check(region: str, department: str, phone: str) -> tuple[str, str, str]:
     return region, department, phone
 
 
-async def save(contact_id: int | None, region: str, department: str, phone: str,
-               address: str, hours: str, by: int | None, now: datetime) -> ConsultContact:
-    """A new contact, or one changed (an administrator's)."""
-    region, department, phone = _check(region, department, phone)
-    values: dict[str, Any] = {"region": region, "department": department[:64], "phone": phone[:24],
-              "address": " ".join(address.split())[:128], "hours": " ".join(hours.split())[:64],
-              "updated_by": by, "updated_at": now}
-    if contact_id is None:
-        if await ConsultContact.all().count() >= MAX_CONTACTS:
-            raise BadInput("contact.too_many", limit=MAX_CONTACTS)
-        return await ConsultContact.create(**values)
-    item = await ConsultContact.get_or_none(id=contact_id)
-    if item is None:
-        raise NotFound("contact.not_found")
-    await ConsultContact.filter(id=contact_id).update(**values)
-    await item.refresh_from_db()
-    return item
+class ConsultContacts:
+    """Whom an applicant asks, by region (咨询电话)."""
 
+    @staticmethod
+    async def every() -> list[ConsultContact]:
+        """Every contact, by region code (a province before its cities)."""
+        return list(await ConsultContact.all().order_by("region", "id"))
 
-async def remove(contact_id: int) -> None:
-    if not await ConsultContact.filter(id=contact_id).delete():
-        raise NotFound("contact.not_found")
+    @staticmethod
+    async def for_region(region: str | None) -> list[ConsultContact]:
+        """The contacts covering `region`, the most local first (a county's, its city's, its
+        province's); without a region, or none covering it, every contact."""
+        found = await ConsultContacts.every()
+        if not region:
+            return found
+        mine = [c for c in found if RegionList.within(region, c.region)]
+        return sorted(mine, key=lambda c: -len(c.region)) or found
 
+    @staticmethod
+    async def save(contact_id: int | None, region: str, department: str, phone: str,
+                   address: str, hours: str, by: int | None, now: datetime) -> ConsultContact:
+        """A new contact, or one changed (an administrator's)."""
+        region, department, phone = _check(region, department, phone)
+        values: dict[str, Any] = {
+            "region": region, "department": department[:64], "phone": phone[:24],
+            "address": " ".join(address.split())[:128], "hours": " ".join(hours.split())[:64],
+            "updated_by": by, "updated_at": now}
+        if contact_id is None:
+            if await ConsultContact.all().count() >= MAX_CONTACTS:
+                raise BadInput("contact.too_many", limit=MAX_CONTACTS)
+            return await ConsultContact.create(**values)
+        item = await ConsultContact.get_or_none(id=contact_id)
+        if item is None:
+            raise NotFound("contact.not_found")
+        await ConsultContact.filter(id=contact_id).update(**values)
+        await item.refresh_from_db()
+        return item
 
-async def every() -> list[ConsultContact]:
-    """Every contact, by region code (a province before its cities)."""
-    return list(await ConsultContact.all().order_by("region", "id"))
-
-
-async def for_region(region: str | None) -> list[ConsultContact]:
-    """The contacts covering `region`, the most local first (a county's, its city's, its
-    province's); without a region, or none covering it, every contact."""
-    found = await every()
-    if not region:
-        return found
-    mine = [c for c in found if within(region, c.region)]
-    return sorted(mine, key=lambda c: -len(c.region)) or found
+    @staticmethod
+    async def remove(contact_id: int) -> None:
+        """A contact removed (an administrator's)."""
+        if not await ConsultContact.filter(id=contact_id).delete():
+            raise NotFound("contact.not_found")

@@ -50,12 +50,6 @@ class CalendarEntry:
     name: str
 
 
-def is_working(day: date, exceptions: dict[date, bool]) -> bool:
-    """A working day: the calendar's word for it, else Monday to Friday."""
-    off = exceptions.get(day)
-    return not off if off is not None else day.weekday() < 5
-
-
 def national(which: int) -> list[CalendarEntry]:
     """The national calendar's days of the year, in order (none when not known here)."""
     out: list[CalendarEntry] = []
@@ -65,24 +59,6 @@ def national(which: int) -> list[CalendarEntry]:
             out.append(CalendarEntry(day, off, name))
             day += timedelta(days=1)
     return sorted(out, key=lambda e: e.day)
-
-
-async def year(which: int) -> list[CalendarEntry]:
-    """The year's days in order: the table's, or the national calendar's if it has none."""
-    rows = await CalendarDay.filter(day__gte=date(which, 1, 1),
-                                    day__lte=date(which, 12, 31)).order_by("day")
-    return [CalendarEntry(r.day, r.off, r.name) for r in rows] if rows else national(which)
-
-
-async def exceptions(first: date, last: date) -> dict[date, bool]:
-    """The calendar's days between the two, both included: {day: off}."""
-    return {e.day: e.off for y in range(first.year, last.year + 1) for e in await year(y)
-            if first <= e.day <= last}
-
-
-async def years() -> list[int]:
-    """The years the calendar has any day of, in order."""
-    return sorted({d.year for d in await column(CalendarDay.all(), "day")} | set(NATIONAL))
 
 
 async def _keep_national(which: int, by: int, now: datetime) -> None:
@@ -101,21 +77,6 @@ def _clean_name(name: str) -> str:
     if len(name) > NAME_MAX:
         raise BadInput("holiday.name_too_long", most=NAME_MAX)
     return name
-
-
-async def set_day(day: date, off: bool, name: str, by: int, now: datetime) -> CalendarDay:
-    """A day off or a make-up working day, replacing what the calendar said of that day."""
-    await _keep_national(day.year, by, now)
-    row, _ = await CalendarDay.update_or_create(day=day, defaults={
-        "off": off, "name": _clean_name(name), "changed_by": by, "changed_at": now})
-    return row
-
-
-async def remove_day(day: date, by: int, now: datetime) -> None:
-    """The day follows the week's rule again."""
-    await _keep_national(day.year, by, now)
-    if not await CalendarDay.filter(day=day).delete():
-        raise NotFound("holiday.not_found", day=f"{day:%Y年%m月%d日}")
 
 
 def parse_csv(text: str) -> list[CalendarEntry]:
@@ -143,11 +104,54 @@ def parse_csv(text: str) -> list[CalendarEntry]:
     return out
 
 
-async def import_csv(text: str, by: int, now: datetime) -> list[CalendarEntry]:
-    """The CSV's days written into the calendar (each replacing that day's entry), all or
-    none; the days written."""
-    rows = parse_csv(text)
-    async with in_transaction():
-        for row in rows:
-            await set_day(row.day, row.off, row.name, by, now)
-    return rows
+class Holidays:
+    """The working-day calendar (法定节假日 and 调休), which deadlines count by."""
+
+    @staticmethod
+    def is_working(day: date, exceptions: dict[date, bool]) -> bool:
+        """A working day: the calendar's word for it, else Monday to Friday."""
+        off = exceptions.get(day)
+        return not off if off is not None else day.weekday() < 5
+
+    @staticmethod
+    async def exceptions(first: date, last: date) -> dict[date, bool]:
+        """The calendar's days between the two, both included: {day: off}."""
+        return {e.day: e.off for y in range(first.year, last.year + 1)
+                for e in await Holidays.year(y) if first <= e.day <= last}
+
+    @staticmethod
+    async def year(which: int) -> list[CalendarEntry]:
+        """The year's days in order: the table's, or the national calendar's if it has none."""
+        rows = await CalendarDay.filter(day__gte=date(which, 1, 1),
+                                        day__lte=date(which, 12, 31)).order_by("day")
+        return [CalendarEntry(r.day, r.off, r.name) for r in rows] if rows else national(which)
+
+    @staticmethod
+    async def years() -> list[int]:
+        """The years the calendar has any day of, in order."""
+        return sorted({d.year for d in await column(CalendarDay.all(), "day")} | set(NATIONAL))
+
+    @staticmethod
+    async def set_day(day: date, off: bool, name: str, by: int, now: datetime) -> CalendarDay:
+        """A day off or a make-up working day, replacing what the calendar said of that day."""
+        await _keep_national(day.year, by, now)
+        row, _ = await CalendarDay.update_or_create(day=day, defaults={
+            "off": off, "name": _clean_name(name), "changed_by": by, "changed_at": now})
+        return row
+
+    @staticmethod
+    async def remove_day(day: date, by: int, now: datetime) -> None:
+        """The day follows the week's rule again."""
+        await _keep_national(day.year, by, now)
+        if not await CalendarDay.filter(day=day).delete():
+            raise NotFound("holiday.not_found", day=f"{day:%Y年%m月%d日}")
+
+    @staticmethod
+    async def import_csv(text: str, by: int, now: datetime) -> list[CalendarEntry]:
+        """The CSV's days written into the calendar (each replacing that day's entry), all or
+        none; the days written."""
+        rows = parse_csv(text)
+        async with in_transaction():
+            for row in rows:
+                await Holidays.set_day(row.day, row.off, row.name, by, now)
+        return rows

@@ -41,28 +41,33 @@ TITLES = 5  # JL-GP; ours for the others, which state none
 EXTRA_FILES, EXTRA_MB = 3, 20  # JL-GP; ours for the others, which state none
 
 
-def form_limits(rule: SpecialtyRule, batch_qualifications: int = QUALIFICATIONS_DEFAULT
-                ) -> FormLimits:
-    """The limits of a batch under `rule`; `batch_qualifications` is the batch's own setting,
-    used only where the rule set's document states no number."""
-    return FormLimits(
-        rule=rule, specialties=SPECIALTY_LIMITS[rule], titles=TITLES,
-        work_history=WORK_HISTORY.get(rule, WORK_HISTORY_DEFAULT),
-        qualifications=STATED_QUALIFICATIONS.get(rule, batch_qualifications),
-        extra_files=EXTRA_FILES, extra_mb=EXTRA_MB)
+class RuleLimits:
+    """The numbers a rule set holds an application form to (the part `rule_limits` of
+    Reference)."""
 
+    @staticmethod
+    def form_limits(rule: SpecialtyRule, batch_qualifications: int = QUALIFICATIONS_DEFAULT
+                    ) -> FormLimits:
+        """The limits of a batch under `rule`; `batch_qualifications` is the batch's own setting,
+        used only where the rule set's document states no number."""
+        return FormLimits(
+            rule=rule, specialties=SPECIALTY_LIMITS[rule], titles=TITLES,
+            work_history=WORK_HISTORY.get(rule, WORK_HISTORY_DEFAULT),
+            qualifications=STATED_QUALIFICATIONS.get(rule, batch_qualifications),
+            extra_files=EXTRA_FILES, extra_mb=EXTRA_MB)
 
-def batch_qualifications(rule: SpecialtyRule, asked: int | None) -> int:
-    """The number of qualifications a new batch under `rule` allows: the document's where it
-    states one (asking another is refused in words), else the one asked (1 to 5) or ours."""
-    stated = STATED_QUALIFICATIONS.get(rule)
-    if stated is not None:
-        if asked is not None and asked != stated:
-            raise BadInput("admin.qualifications_by_rule", rule=rule.value, limit=stated)
-        return stated
-    if asked is None:
-        return QUALIFICATIONS_DEFAULT
-    if not 1 <= asked <= QUALIFICATIONS_MAX:
-        raise BadInput("admin.qualifications_range", limit=QUALIFICATIONS_MAX,
-                       default=QUALIFICATIONS_DEFAULT)
-    return asked
+    @staticmethod
+    def batch_qualifications(rule: SpecialtyRule, asked: int | None) -> int:
+        """The number of qualifications a new batch under `rule` allows: the document's where it
+        states one (asking another is refused in words), else the one asked (1 to 5) or ours."""
+        stated = STATED_QUALIFICATIONS.get(rule)
+        if stated is not None:
+            if asked is not None and asked != stated:
+                raise BadInput("admin.qualifications_by_rule", rule=rule.value, limit=stated)
+            return stated
+        if asked is None:
+            return QUALIFICATIONS_DEFAULT
+        if not 1 <= asked <= QUALIFICATIONS_MAX:
+            raise BadInput("admin.qualifications_range", limit=QUALIFICATIONS_MAX,
+                           default=QUALIFICATIONS_DEFAULT)
+        return asked

@@ -12,26 +12,28 @@ from datetime import datetime
 from typing import Any
 
 from models import column
-from models.applications import Application, Attachment, ReviewAction
+from models.applications import AppKind, Application, AppStatus, Attachment, ReviewAction
 from models.draws import DrawActivity, Invitation, Project
-from models.education import Course, Enrollment
 from models.evaluation.scores import RecordProposal, ScoreObservation
-from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
 from models.help import HelpQuestion, SupportMessage, SupportTicket
+from models.learning.education import Course, Enrollment
+from models.learning.exams import Exam, ExamAttempt
+from models.money.payments import Payable
+from models.money.payouts import Payout, PayoutAccount, PayoutReceipt
 from models.notifications import Notification
-from models.payments import Payable
-from models.payouts import Payout, PayoutAccount, PayoutReceipt
 from models.people import Person, RoleGrant
 from models.venues import IdentityCheck
 from models.wechat import WeChatIdentity, WeChatPrivacyEvent
-from services.applicants import ATTACHMENTS
+from services.applicants import ATTACHMENTS, Applications
 from services.audit import AuditChain
 from services.common.clock import china_time
+from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts, WordTable
-from services.people import SCOPES
-from services.rights.corrections import request_correction
+from services.payments.invoicing import Invoices
+from services.people import SCOPES, ApplicationDraft
+from services.rights.corrections import EMAIL, IDENTITY, Correction
 from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask
 
 Values = dict[str, Any]
@@ -55,8 +57,6 @@ def masked(value: Any, mask: Mask) -> Any:
 
 class PersonalData:
     """Reads one person's data, each kind by its own collector; routes a correction."""
-
-    request_correction = staticmethod(request_correction)
 
     def __init__(self, texts: Texts, days: int, log_days: int, audit: AuditChain) -> None:
         self.texts, self.audit = texts, audit
@@ -280,6 +280,35 @@ class PersonalData:
 
     async def _codes(self, person: Person) -> Values:
         return {}
+
+    @staticmethod
+    async def request_correction(applications: Applications, person: Person, field: str,
+                                 value: str | None, now: datetime) -> Correction:
+        """Route one field's correction (see the module's docstring)."""
+        if field in IDENTITY:
+            raise BadInput("privacy.identity_fixed")
+        if field == "email":
+            if not value or not EMAIL.fullmatch(value.strip()):
+                raise BadInput("privacy.value_needed")
+            await Invoices.set_email(person, value.strip())
+            return Correction("email_changed")
+        if field == "phone":
+            return Correction("phone_by_code")
+        if field not in ApplicationDraft.model_fields:
+            raise BadInput("privacy.unknown_field")
+        if await ExpertProfile.exists(person_id=person.id, active=True):
+            open_one = await Application.filter(
+                person_id=person.id, kind=AppKind.CHANGE,
+                status__in=[AppStatus.DRAFT, AppStatus.RETURNED]).first()
+            if open_one is None:
+                open_one = await applications.start_request(person, AppKind.CHANGE, now)
+            return Correction("change_request", open_one.id)
+        latest = await Application.filter(person_id=person.id).order_by("-id").first()
+        if latest is None:
+            raise NotFound("privacy.no_application")
+        if latest.status not in (AppStatus.DRAFT, AppStatus.RETURNED):
+            raise Conflict("application.in_review")
+        return Correction("edit_application", latest.id)
 
 
 async def _handled(person: Person) -> list[Values]:

@@ -29,9 +29,9 @@ from models.experts import (
     Unavailability,
 )
 from models.help import HelpQuestion, SupportMessage, SupportState, SupportTicket
+from models.money.payments import EInvoice, Payable
+from models.money.payouts import PayoutAccount
 from models.notifications import Notification, Status
-from models.payments import EInvoice, Payable
-from models.payouts import PayoutAccount
 from models.people import Person, anonymise_identity
 from models.sanctions import PERMANENT, AppealOutcome, Sanction
 from services.audit import AuditChain

@@ -5,7 +5,7 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.standing.conduct import ConductCatalogue
-from services.standing.credit import CreditView
+from services.standing.credit import CreditDesk, CreditView, Standing
 from services.standing.sanctions import (
     KIND_WORDS,
     OUTCOME_WORDS,
@@ -13,7 +13,6 @@ from services.standing.sanctions import (
     SanctionDesk,
     SanctionView,
 )
-from services.standing.views import CreditDesk, Standing
 
 __all__ = [
     "KIND_WORDS",

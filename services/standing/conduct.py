@@ -37,22 +37,6 @@ NAME_MAX, ARTICLE_MAX = 200, 64
 CALENDAR_SPAN = timedelta(days=90)  # the calendar read for one deadline
 
 
-async def items(active_only: bool = False) -> list[ConductItem]:
-    """The catalogue in its order (the statutory items written first if it is empty)."""
-    if not await ConductItem.exists():
-        async with in_transaction():
-            for code, name, article, position in STATUTORY:
-                await ConductItem.get_or_create(code=code, defaults={
-                    "name": name, "article": article, "position": position})
-    query = ConductItem.filter(active=True) if active_only else ConductItem.all()
-    return list(await query.order_by("position", "id"))
-
-
-async def names(codes: list[str]) -> list[str]:
-    """The items' names, in the catalogue's order (a code no longer known: itself)."""
-    return names_in(await items(), codes)
-
-
 def names_in(catalogue: list[ConductItem], codes: list[str]) -> list[str]:
     """`names` with the catalogue already read (a list names many records' items)."""
     known = {i.code: i for i in catalogue}
@@ -70,61 +54,6 @@ def _clean(name: str, article: str) -> tuple[str, str]:
     return name, article
 
 
-async def add_item(name: str, article: str, position: int, now: datetime) -> ConductItem:
-    """A new item, active; its code is made from its id (the records keep codes)."""
-    name, article = _clean(name, article)
-    if await ConductItem.exists(name=name):
-        raise Conflict("conduct.duplicate", name=name)
-    async with in_transaction():
-        item = await ConductItem.create(code=f"new-{now.timestamp():.6f}", name=name,
-                                        article=article, position=position, changed_at=now)
-        item.code = f"item-{item.id}"
-        await item.save(update_fields=["code"])
-    return item
-
-
-async def change_item(item_id: int, name: str, article: str, position: int, active: bool,
-                      now: datetime) -> ConductItem:
-    """An item renamed, moved or (de)activated: a deactivated one is no longer offered, and
-    the records that chose it keep it."""
-    item = await ConductItem.get_or_none(id=item_id)
-    if item is None:
-        raise NotFound("conduct.not_found")
-    name, article = _clean(name, article)
-    if await ConductItem.exists(name=name, id__not=item_id):
-        raise Conflict("conduct.duplicate", name=name)
-    item.name, item.article, item.position, item.active = name, article, position, active
-    item.changed_at = now
-    await item.save(update_fields=["name", "article", "position", "active", "changed_at"])
-    return item
-
-
-async def remove_item(item_id: int) -> None:
-    """An item no record chose is removed; one a record chose can only be deactivated."""
-    item = await ConductItem.get_or_none(id=item_id)
-    if item is None:
-        raise NotFound("conduct.not_found")
-    used = [r for r in await PerformanceRecord.all().values_list("conduct", flat=True)
-            if item.code in (r or [])]
-    if used:
-        raise Conflict("conduct.in_use", name=item.name, count=len(used))
-    await item.delete()
-
-
-async def deadline_days() -> int:
-    """Working days the agency has after the evaluation ends."""
-    row = await PerformanceSettings.get_or_none(id=1)
-    return row.deadline_days if row else DEFAULT_DEADLINE_DAYS
-
-
-async def set_deadline_days(days: int, person_id: int, now: datetime) -> int:
-    if not DEADLINE_DAYS[0] <= days <= DEADLINE_DAYS[1]:
-        raise BadInput("conduct.deadline_days", least=DEADLINE_DAYS[0], most=DEADLINE_DAYS[1])
-    await PerformanceSettings.update_or_create(id=1, defaults={
-        "deadline_days": days, "changed_by": person_id, "changed_at": now})
-    return days
-
-
 def deadline(ended: datetime, days: int,
              calendar: dict[date, bool] | None = None) -> datetime:
     """The end (midnight, China time) of the `days`-th working day after the day the
@@ -138,33 +67,95 @@ def deadline(ended: datetime, days: int,
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=CHINA)
 
 
-async def due(ended: datetime, days: int) -> datetime:
-    """deadline() by the calendar the administrator keeps."""
-    (one,) = await deadlines([ended], days)
-    return one
-
-
-async def deadlines(ended: list[datetime], days: int) -> list[datetime]:
-    """deadline() of each evaluation's end by the administrator's calendar, read once for
-    them all (a sweep over a province's last two months of evaluations reads it once, not
-    once each)."""
-    if not ended:
-        return []
-    days_ended = [e.astimezone(CHINA).date() for e in ended]
-    calendar = await Holidays.exceptions(min(days_ended), max(days_ended) + CALENDAR_SPAN)
-    return [deadline(e, days, calendar) for e in ended]
-
-
 class ConductCatalogue:
     """The conduct items an agency's performance record picks from (the statutory ones and
     the administrator's), and the deadline of the record."""
 
-    items = staticmethod(items)
-    names = staticmethod(names)
-    add_item = staticmethod(add_item)
-    change_item = staticmethod(change_item)
-    remove_item = staticmethod(remove_item)
-    deadline_days = staticmethod(deadline_days)
-    set_deadline_days = staticmethod(set_deadline_days)
-    due = staticmethod(due)
-    deadlines = staticmethod(deadlines)
+    @staticmethod
+    async def items(active_only: bool = False) -> list[ConductItem]:
+        """The catalogue in its order (the statutory items written first if it is empty)."""
+        if not await ConductItem.exists():
+            async with in_transaction():
+                for code, name, article, position in STATUTORY:
+                    await ConductItem.get_or_create(code=code, defaults={
+                        "name": name, "article": article, "position": position})
+        query = ConductItem.filter(active=True) if active_only else ConductItem.all()
+        return list(await query.order_by("position", "id"))
+
+    @staticmethod
+    async def names(codes: list[str]) -> list[str]:
+        """The items' names, in the catalogue's order (a code no longer known: itself)."""
+        return names_in(await ConductCatalogue.items(), codes)
+
+    @staticmethod
+    async def add_item(name: str, article: str, position: int, now: datetime) -> ConductItem:
+        """A new item, active; its code is made from its id (the records keep codes)."""
+        name, article = _clean(name, article)
+        if await ConductItem.exists(name=name):
+            raise Conflict("conduct.duplicate", name=name)
+        async with in_transaction():
+            item = await ConductItem.create(code=f"new-{now.timestamp():.6f}", name=name,
+                                            article=article, position=position, changed_at=now)
+            item.code = f"item-{item.id}"
+            await item.save(update_fields=["code"])
+        return item
+
+    @staticmethod
+    async def change_item(item_id: int, name: str, article: str, position: int, active: bool,
+                          now: datetime) -> ConductItem:
+        """An item renamed, moved or (de)activated: a deactivated one is no longer offered, and
+        the records that chose it keep it."""
+        item = await ConductItem.get_or_none(id=item_id)
+        if item is None:
+            raise NotFound("conduct.not_found")
+        name, article = _clean(name, article)
+        if await ConductItem.exists(name=name, id__not=item_id):
+            raise Conflict("conduct.duplicate", name=name)
+        item.name, item.article, item.position, item.active = name, article, position, active
+        item.changed_at = now
+        await item.save(update_fields=["name", "article", "position", "active", "changed_at"])
+        return item
+
+    @staticmethod
+    async def remove_item(item_id: int) -> None:
+        """An item no record chose is removed; one a record chose can only be deactivated."""
+        item = await ConductItem.get_or_none(id=item_id)
+        if item is None:
+            raise NotFound("conduct.not_found")
+        used = [r for r in await PerformanceRecord.all().values_list("conduct", flat=True)
+                if item.code in (r or [])]
+        if used:
+            raise Conflict("conduct.in_use", name=item.name, count=len(used))
+        await item.delete()
+
+    @staticmethod
+    async def deadline_days() -> int:
+        """Working days the agency has after the evaluation ends."""
+        row = await PerformanceSettings.get_or_none(id=1)
+        return row.deadline_days if row else DEFAULT_DEADLINE_DAYS
+
+    @staticmethod
+    async def set_deadline_days(days: int, person_id: int, now: datetime) -> int:
+        """An administrator sets the working days an agency has after an evaluation ends."""
+        if not DEADLINE_DAYS[0] <= days <= DEADLINE_DAYS[1]:
+            raise BadInput("conduct.deadline_days", least=DEADLINE_DAYS[0], most=DEADLINE_DAYS[1])
+        await PerformanceSettings.update_or_create(id=1, defaults={
+            "deadline_days": days, "changed_by": person_id, "changed_at": now})
+        return days
+
+    @staticmethod
+    async def due(ended: datetime, days: int) -> datetime:
+        """deadline() by the calendar the administrator keeps."""
+        (one,) = await ConductCatalogue.deadlines([ended], days)
+        return one
+
+    @staticmethod
+    async def deadlines(ended: list[datetime], days: int) -> list[datetime]:
+        """deadline() of each evaluation's end by the administrator's calendar, read once for
+        them all (a sweep over a province's last two months of evaluations reads it once, not
+        once each)."""
+        if not ended:
+            return []
+        days_ended = [e.astimezone(CHINA).date() for e in ended]
+        calendar = await Holidays.exceptions(min(days_ended), max(days_ended) + CALENDAR_SPAN)
+        return [deadline(e, days, calendar) for e in ended]

@@ -6,7 +6,7 @@ level is kept."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from models.performance import PerformanceRecord
 from models.sanctions import AppealOutcome, CreditRule, CreditScore, Sanction, SanctionKind
 from services.common.clock import months_before
 from services.common.errors import BadInput
+from services.standing.experts import ExpertLookup
 
 LEVELS = ("A", "B", "C", "D")
 # registered absences (GD-DRAW 缺席登记) the rule takes points for; 现场回避 never: avoiding is
@@ -58,10 +59,6 @@ class CreditView:
     history: list[CreditScore]
 
 
-async def rule() -> CreditRule:
-    return await CreditRule.get_or_none(id=1) or CreditRule(id=1)
-
-
 def level_of(score: int, r: CreditRule) -> str:
     for level, floor in zip(LEVELS, (r.level_a, r.level_b, r.level_c), strict=False):
         if score >= floor:
@@ -80,36 +77,7 @@ def check_rule(r: CreditRule) -> None:
 
 async def compute(expert_id: int, now: datetime, r: CreditRule | None = None) -> Credit:
     """The expert's credit by the rule: records in dispute and not yet reviewed wait."""
-    return (await compute_many([expert_id], now, r))[expert_id]
-
-
-async def compute_many(expert_ids: list[int], now: datetime,
-                       r: CreditRule | None = None) -> dict[int, Credit]:
-    """compute() for many experts at once, a few queries for a whole draw's pool."""
-    r = r or await rule()
-    since = months_before(now, r.window_months)
-    records: dict[int, list[PerformanceRecord]] = {e: [] for e in expert_ids}
-    sanctions: dict[int, list[Sanction]] = {e: [] for e in expert_ids}
-    absences: dict[int, list[str]] = {e: [] for e in expert_ids}
-    for start in range(0, len(expert_ids), CHUNK):
-        chunk = expert_ids[start:start + CHUNK]
-        waiting: set[int] = set()  # absences whose record is disputed or corrected
-        for x in await PerformanceRecord.filter(expert_id__in=chunk, recorded_at__gte=since):
-            if x.disputed and (x.reviewed_at is None or x.review_outcome == "corrected"):
-                waiting.add(x.invitation_id)
-            if x.absence is None and (not x.disputed or x.reviewed_at is not None):
-                records[x.expert_id].append(x)
-        for s in await Sanction.filter(expert_id__in=chunk, decided_on__gte=since.date()
-                                       ).exclude(outcome=AppealOutcome.REVOKED):
-            sanctions[s.expert_id].append(s)
-        for invitation_id, expert_id, kind in await Invitation.filter(
-                expert_id__in=chunk, status=InvitationStatus.ABSENT,
-                absence__in=list(ABSENCE_FIELDS), activity__eval_start__gte=since,
-        ).exclude(activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]
-                  ).values_list("id", "expert_id", "absence"):
-            if invitation_id not in waiting:
-                absences[expert_id].append(kind)
-    return {e: _credit(records[e], sanctions[e], absences[e], r) for e in expert_ids}
+    return (await CreditDesk.compute_many([expert_id], now, r))[expert_id]
 
 
 def _credit(records: list[PerformanceRecord], sanctions: list[Sanction], absences: list[str],
@@ -134,15 +102,6 @@ def _credit(records: list[PerformanceRecord], sanctions: list[Sanction], absence
     return Credit(score, level_of(score, r), *counted, steps=tuple(steps))
 
 
-async def explained(got: Credit) -> dict[str, Any]:
-    """What the words of how a credit came about need (texts/performance/
-    credit_explained.j2): its steps and the rule's window and levels."""
-    r = await rule()
-    return {"steps": [{"what": x.what, "count": x.count, "points": x.points}
-                      for x in got.steps],
-            "months": r.window_months, "a": r.level_a, "b": r.level_b, "c": r.level_c}
-
-
 async def current(expert_ids: list[int]) -> dict[int, CreditScore]:
     """Each expert's latest credit (none for one never computed: full credit)."""
     out: dict[int, CreditScore] = {}
@@ -151,55 +110,127 @@ async def current(expert_ids: list[int]) -> dict[int, CreditScore]:
     return out
 
 
-async def recompute(expert_id: int, cause: str, now: datetime,
-                    r: CreditRule | None = None) -> CreditScore | None:
-    """Computes again; a change of score or level is kept as a new row."""
-    got = await compute(expert_id, now, r)
-    last = (await current([expert_id])).get(expert_id)
-    if last is not None and (last.score, last.level) == (got.score, got.level):
-        return None
-    if last is None and (got.score, got.records, got.sanctions) == (100, 0, 0) \
-            and not got.absences:
-        return None  # nothing on record: full credit, nothing to keep
-    return await CreditScore.create(expert_id=expert_id, score=got.score, level=got.level,
-                                    records=got.records, sanctions=got.sanctions,
-                                    cause=cause, at=now)
-
-
-async def on_absence(expert_id: int, now: datetime) -> None:
-    """Reaction to an absence registered or undone (GD-DRAW 缺席登记): the expert's credit
-    computed again, the change kept with the cause `absence`."""
-    await recompute(expert_id, "absence", now)
-
-
 async def history(expert_id: int, limit: int = 50) -> list[CreditScore]:
     return list(await CreditScore.filter(expert_id=expert_id).order_by("-id").limit(limit))
 
 
-async def credit_view(profile: ExpertProfile, now: datetime) -> CreditView:
-    """The expert's credit now, with who they are and how it changed."""
-    got = await compute(profile.id, now)
-    person = await Person.get(id=profile.person_id)
-    return CreditView(person.name, profile.expert_number, got, await history(profile.id))
+@dataclass(frozen=True)
+class Standing:
+    """An expert's standing as they read it in chat (我的信用), and as the reviewer of their
+    next application reads it: their credit and their latest sanctions, the same as the
+    mini-program's /expert/credit and /expert/sanctions."""
+
+    profile: ExpertProfile
+    credit: Credit
+    sanctions: list[Sanction]  # the latest, newest first
 
 
-async def set_rule(values: dict[str, int], by: int, now: datetime) -> CreditRule:
-    """A new rule: checked, saved, and every expert with anything on record recomputed."""
-    r = await rule()
-    for name, value in values.items():
-        setattr(r, name, value)
-    check_rule(r)
-    r.updated_by = by
-    await r.save()
-    since = months_before(now, 120)
-    experts: set[int] = set()
-    for query in (PerformanceRecord.filter(recorded_at__gte=since),
-                  Sanction.filter(Q(decided_on__gte=since.date())), CreditScore.all(),
-                  Invitation.filter(status=InvitationStatus.ABSENT,
-                                    absence__in=list(ABSENCE_FIELDS),
-                                    activity__eval_start__gte=since)):
-        experts |= {int(e) for e in await column(query, "expert_id")}
-    for expert_id in sorted(experts):
-        await recompute(expert_id, "rule", now, r)
-    return r
+@dataclass(frozen=True)
+class CreditDesk:
+    """Experts' credit (信用): the rule, the scores and how each came about, and the standing
+    a person reads of themselves; its part `experts` finds the expert by number or by
+    person."""
 
+    experts: ExpertLookup = field(default_factory=ExpertLookup)
+
+    @staticmethod
+    async def standing_of(person_id: int, now: datetime, latest: int) -> Standing | None:
+        """The person's credit now and their `latest` sanctions; None: they are no expert."""
+        profile = await ExpertProfile.get_or_none(person_id=person_id)
+        if profile is None:
+            return None
+        got = await compute(profile.id, now)
+        sanctions = await Sanction.filter(expert_id=profile.id).order_by("-id").limit(latest)
+        return Standing(profile, got, list(sanctions))
+
+    @staticmethod
+    async def rule() -> CreditRule:
+        """The credit rule in force (the default one until an administrator sets one)."""
+        return await CreditRule.get_or_none(id=1) or CreditRule(id=1)
+
+    @staticmethod
+    async def set_rule(values: dict[str, int], by: int, now: datetime) -> CreditRule:
+        """A new rule: checked, saved, and every expert with anything on record recomputed."""
+        r = await CreditDesk.rule()
+        for name, value in values.items():
+            setattr(r, name, value)
+        check_rule(r)
+        r.updated_by = by
+        await r.save()
+        since = months_before(now, 120)
+        experts: set[int] = set()
+        for query in (PerformanceRecord.filter(recorded_at__gte=since),
+                      Sanction.filter(Q(decided_on__gte=since.date())), CreditScore.all(),
+                      Invitation.filter(status=InvitationStatus.ABSENT,
+                                        absence__in=list(ABSENCE_FIELDS),
+                                        activity__eval_start__gte=since)):
+            experts |= {int(e) for e in await column(query, "expert_id")}
+        for expert_id in sorted(experts):
+            await CreditDesk.recompute(expert_id, "rule", now, r)
+        return r
+
+    @staticmethod
+    async def compute_many(expert_ids: list[int], now: datetime,
+                           r: CreditRule | None = None) -> dict[int, Credit]:
+        """compute() for many experts at once, a few queries for a whole draw's pool."""
+        r = r or await CreditDesk.rule()
+        since = months_before(now, r.window_months)
+        records: dict[int, list[PerformanceRecord]] = {e: [] for e in expert_ids}
+        sanctions: dict[int, list[Sanction]] = {e: [] for e in expert_ids}
+        absences: dict[int, list[str]] = {e: [] for e in expert_ids}
+        for start in range(0, len(expert_ids), CHUNK):
+            chunk = expert_ids[start:start + CHUNK]
+            waiting: set[int] = set()  # absences whose record is disputed or corrected
+            for x in await PerformanceRecord.filter(expert_id__in=chunk, recorded_at__gte=since):
+                if x.disputed and (x.reviewed_at is None or x.review_outcome == "corrected"):
+                    waiting.add(x.invitation_id)
+                if x.absence is None and (not x.disputed or x.reviewed_at is not None):
+                    records[x.expert_id].append(x)
+            for s in await Sanction.filter(expert_id__in=chunk, decided_on__gte=since.date()
+                                           ).exclude(outcome=AppealOutcome.REVOKED):
+                sanctions[s.expert_id].append(s)
+            for invitation_id, expert_id, kind in await Invitation.filter(
+                    expert_id__in=chunk, status=InvitationStatus.ABSENT,
+                    absence__in=list(ABSENCE_FIELDS), activity__eval_start__gte=since,
+            ).exclude(activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]
+                      ).values_list("id", "expert_id", "absence"):
+                if invitation_id not in waiting:
+                    absences[expert_id].append(kind)
+        return {e: _credit(records[e], sanctions[e], absences[e], r) for e in expert_ids}
+
+    @staticmethod
+    async def explained(got: Credit) -> dict[str, Any]:
+        """What the words of how a credit came about need (texts/performance/
+        credit_explained.j2): its steps and the rule's window and levels."""
+        r = await CreditDesk.rule()
+        return {"steps": [{"what": x.what, "count": x.count, "points": x.points}
+                          for x in got.steps],
+                "months": r.window_months, "a": r.level_a, "b": r.level_b, "c": r.level_c}
+
+    @staticmethod
+    async def recompute(expert_id: int, cause: str, now: datetime,
+                        r: CreditRule | None = None) -> CreditScore | None:
+        """Computes again; a change of score or level is kept as a new row."""
+        got = await compute(expert_id, now, r)
+        last = (await current([expert_id])).get(expert_id)
+        if last is not None and (last.score, last.level) == (got.score, got.level):
+            return None
+        if last is None and (got.score, got.records, got.sanctions) == (100, 0, 0) \
+                and not got.absences:
+            return None  # nothing on record: full credit, nothing to keep
+        return await CreditScore.create(expert_id=expert_id, score=got.score, level=got.level,
+                                        records=got.records, sanctions=got.sanctions,
+                                        cause=cause, at=now)
+
+    @staticmethod
+    async def on_absence(expert_id: int, now: datetime) -> None:
+        """Reaction to an absence registered or undone (GD-DRAW 缺席登记): the expert's credit
+        computed again, the change kept with the cause `absence`."""
+        await CreditDesk.recompute(expert_id, "absence", now)
+
+    @staticmethod
+    async def credit_view(profile: ExpertProfile, now: datetime) -> CreditView:
+        """The expert's credit now, with who they are and how it changed."""
+        got = await compute(profile.id, now)
+        person = await Person.get(id=profile.person_id)
+        return CreditView(person.name, profile.expert_number, got, await history(profile.id))

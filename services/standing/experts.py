@@ -7,15 +7,21 @@ from models.experts import ExpertProfile
 from services.common.errors import NotFound
 
 
-async def expert_by_number(number: str) -> ExpertProfile:
-    profile = await ExpertProfile.get_or_none(expert_number=number.strip())
-    if profile is None:
-        raise NotFound("sanction.no_expert")
-    return profile
+class ExpertLookup:
+    """The expert a sanction or a credit is about (the part `experts` of CreditDesk)."""
 
+    @staticmethod
+    async def expert_by_number(number: str) -> ExpertProfile:
+        """The expert with this number; NotFound otherwise."""
+        profile = await ExpertProfile.get_or_none(expert_number=number.strip())
+        if profile is None:
+            raise NotFound("sanction.no_expert")
+        return profile
 
-async def expert_of_person(person_id: int) -> ExpertProfile:
-    profile = await ExpertProfile.get_or_none(person_id=person_id)
-    if profile is None:
-        raise NotFound("sanction.no_expert")
-    return profile
+    @staticmethod
+    async def expert_of_person(person_id: int) -> ExpertProfile:
+        """The person's expert profile; NotFound when they are no expert."""
+        profile = await ExpertProfile.get_or_none(person_id=person_id)
+        if profile is None:
+            raise NotFound("sanction.no_expert")
+        return profile

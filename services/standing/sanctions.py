@@ -12,8 +12,6 @@ from datetime import date, datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-import services.standing.conduct as conduct
-import services.standing.credit as credit
 from models.experts import ExpertProfile
 from models.people import Person
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
@@ -29,7 +27,9 @@ from services.common.reactions import (
     SanctionRevoked,
 )
 from services.notifications import Outbox
-from services.standing.experts import expert_by_number
+from services.standing.conduct import ConductCatalogue, names_in
+from services.standing.credit import CreditDesk
+from services.standing.experts import ExpertLookup
 
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
 KIND_WORDS = {SanctionKind.WARNING: "警告", SanctionKind.SUSPENSION: "暂停评标资格",
@@ -58,16 +58,6 @@ class SanctionView:
     conduct_names: list[str]
 
 
-def period_words(s: Sanction) -> str:
-    """The days it covers, as the expert reads them."""
-    start = f"{s.starts_on.year}年{s.starts_on.month}月{s.starts_on.day}日"
-    if s.kind == SanctionKind.WARNING:
-        return f"{start}起记录在案"
-    if s.ends_on is None:
-        return f"{start}起"
-    return f"{start}至{s.ends_on.year}年{s.ends_on.month}月{s.ends_on.day}日"
-
-
 async def _check(new: NewSanction, today: date) -> None:
     if new.kind not in set(SanctionKind):
         raise BadInput("sanction.kind")
@@ -81,37 +71,9 @@ async def _check(new: NewSanction, today: date) -> None:
         raise BadInput("sanction.period")
     if new.ends_on is not None and new.ends_on < today:
         raise BadInput("sanction.ended", today=today.isoformat())
-    known = {i.code for i in await conduct.items(active_only=True)}
+    known = {i.code for i in await ConductCatalogue.items(active_only=True)}
     if len(new.conduct) > CONDUCT_MAX or any(code not in known for code in new.conduct):
         raise BadInput("sanction.conduct")
-
-
-async def sanction_views(items: list[Sanction]) -> list[SanctionView]:
-    """Each sanction with its expert's name and number and its conduct's names (a few
-    queries for the whole page)."""
-    experts = {p.id: p for p in await ExpertProfile.filter(
-        id__in=list({s.expert_id for s in items}))}
-    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
-                 .values_list("id", "name"))
-    catalogue = await conduct.items()  # once for the page, not once a row
-    out = []
-    for s in items:
-        profile = experts.get(s.expert_id)
-        out.append(SanctionView(
-            s, str(names.get(profile.person_id, "")) if profile else "",
-            profile.expert_number if profile else "",
-            conduct.names_in(catalogue, list(s.conduct))))
-    return out
-
-
-async def sanction_page(today: date, in_force: bool, appealed: bool,
-                        expert_number: str | None = None, limit: int = PAGE,
-                        after: str | None = None) -> Page[SanctionView]:
-    """listing(), of one expert when their number is given, as the desk reads it."""
-    expert = await expert_by_number(expert_number) if expert_number else None
-    found = await listing(today, in_force, appealed, expert.id if expert else None, limit,
-                          after)
-    return Page(await sanction_views(found.rows), found.next)
 
 
 class SanctionDesk:
@@ -120,9 +82,44 @@ class SanctionDesk:
     in force on an evaluation's day takes the place);
     `links`: the SMS's appeal page (web/act.py; None: no link)."""
 
-    period_words = staticmethod(period_words)
-    sanction_views = staticmethod(sanction_views)
-    sanction_page = staticmethod(sanction_page)
+    @staticmethod
+    def period_words(s: Sanction) -> str:
+        """The days it covers, as the expert reads them."""
+        start = f"{s.starts_on.year}年{s.starts_on.month}月{s.starts_on.day}日"
+        if s.kind == SanctionKind.WARNING:
+            return f"{start}起记录在案"
+        if s.ends_on is None:
+            return f"{start}起"
+        return f"{start}至{s.ends_on.year}年{s.ends_on.month}月{s.ends_on.day}日"
+
+    @staticmethod
+    async def sanction_views(items: list[Sanction]) -> list[SanctionView]:
+        """Each sanction with its expert's name and number and its conduct's names (a few
+        queries for the whole page)."""
+        experts = {p.id: p for p in await ExpertProfile.filter(
+            id__in=list({s.expert_id for s in items}))}
+        names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
+                     .values_list("id", "name"))
+        catalogue = await ConductCatalogue.items()  # once for the page, not once a row
+        out = []
+        for s in items:
+            profile = experts.get(s.expert_id)
+            out.append(SanctionView(
+                s, str(names.get(profile.person_id, "")) if profile else "",
+                profile.expert_number if profile else "",
+                names_in(catalogue, list(s.conduct))))
+        return out
+
+    @staticmethod
+    async def sanction_page(today: date, in_force: bool, appealed: bool,
+                            expert_number: str | None = None, limit: int = PAGE,
+                            after: str | None = None) -> Page[SanctionView]:
+        """listing(), of one expert when their number is given, as the desk reads it."""
+        expert = await ExpertLookup.expert_by_number(expert_number) if expert_number else None
+        found = await listing(today, in_force, appealed, expert.id if expert else None, limit,
+                              after)
+        return Page(await SanctionDesk.sanction_views(found.rows), found.next)
+
 
     def __init__(self, outbox: Outbox, announcer: Announcer,
                  links: Links | None = None) -> None:
@@ -154,7 +151,7 @@ class SanctionDesk:
             async with self.outbox.change(now) as change:
                 await change.notify("expert.sanctioned", {
                     "number": f"S{made.id:06d}", "kind": KIND_WORDS[SanctionKind(made.kind)],
-                    "period": period_words(made), "reason": made.reason,
+                    "period": SanctionDesk.period_words(made), "reason": made.reason,
                     "at": china_time(now), **self._link(made.id, now)},
                     person_id=profile.person_id,
                     dedupe_key=f"sanction:{made.id}")
@@ -162,7 +159,7 @@ class SanctionDesk:
                 Happening.SANCTION_DECIDED, profile.person_id, now, SanctionDecided(
                     profile.id, f"S{made.id:06d}", KIND_WORDS[SanctionKind(made.kind)],
                     made.kind in EXCLUDING, made.starts_on, made.ends_on)))
-        await credit.recompute(made.expert_id, "sanction", now)
+        await CreditDesk.recompute(made.expert_id, "sanction", now)
         return made
 
     @staticmethod
@@ -180,7 +177,7 @@ class SanctionDesk:
         profile = await ExpertProfile.get_or_none(id=item.expert_id) if item else None
         if item is None or profile is None:
             return None
-        (view,) = await sanction_views([item])
+        (view,) = await SanctionDesk.sanction_views([item])
         return profile.person_id, view
 
     async def appeal(self, person_id: int, sanction_id: int, text: str,
@@ -237,7 +234,7 @@ class SanctionDesk:
                 await self.announcer.announce(Happened(
                     Happening.SANCTION_REVOKED, profile.person_id, now,
                     SanctionRevoked(profile.id, f"S{item.id:06d}")))
-        await credit.recompute(item.expert_id, "appeal", now)
+        await CreditDesk.recompute(item.expert_id, "appeal", now)
         return item
 
 

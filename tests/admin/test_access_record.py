@@ -20,7 +20,7 @@ from console.app import EXPORTS as CONSOLE_FILES
 from console.pages import every_page
 from miniapp_api.routes import api as collect
 from models.audit import AuditEntry
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from services.audit import (
     EXPORTS,
@@ -46,7 +46,7 @@ WRITERS = {
     "miniapp_api/routes/payments/invoices.py": "the invoice list, from INVOICES (Filled)",
     "services/admin/statistics_sheets.py": "counts: nobody's personal data",
     "services/draws/setup/templates.py": "blank forms and templates",
-    "services/people/register_rows.py": "the register import's blank template",
+    "services/people/register/imports.py": "the register import's blank template",
 }
 
 

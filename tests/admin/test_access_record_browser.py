@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Project
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.pii import mask_name

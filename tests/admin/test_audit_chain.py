@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.context import TortoiseContext
 
-from config.tortoise_mends import mend_transactions
+from config.db.tortoise_mends import mend_transactions
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
 from models.people import Person, phone_is

@@ -24,7 +24,7 @@ from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation, Project
 from models.experts import ExpertProfile
 from models.people import DESK_ROLES, Person, phone_is
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.audit import READS_IN_FULL
 from services.common.pii import mask_name
 from services.draws.news.views import Views

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from models.people import ADMINISTRATORS, KEEPS_RECORDS, USES_EXPERTS, Person, Role, phone_is
 from services.admin import GrantSpec
 from services.common.errors import NotAllowed
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.console import Desk
 from web.context import DOMAIN

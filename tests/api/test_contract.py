@@ -28,7 +28,7 @@ from models.draws import Project
 from services.common.clock import SYSTEM_CLOCK
 from services.common.errors import NotFound
 from services.common.texts import Texts
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.contract import Contract, ContractBroken, served
 from tests.support.draw_world import PROJECT_FORM

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.payments import Payable
-from sandbox.pay_gateway import PayGateway
+from models.money.payments import Payable
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.fuzz_cases import fuzz_cases
 from tests.support.wechat import Chat

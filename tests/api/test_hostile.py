@@ -20,8 +20,9 @@ from models.draws import DrawActivity
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields, to_xml
-from services.demo import DEMO_PASSWORD, demo_credit_code
-from services.people.identity_rules import id_check_character
+from services.demo import DEMO_PASSWORD
+from services.demo_codes import demo_credit_code
+from services.people.identity_rules import IdentityRules
 from tests.support.api import Api, ApiAnswer
 from tests.support.clock import MovedClock
 from tests.support.draw_world import make_experts, prepared
@@ -31,7 +32,7 @@ from tests.support.sign_in import LOCKED, unbind_mp
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
-UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")
+UNKNOWN_ID = "44010619991212001" + IdentityRules.id_check_character("44010619991212001")
 
 # --- the message server ---------------------------------------------------------------------
 

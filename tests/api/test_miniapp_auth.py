@@ -12,7 +12,8 @@ from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import china_today
-from services.demo import DEMO_PASSWORD, DemoPerson, demo_id
+from services.demo import DEMO_PASSWORD, DemoPerson
+from services.demo_codes import demo_id
 from tests.support.api import Api
 from tests.support.clock import MovedClock
 from tests.support.sign_in import sent_code

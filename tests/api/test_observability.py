@@ -18,13 +18,13 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from config.app import create_app
-from config.logging_setup import JsonFormatter, install_pii_masking, logger_levels
+from config.observability.logging_setup import JsonFormatter, install_pii_masking, logger_levels
+from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
-from models.payments import OrderStatus, Payable, PayOrder
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
-from services.common.trace import hashed_openid
+from services.common.runtime.trace import hashed_openid
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts
 from tests.support.helpers import eventually, redis_of
@@ -191,9 +191,9 @@ async def test_log_lines_mask_phone_numbers_and_keep_no_path(
 @pytest.mark.process  # a process of its own (tests/README.md, "Tiers")
 def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path) -> None:
     """Containers sharing PROMETHEUS_MULTIPROC_DIR may all run their process as pid 7: each
-    process's files are named after its host and pid (config/metrics_dir.py)."""
+    process's files are named after its host and pid (config/observability/metrics_dir.py)."""
     script = ("import os, socket\n"
-              "from config.metrics_dir import use_metrics_dir\n"
+              "from config.observability.metrics_dir import use_metrics_dir\n"
               "use_metrics_dir()\n"
               "from services.common.metrics import SENDS\n"
               "SENDS.labels('cs', 'sent').inc()\n"

@@ -14,8 +14,8 @@ from models.applications import Application, ReviewAction
 from models.dishonesty import DishonestyFlag
 from models.draws import DrawLog
 from models.experts import ExpertProfile
+from models.money.payments import Payable
 from models.notifications import Notification
-from models.payments import Payable
 from models.people import Person
 from models.sanctions import Sanction
 from models.wechat import Feedback, WeChatIdentity
@@ -157,7 +157,7 @@ async def test_invoice_requests_page_in_the_order_asked(api: Api, demo: dict) ->
 
 
 async def test_payment_orders_page_by_after_and_by_before(api: Api, demo: dict) -> None:
-    from models.payments import PayOrder
+    from models.money.payments import PayOrder
 
     payer = await Person.get(phone_is(demo["expert"].phone))
     payable = await Payable.create(person_id=payer.id, kind="test", ref_id=1, title="费用",

@@ -27,7 +27,7 @@ from models.experts import ExpertProfile
 from models.orm.statements import on_postgres
 from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
-from services.applicants.reads import applications_of
+from services.applicants.reads import ApplicationReads
 from services.draws.facts.scope import AgencyRole
 from services.draws.news.views import Views
 from tests.support.api import Api
@@ -164,7 +164,7 @@ async def test_the_applicant_statement_reads_what_the_orm_reads(api: Api, demo: 
                                 storage_key=f"k/{kind}")
     await ReviewAction.create(application=first, version=1, action="returned",
                               reason="学历证书不清晰", items=[{"kind": "degree", "note": "重传"}])
-    files = await applications_of(applicant.id)
+    files = await ApplicationReads.applications_of(applicant.id)
     expected = await Application.filter(person_id=applicant.id).order_by("-id")
     assert [_fields(f.application) for f in files] == [_fields(a) for a in expected]
     for f in files:

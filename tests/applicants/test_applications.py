@@ -18,8 +18,9 @@ from models.notifications import Notification
 from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
 from services.common.errors import ClosedWindow
 from services.common.windows import require_window_open
-from services.demo import FINANCE_STAGES, demo_credit_code
-from services.people.reencrypt import seal_form_phones
+from services.demo import FINANCE_STAGES
+from services.demo_codes import demo_credit_code
+from services.people.reencrypt import Reencryption
 from tests.support.api import Api
 from tests.support.applications import (
     FILES,
@@ -261,7 +262,7 @@ async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo:
 
     from models.experts import ExpertProfile
     from models.wechat import Channel, WeChatIdentity
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
 
     old = demo_id("440104", date(1950, 5, 6), 11, True)  # 76 on the day of this test
     vault = client.app[DOMAIN].vault
@@ -510,6 +511,6 @@ async def test_the_applicants_own_phones_in_the_form_are_sealed_at_rest(
     assert "13912340000" in str(await connections.get("default").execute_query_dict(
         "SELECT data FROM application"))
     assert (await Application.get(id=app_id)).data["backup_phone"] == "13912340000"
-    assert await seal_form_phones() == 1
+    assert await Reencryption.seal_form_phones() == 1
     assert "13912340000" not in str(await connections.get("default").execute_query_dict(
         "SELECT data FROM application"))

@@ -12,8 +12,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.dishonesty import DishonestyFlag
-from models.education import Course, Enrollment
 from models.experts import ExpertProfile
+from models.learning.education import Course, Enrollment
 from models.people import Person, phone_is
 from models.sanctions import Sanction, SanctionKind
 from services.common.clock import china_today

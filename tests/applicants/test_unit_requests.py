@@ -13,7 +13,7 @@ from models.notifications import Notification
 from models.people import Person, phone_is
 from models.reference import UnitRequest, WorkUnit
 from sandbox.platform import Platform
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.applications import FILES, applicant, form, make_batch
 from tests.support.browser import screenshot, signed_in

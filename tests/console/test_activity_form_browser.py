@@ -15,7 +15,8 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Condition, DrawActivity
 from services.common.clock import CHINA
-from services.demo import DEMO_PASSWORD, demo_credit_code
+from services.demo import DEMO_PASSWORD
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.browser import reload, screenshot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw, submit

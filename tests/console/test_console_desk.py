@@ -17,12 +17,12 @@ from console.context import CONSOLE
 from models.audit import AuditEntry
 from models.draws import DrawActivity, DrawLog, Invitation, Project
 from models.experts import ExpertProfile
+from models.money.payments import PayOrder
 from models.notifications import Notification
-from models.payments import PayOrder
 from models.people import Person, RoleGrant, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.app import SANDBOX_PLATFORM
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.clock import CHINA
 from tests.support.access import exact_access

@@ -22,7 +22,7 @@ from models.draws import (
 from models.notifications import Notification
 from models.people import Person
 from services.common.clock import CHINA
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import (

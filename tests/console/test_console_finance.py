@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestClient
 
+from models.money.payments import Payable
 from models.notifications import Notification
-from models.payments import Payable
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.access import exact_access
 from tests.support.api import Api
 from tests.support.console import Desk

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
-from services.demo import DEMO_POOL_SPECIALTY, demo_credit_code
+from services.demo_codes import demo_credit_code
+from services.demo_draws import DEMO_POOL_SPECIALTY
 from tests.support.applications import PDF
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import the_results_unseal

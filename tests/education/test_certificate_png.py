@@ -14,7 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
-from models.education import Course, Enrollment, Grading
+from models.learning.education import Course, Enrollment, Grading
 from models.people import Person, phone_is
 from services.documents import raster
 from tests.support.api import Api

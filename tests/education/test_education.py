@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.education import Course, Enrollment, Lesson
+from models.learning.education import Course, Enrollment, Lesson
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform

@@ -11,9 +11,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from models.education import Course
-from models.exams import ExamAttempt
 from models.experts import ExpertProfile
+from models.learning.education import Course
+from models.learning.exams import ExamAttempt
 from models.notifications import Notification
 from models.people import Person, phone_is
 from services.demo import EXAM_QUESTIONS

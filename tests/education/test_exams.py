@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
-from models.exams import ExamAttempt
 from models.experts import ExpertProfile, ExpertSpecialty
+from models.learning.exams import ExamAttempt
 from models.notifications import Notification
 from models.people import RoleGrant
 from services.common.errors import DomainError

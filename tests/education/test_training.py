@@ -12,12 +12,12 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from models.applications import Application, AppStatus, Batch
-from models.exams import Exam
+from models.learning.exams import Exam
+from models.learning.training import TrainingSession
+from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
-from models.payments import OrderStatus, Payable, PayOrder
 from models.people import Person, phone_is
-from models.training import TrainingSession
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.errors import DomainError
 from services.demo import EXAM_QUESTIONS
 from tests.support.api import Api

@@ -25,7 +25,7 @@ from models.draws import DrawActivity, Invitation, Notice
 from models.federated_draws import PeerAsk
 from models.notifications import Notification
 from services.common.clock import CHINA
-from services.demo import demo_credit_code, demo_id
+from services.demo_codes import demo_credit_code, demo_id
 from services.federation import Identity, Keys, PeerRefused
 from tests.support.api import Api
 from tests.support.console import Desk

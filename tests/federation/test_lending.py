@@ -28,7 +28,7 @@ from models.notifications import Notification
 from models.people import Person, RoleGrant, phone_is
 from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
-from services.demo import demo_credit_code, demo_id
+from services.demo_codes import demo_credit_code, demo_id
 from services.draws.setup import PeerSetup
 from services.federation import PeerRefused
 from tests.support.api import Api

@@ -18,9 +18,9 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.draws import DrawActivity, DrawLog
 from models.federated_draws import PeerDraw
-from models.payouts import FeeFunding
-from sandbox.pay_gateway import PayGateway
-from services.demo import load_fee_standard
+from models.money.payouts import FeeFunding
+from sandbox.pay.gateway import PayGateway
+from services.demo_draws import load_fee_standard
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import finish, make_experts

@@ -8,9 +8,9 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog
-from models.payments import Payable, PayOrder
-from models.payouts import FeeFunding
-from sandbox.pay_gateway import PayGateway
+from models.money.payments import Payable, PayOrder
+from models.money.payouts import FeeFunding
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.payouts import fees_ready, record

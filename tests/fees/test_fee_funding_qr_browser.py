@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.payouts import fees_ready, record

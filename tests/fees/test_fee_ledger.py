@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity
 from models.people import Agency
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import china_today
 from tests.support.access import exact_access
 from tests.support.api import Api

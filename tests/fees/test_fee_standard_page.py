@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 from aiohttp.test_utils import TestClient
 
 from models.fees import FeeStandard
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import china_today
-from services.demo import DEMO_FEE_NAME, load_fee_standard
+from services.demo_draws import DEMO_FEE_NAME, load_fee_standard
 from tests.support.api import Api
 from tests.support.fees import publish
 from tests.support.wechat import Chat

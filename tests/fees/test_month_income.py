@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
 from services.fees.withholding import continuing, withhold
 from tests.support.api import Api

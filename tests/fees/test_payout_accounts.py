@@ -11,11 +11,11 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
+from models.money.payouts import Payout, PayoutAccount
 from models.notifications import Notification
-from models.payouts import Payout, PayoutAccount
 from models.people import Person
 from models.wechat import WeChatIdentity
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked

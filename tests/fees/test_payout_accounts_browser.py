@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from models.people import Person
 from models.wechat import WeChatIdentity
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from tests.support.api import Api
 from tests.support.browser import reload, screenshot, signed_in

@@ -13,13 +13,14 @@ from aiohttp.test_utils import TestClient
 
 from config.settings import Settings
 from models.draws import Invitation
+from models.money.payouts import Payout, TransferAuthorisation
 from models.notifications import Notification
-from models.payouts import Payout, TransferAuthorisation
 from models.wechat import Channel, WeChatIdentity
-from sandbox.pay_authorisation import AuthorisationDesk
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import AUTHORISED_FIELDS, TransferDesk
-from services.payments import PayError, TransferRequest
+from sandbox.pay.authorisation import AuthorisationDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import AUTHORISED_FIELDS, TransferDesk
+from services.payments import PayError
+from services.payments.transfers import TransferRequest
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually

@@ -9,11 +9,11 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
+from models.money.payouts import Payout
 from models.notifications import Notification
-from models.payouts import Payout
 from models.wechat import Channel, WeChatIdentity
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import TransferDesk
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually

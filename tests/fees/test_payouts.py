@@ -19,12 +19,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
+from models.money.payouts import Payout
 from models.notifications import Notification
-from models.payouts import Payout
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import TransferDesk
 from tests.support.api import Api
 from tests.support.draw_world import openid_of
 from tests.support.fees import row_of

@@ -12,10 +12,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
-from models.payouts import Payout
+from models.money.payouts import Payout
 from models.people import Person
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import TransferDesk
 from tests.support.api import Api
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually

@@ -14,10 +14,10 @@ from decimal import Decimal
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from models.payouts import Payout, PayoutReceipt
+from models.money.payouts import Payout, PayoutReceipt
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
 from tests.support.api import Api
 from tests.support.console import Desk
@@ -173,10 +173,10 @@ def test_a_receipt_answer_is_read_only_as_documented() -> None:
 def test_the_gateway_refuses_a_field_its_call_does_not_document() -> None:
     """The fake gateway holds each call to its documented fields (a body built from the
     wrong list fails, as WeChat Pay refuses it), and to the scene report 佣金报酬 needs."""
-    from sandbox.pay_transfer import (
+    from sandbox.pay.receipts import RECEIPT_FIELDS
+    from sandbox.pay.transfer import (
         AUTHORISED_FIELDS,
         AUTHORIZE_FIELDS,
-        RECEIPT_FIELDS,
         TRANSFER_FIELDS,
         undocumented,
     )
@@ -192,7 +192,7 @@ def test_the_gateway_refuses_a_field_its_call_does_not_document() -> None:
         {"out_authorization_no": "A1", "transfer_amount": 1}, AUTHORIZE_FIELDS)
     assert undocumented({"out_authorization_no": "A1", "authorization_notify_url": "x"},
                         AUTHORIZE_FIELDS) == ""
-    from sandbox.pay_transfer import _report_ok
+    from sandbox.pay.transfer import _report_ok
     assert not _report_ok("1005", [{"info_type": "岗位类型", "info_content": "评标专家"}])
     assert _report_ok("1005", [{"info_type": "岗位类型", "info_content": "评标专家"},
                                {"info_type": "报酬说明", "info_content": "评标劳务费"}])

@@ -10,10 +10,10 @@ from aiohttp.test_utils import TestClient
 
 from models.audit import AuditEntry
 from models.draws import Invitation
-from models.payouts import Payout
+from models.money.payouts import Payout
 from models.people import Person
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import TransferDesk
 from services.common.clock import CHINA
 from tests.support.access import exact_access
 from tests.support.api import Api

@@ -1,7 +1,6 @@
-"""The doors of the contexts and of their parts: each name a door lists is there when asked
-(a part's door loads it then, services/common/doors.py), a lazy door lists under
-TYPE_CHECKING exactly what its `__all__` names, and asking it for anything else is an
-AttributeError, as it is of any module."""
+"""The doors of the contexts and of their parts: each name a door lists is there, imported
+at once (no door loads its names lazily: the parts of a context import only the parts below
+them), and a door has no `__getattr__` that would make up a name it does not list."""
 
 from __future__ import annotations
 
@@ -40,13 +39,13 @@ def test_every_name_a_door_lists_is_there(init: Path) -> None:
     door = importlib.import_module(_name(init))
     listed, typed = _listed(init)
     assert listed and len(listed) <= 40
-    if typed:  # a lazy door: what mypy reads is what the door gives
-        assert typed == listed
+    assert not typed, "a door imports its names at once, not under TYPE_CHECKING"
     missing = [n for n in sorted(listed) if not hasattr(door, n)]
     assert not missing, missing
 
 
-def test_a_lazy_door_refuses_a_name_it_does_not_list() -> None:
+def test_no_door_makes_up_names() -> None:
+    assert not [init for init in DOORS if "__getattr__" in init.read_text()]
     door = importlib.import_module("services.draws.record")
     with pytest.raises(AttributeError, match="no attribute 'activity_file'"):
         door.activity_file  # noqa: B018

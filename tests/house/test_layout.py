@@ -164,3 +164,22 @@ def test_a_long_module_is_warned_about_before_it_fails(tmp_path: Path) -> None:
                                                           "services/long.py": "x = 1\n" * 351}))
     assert problems == []
     assert warnings == ["services.long has 351 lines (split it before 400)"]
+
+
+ALIAS_CLASS = ("from services.standing.rules import recompute\n"
+               "class CreditDesk:\n    recompute = staticmethod(recompute)\n")
+
+
+def test_an_alias_of_a_function_fails_the_gate(tmp_path: Path) -> None:
+    """An operation has one name: a class of services/ aliasing a function is refused, with
+    where it is and what to do, in every context, the draws' included."""
+    for context in ("standing", "draws"):
+        where = tmp_path / context
+        where.mkdir()
+        problems, _, _ = layout.check(_tree(where, {
+            **CLEAN, f"services/{context}/desk.py": ALIAS_CLASS.replace(
+                "standing.rules", f"{context}.rules")}))
+        assert problems == [
+            f"services/{context}/desk.py:3: CreditDesk.recompute = staticmethod(...) aliases "
+            "a function (an operation has one name: move the work into the class that owns "
+            "it, as its method)"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tortoise import Tortoise
 
-from config.tortoise import MODEL_MODULES
+from config.db.tortoise import MODEL_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,18 +20,18 @@ from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
-from models.education import Grading
 from models.evaluation.scores import ProposalKind, ProposalStatus
 from models.help import SupportState
+from models.learning.education import Grading
+from models.money.payments import FapiaoState, OrderStatus, SettledBy
+from models.money.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
+from models.money.reconciliation import RunStatus as BillRunStatus
 from models.notifications import ChannelKind, Status
-from models.payments import FapiaoState, OrderStatus, SettledBy
-from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
 from models.people import Gender, LinkState, Role
 from models.performance import ReviewOutcome
-from models.reconciliation import RunStatus as BillRunStatus
 from models.venues import CheckMethod
 from models.wechat import Channel
-from sandbox.platform import check_field
+from sandbox.platform_records import check_field
 from services.audit import Kind, Purpose, SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
@@ -46,9 +46,9 @@ from services.help import Audience as HelpAudience
 from services.help import Kind as HelpKind
 from services.help import Process as HelpProcess
 from services.notifications.kind_registry import KINDS
-from services.payments import TitleKind
+from services.payments.invoicing import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS
-from services.people.register_import import ImportStatus
+from services.people.register.imports import ImportStatus
 from services.rights.data_inventory import Keep
 from tests.support.words import table_keys
 
@@ -71,7 +71,7 @@ SAMPLES: dict[str, object] = {
     "event": "迟到", "proposal_kind": "deviation", "dimension_part": "scoring", "served": 12,
     "absent": 1, "tables": 4, "mean": "2.3", "proposed": 2, "dismissed": 1, "leanings": 1,
     "disputed": True, "explanation": "评分偏离评标委员会中位数超过 5%", "year": 2026,
-    # the 智能客服 and 人工客服 (handlers/ask.py, handlers/support.py)
+    # the 智能客服 and 人工客服 (handlers/help/ask.py, handlers/help/support.py)
     "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
     "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
     "version": 2,
@@ -125,6 +125,7 @@ SAMPLES: dict[str, object] = {
     "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
     "checked_in": False, "face": True, "ret": 90011, "on": True, "only": "wechat",
+    "begun": False, "leaving_from": "2026-11-23 09:30",
     "identity": "", "wechat": "", "revoked": "1", "checked_out": False,
     "checkin_at": datetime(2026, 11, 23, 1, 5, tzinfo=UTC),
     "checkout_at": datetime(2026, 11, 23, 6, 5, tzinfo=UTC),

@@ -36,6 +36,9 @@ class Desk:
     def kept(self): ...
     def dropped(self): ...
 
+    @staticmethod
+    def static_and_dropped(): ...
+
 WHERE = "services.x:named_in_a_string"
 used()
 Desk().kept()
@@ -48,6 +51,7 @@ def test_only_the_functions_nothing_names_are_reported(tmp_path: Path) -> None:
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "t.j2").write_text("{{ s.named_in_a_template() }}")
     dead, checked = unreferenced.check(tmp_path)
-    assert dead == ["services/x.py:5: forgotten", "services/x.py:17: dropped"]
-    assert checked == 6  # not the registered handler, not the library's hook
+    assert dead == ["services/x.py:5: forgotten", "services/x.py:17: dropped",
+                    "services/x.py:20: static_and_dropped"]
+    assert checked == 7  # not the registered handler, not the library's hook
 

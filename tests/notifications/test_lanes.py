@@ -19,7 +19,8 @@ from bot.relay.ratelimit import BULK_AHEAD, RateLimits
 from models.notifications import Notification, Status
 from models.orm.statements import on_postgres
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from services.common.redis_keys import RedisKeys
 from tests.support.helpers import eventually, redis_of
 from web.context import DOMAIN

@@ -24,7 +24,8 @@ from config.settings import Settings, SettingsError
 from models.notifications import Notification, Status, SubscribeConsent
 from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
-from sandbox.platform import Fault, Platform, check_field
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault, check_field
 from services.notifications.sms import SmsMessage
 from tests.support.clock import MovedClock
 from tests.support.helpers import eventually

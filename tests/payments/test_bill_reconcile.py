@@ -14,10 +14,10 @@ from aiohttp.test_utils import TestClient
 
 from bot.providers.pay.bill import MAX_UNREADABLE, parse_bill, yuan_to_fen
 from config.cli.reconcile import EXIT
-from models.payments import OrderStatus, PayOrder
-from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
-from sandbox.pay_bill import HEADER, SUMMARY
-from sandbox.pay_gateway import PayGateway
+from models.money.payments import OrderStatus, PayOrder
+from models.money.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
+from sandbox.pay.bill import HEADER, SUMMARY
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA, china_today
 from services.common.errors import BadInput
 from services.jobs import DOMAIN_CTX, reconcile_bill

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient
 
-from models.payments import PayOrder
-from models.payouts import Payout
-from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
-from sandbox.pay_gateway import PayGateway
+from models.money.payments import PayOrder
+from models.money.payouts import Payout
+from models.money.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import china_today
 from services.payments import BillDue, PayError
 from services.payments.bill import BillReconcile

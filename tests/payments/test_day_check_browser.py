@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import china_today
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in

@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestClient
 from pypdf import PdfReader
 
 from config.invoicing import MAIL_CATCHER
+from models.money.payments import EInvoice, Payable
 from models.notifications import Notification
-from models.payments import EInvoice, Payable
 from models.people import Person, phone_is
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.payments import course_fee, due, payments

@@ -13,10 +13,10 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from models.education import Course, Enrollment
-from models.payments import EInvoice
+from models.learning.education import Course, Enrollment
+from models.money.payments import EInvoice
 from models.people import Person, phone_is
-from services.payments import InvoiceTitle
+from services.payments.invoicing import InvoiceTitle
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually
 from web.context import DOMAIN

@@ -17,11 +17,11 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from wechatpayv3.utils import load_private_key
 
 from models.applications import Application, AppStatus, Batch
-from models.education import Enrollment
+from models.learning.education import Enrollment
+from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
-from models.payments import OrderStatus, Payable, PayOrder
 from models.people import Person, phone_is
-from sandbox.pay_gateway import FakeOrder, PayGateway
+from sandbox.pay.gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.errors import DomainError
@@ -335,7 +335,7 @@ def test_a_platform_certificate_is_accepted_during_a_switch(tmp_path, pay_secret
 
 async def test_a_batch_can_require_the_training_fee_before_the_exam(
         client: TestClient, chat: Chat, demo: dict, pay_gateway: PayGateway) -> None:
-    from models.exams import Exam
+    from models.learning.exams import Exam
     from services.demo import EXAM_QUESTIONS
 
     now = datetime.now(UTC)

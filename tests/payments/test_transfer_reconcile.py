@@ -12,10 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.providers.pay.fundflow import parse_fundflow
-from models.payouts import Payout
-from models.reconciliation import TransferBillRun
-from sandbox.pay_fundflow import HEADER, SUMMARY, fundflow_file, fundflow_lines
-from sandbox.pay_gateway import PayGateway
+from models.money.payouts import Payout
+from models.money.reconciliation import TransferBillRun
+from sandbox.pay.fundflow import HEADER, SUMMARY, fundflow_file, fundflow_lines
+from sandbox.pay.gateway import PayGateway
 from services.payments.gateway import UNREADABLE, PayError
 from tests.support.api import Api
 from tests.support.console import Desk

@@ -16,11 +16,11 @@ from pypdf import PdfReader
 
 from config.invoicing import MAIL_CATCHER
 from models.applications import Application, AppStatus, Batch
+from models.money.payments import EInvoice, Payable
 from models.notifications import Notification
-from models.payments import EInvoice, Payable
 from models.people import Person, phone_is
-from sandbox.pay_gateway import PayGateway
-from services.payments import FapiaoError, FapiaoOrder
+from sandbox.pay.gateway import PayGateway
+from services.payments.invoicing import FapiaoError, FapiaoOrder
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.payments import payments

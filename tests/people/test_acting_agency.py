@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models.people import Agency, Person, Role, RoleGrant, phone_is
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.draw_world import PROJECT_FORM, TENDERER
 

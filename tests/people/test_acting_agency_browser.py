@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 
 from models.draws import Project
 from models.people import Agency, Person, Role, RoleGrant, phone_is
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.browser import screenshot, signed_in
 
 HANDLER = "13800000004"

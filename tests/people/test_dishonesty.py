@@ -19,7 +19,7 @@ from models.dishonesty import DishonestyFlag, DishonestyRun
 from models.experts import ExpertProfile
 from models.people import Person
 from sandbox.fake_dishonesty import DISHONESTY, DishonestyFake
-from services.demo import demo_id
+from services.demo_codes import demo_id
 from services.people.dishonesty.provider import DishonestyRefused
 from services.people.dishonesty.runs import DishonestyChecks
 from tests.support.api import Api

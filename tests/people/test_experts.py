@@ -13,7 +13,7 @@ from models.experts import ExpertProfile, Unavailability
 from models.people import Person, phone_is
 from sandbox.platform import Platform
 from services.common.clock import china_today
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat

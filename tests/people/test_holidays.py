@@ -13,7 +13,7 @@ from models.draws import DrawActivity
 from models.notifications import Notification
 from services.common.clock import CHINA
 from services.draws.record.performance_due import PerformanceDue, reminder_at
-from services.standing.conduct import due as due_by_calendar
+from services.standing.conduct import ConductCatalogue
 from tests.support.api import Api
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
 from tests.support.wechat import Chat
@@ -100,7 +100,7 @@ async def test_the_agency_is_reminded_on_the_last_working_day_once_unless_the_re
     for item in served:
         assert (await api.call("PUT", f"/draws/activities/{aid}/performance/{item.id}", token,
                                LATE_AND_AWAY)).status == 200
-    due = await due_by_calendar(now - timedelta(minutes=5), 5)
+    due = await ConductCatalogue.due(now - timedelta(minutes=5), 5)
     assert await PerformanceDue(outbox).remind(reminder_at(due)) == 0
 
 

@@ -12,12 +12,10 @@ from hypothesis import strategies as st
 from services.common.errors import BadInput, NotAllowed
 from services.common.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
 from services.people.identity_rules import (
+    IdentityRules,
     anniversary,
     hash_password,
-    id_check_character,
     next_phone_change,
-    parse_id_number,
-    require_applicant_age,
     require_strong_password,
     verify_password,
 )
@@ -29,9 +27,10 @@ from tests.support.helpers import said
     ("440524188001010014", date(1880, 1, 1), "M"),
 ])
 def test_official_vectors(number: str, born: date, gender: str) -> None:
-    parsed = parse_id_number(number)
+    parsed = IdentityRules.parse_id_number(number)
     assert (parsed.birth_date, parsed.gender) == (born, gender)
-    assert parse_id_number(number.lower()).value == number  # a lower-case x is accepted
+    # a lower-case x is accepted
+    assert IdentityRules.parse_id_number(number.lower()).value == number
 
 
 regions = st.sampled_from(["110105", "440524", "440106", "650102", "310115", "510104"])
@@ -41,12 +40,12 @@ orders = st.integers(min_value=0, max_value=999)
 
 def _make(region: str, born: date, order: int) -> str:
     first17 = f"{region}{born:%Y%m%d}{order:03d}"
-    return first17 + id_check_character(first17)
+    return first17 + IdentityRules.id_check_character(first17)
 
 
 @given(regions, births, orders)
 def test_any_correctly_built_number_parses(region: str, born: date, order: int) -> None:
-    parsed = parse_id_number(_make(region, born, order))
+    parsed = IdentityRules.parse_id_number(_make(region, born, order))
     assert parsed.birth_date == born
     assert parsed.gender == ("M" if order % 2 else "F")
 
@@ -58,7 +57,7 @@ def test_a_wrong_check_character_is_refused(region: str, born: date, order: int,
     if wrong == good[-1]:
         return
     with pytest.raises(BadInput) as exc:
-        parse_id_number(good[:-1] + wrong)
+        IdentityRules.parse_id_number(good[:-1] + wrong)
     assert "校验位" in said(exc.value)
 
 
@@ -69,31 +68,32 @@ def test_a_single_changed_digit_never_passes(region: str, born: date, order: int
     good = _make(region, born, order)
     changed = good[:pos] + str((int(good[pos]) + delta) % 10) + good[pos + 1:]
     with pytest.raises(BadInput):
-        parse_id_number(changed)
+        IdentityRules.parse_id_number(changed)
 
 
 @pytest.mark.parametrize("bad", ["", "1101051949123100", "11010519491231002Y",
                                  "99010519491231002X", "110105194913310021", "11010520991231002X"])
 def test_malformed_numbers_are_refused_with_a_reason(bad: str) -> None:
     with pytest.raises(BadInput) as exc:
-        parse_id_number(bad)
+        IdentityRules.parse_id_number(bad)
     assert "身份证号码" in said(exc.value)
 
 
 def test_age_limit_at_the_65th_birthday() -> None:
     born = date(1960, 6, 15)
-    require_applicant_age(born, date(2025, 6, 14))  # 64, the day before
-    require_applicant_age(born, date(2025, 6, 15))  # the 65th birthday: not yet over 65
+    IdentityRules.require_applicant_age(born, date(2025, 6, 14))  # 64, the day before
+    # the 65th birthday: not yet over 65
+    IdentityRules.require_applicant_age(born, date(2025, 6, 15))
     with pytest.raises(NotAllowed) as exc:
-        require_applicant_age(born, date(2025, 6, 16))
+        IdentityRules.require_applicant_age(born, date(2025, 6, 16))
     assert "超过65周岁" in said(exc.value)
 
 
 def test_leap_day_birthday() -> None:
     assert anniversary(date(1960, 2, 29), 65) == date(2025, 2, 28)
-    require_applicant_age(date(1960, 2, 29), date(2025, 2, 28))
+    IdentityRules.require_applicant_age(date(1960, 2, 29), date(2025, 2, 28))
     with pytest.raises(NotAllowed):
-        require_applicant_age(date(1960, 2, 29), date(2025, 3, 1))
+        IdentityRules.require_applicant_age(date(1960, 2, 29), date(2025, 3, 1))
 
 
 @pytest.mark.parametrize("password", ["short1A", "alllower123", "ALLUPPER123", "NoDigitsHere"])

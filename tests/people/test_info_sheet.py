@@ -9,7 +9,7 @@ import io
 
 from pypdf import PdfReader
 
-from models.education import Course, Enrollment, Grading
+from models.learning.education import Course, Enrollment, Grading
 from models.people import Person, phone_is
 from tests.support.api import Api
 

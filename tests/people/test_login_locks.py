@@ -15,9 +15,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from services.demo import DEMO_PASSWORD, DemoPerson
-from services.people.identity_rules import id_check_character
+from services.people.identity_rules import IdentityRules
 from services.people.lockout import CODE_GUESSES, PERSON_FAILURES
 from tests.support.api import Api, ApiAnswer
 from tests.support.clock import MovedClock
@@ -27,7 +28,7 @@ from tests.support.wechat import Chat
 
 CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
 UNKNOWN_PHONE = "13912345678"
-UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")
+UNKNOWN_ID = "44010619991212001" + IdentityRules.id_check_character("44010619991212001")
 
 
 def tries_left(answers: list[ApiAnswer]) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from models.applications import Batch
-from models.education import Course, Enrollment
+from models.learning.education import Course, Enrollment
 from models.wechat import WeChatIdentity
 from services.demo import DEMO_OLD_ACCOUNT, FINANCE_STAGES
 from tests.support.api import Api

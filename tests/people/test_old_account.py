@@ -11,7 +11,8 @@ from datetime import date
 from models.experts import RegisterImport
 from models.people import Person, account_key
 from models.wechat import WeChatIdentity
-from services.demo import DEMO_OLD_ACCOUNT, demo_id
+from services.demo import DEMO_OLD_ACCOUNT
+from services.demo_codes import demo_id
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.register import person_id, register, row

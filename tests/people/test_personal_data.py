@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from config.settings import Settings
 from models.audit import AuditEntry, RetentionRun
 from models.draws import DrawActivity, Invitation
+from models.money.payouts import PayoutAccount
 from models.notifications import Notification
-from models.payouts import PayoutAccount
 from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.jobs import DOMAIN_CTX, enforce_retention

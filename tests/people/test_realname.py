@@ -14,7 +14,7 @@ from config.clients import sandbox_realname_keys
 from config.settings import Settings
 from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.platform import Platform
-from services.demo import demo_id
+from services.demo_codes import demo_id
 from tests.support.api import Api
 from tests.support.settings import make_settings
 from tests.support.sign_in import sent_code

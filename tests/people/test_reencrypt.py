@@ -30,13 +30,7 @@ from models.orm import sealing
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
 from services.common.pii import Vault
 from services.draws.randomness.audit import seed_hash
-from services.people.reencrypt import (
-    reencrypt,
-    rehash_ids,
-    remaining,
-    reseal_handlers,
-    seal_seeds,
-)
+from services.people.reencrypt import Reencryption, reseal_handlers
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import make_experts, prepared
@@ -84,8 +78,9 @@ async def test_phones_are_sealed_in_the_database_and_still_found(
     assert (await Person.get(id=person.id)).phone == handler.phone
     assert (await desk.sign_in(handler.phone)).headers["Location"] == "/console/home"
     vault: Vault = client.app[DOMAIN].vault
-    assert await remaining(vault) == 1
-    assert (await reencrypt(vault)).phones == 1 and await remaining(vault) == 0
+    assert await Reencryption.remaining(vault) == 1
+    assert (await Reencryption.reencrypt(vault)).phones == 1
+    assert await Reencryption.remaining(vault) == 0
     assert handler.phone not in await stored_text()
     assert (await Person.get(id=person.id)).phone == handler.phone
 
@@ -107,19 +102,19 @@ async def test_old_rows_are_sealed_again_online_interrupted_and_resumed(
     numbers = {p.id: vault.decrypt(p.id_number_enc) for p in people}
     for p in people:  # as a database from before SM4 holds them
         assert await rewrap_id_number(p.id, p.id_number_enc, aes_sealed(numbers[p.id]))
-    assert await remaining(vault) == len(people)
+    assert await Reencryption.remaining(vault) == len(people)
     # still readable while old
     person = people[0]
     assert client.app[DOMAIN].people.id_number_of(await Person.get(id=person.id)) == \
         numbers[person.id]
     # interrupted after three rows
-    first = await reencrypt(vault, batch=2, limit=3)
-    assert first.rewritten == 3 and await remaining(vault) == len(people) - 3
+    first = await Reencryption.reencrypt(vault, batch=2, limit=3)
+    assert first.rewritten == 3 and await Reencryption.remaining(vault) == len(people) - 3
     # resumed: the rest, nothing sealed twice
-    rest = await reencrypt(vault, batch=2)
+    rest = await Reencryption.reencrypt(vault, batch=2)
     assert rest.rewritten == len(people) - 3 and rest.already == 3
-    assert await remaining(vault) == 0
-    again = await reencrypt(vault)
+    assert await Reencryption.remaining(vault) == 0
+    again = await Reencryption.reencrypt(vault)
     assert again.rewritten == 0 and again.already == len(people)
     for p in await Person.all():
         assert p.id_number_enc.startswith("sm4:1:") and vault.decrypt(p.id_number_enc) == \
@@ -131,10 +126,10 @@ async def test_old_rows_are_sealed_again_online_interrupted_and_resumed(
     # once the old key is retired)
     factor = await DeskFactor.create(person_id=people[0].id, secret_enc=vault.encrypt(
         "JBSWY3DPEHPK3PXP"), enrolled_at=datetime.now(UTC))
-    assert rotated.version == 2 and await remaining(rotated) == len(people) + 1
-    rotation = await reencrypt(rotated)
+    assert rotated.version == 2 and await Reencryption.remaining(rotated) == len(people) + 1
+    rotation = await Reencryption.reencrypt(rotated)
     assert rotation.rewritten == len(people) and rotation.phones == len(people)
-    assert rotation.factors == 1 and await remaining(rotated) == 0
+    assert rotation.factors == 1 and await Reencryption.remaining(rotated) == 0
     assert all(p.id_number_enc.startswith("sm4:2:") and p.phone_enc.startswith("sm4:2:")
                for p in await Person.all())
     resealed = (await DeskFactor.get(id=factor.id)).secret_enc
@@ -181,7 +176,7 @@ async def test_a_draws_seed_is_sealed_until_it_is_revealed(
     await DrawActivity.filter(id=aid).update(seed_clear=seed, seed_enc=None)
     assert (await DrawActivity.get(id=aid)).seed == seed  # read meanwhile
     vault: Vault = client.app[DOMAIN].vault
-    assert await seal_seeds(vault) == 1
+    assert await Reencryption.seal_seeds(vault) == 1
     resealed = await DrawActivity.get(id=aid)
     assert resealed.seed_clear is None and resealed.seed == seed
 
@@ -203,14 +198,14 @@ async def test_id_lookup_hashes_move_to_hmac_sm3_with_the_avoidances_that_copy_t
     assert (await people.by_id_number(handler.id_number)).id == person.id
     aid, _ = await prepared(api, demo, total=2, verify=False)
     avoided = await Avoidance.create(activity_id=aid, kind="person", name="某人", id_hash=old)
-    assert await remaining(vault) >= 1
-    assert await rehash_ids(vault) == 1
+    assert await Reencryption.remaining(vault) >= 1
+    assert await Reencryption.rehash_ids(vault) == 1
     assert (await Person.get(id=person.id)).id_number_hash == vault.lookup_hash(
         handler.id_number)
     assert (await Avoidance.get(id=avoided.id)).id_hash == vault.lookup_hash(
         handler.id_number)
     assert (await people.by_id_number(handler.id_number)).id == person.id
-    assert await rehash_ids(vault) == 0  # nothing twice
+    assert await Reencryption.rehash_ids(vault) == 0  # nothing twice
 
 
 async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
@@ -232,7 +227,7 @@ async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
     assert listed.status == 200, listed.data
     vault: Vault = client.app[DOMAIN].vault
     rotated = Vault(ID_ENCRYPTION_KEY, {1: vault._sm4[1], 2: bytes(range(16))})
-    assert await remaining(rotated) >= 3
+    assert await Reencryption.remaining(rotated) >= 3
     assert await reseal_handlers(rotated) == 3
     involved = await ProjectInvolvement.get(kind="person")
     assert rotated.decrypt(involved.id_sealed or "", AVOID_ID) == demo["expert"].id_number

@@ -19,8 +19,8 @@ from models.experts import ExpertProfile, ExpertSpecialty, RegisterImport
 from models.people import Person, Role, RoleGrant
 from models.reference import WorkUnit
 from sandbox.platform import Platform
-from services.demo import demo_credit_code
-from services.people import register_import
+from services.demo_codes import demo_credit_code
+from services.people.register import imports as register_import
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.draw_world import prepared, start_draw

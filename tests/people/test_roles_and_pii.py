@@ -130,7 +130,7 @@ async def test_id_numbers_are_encrypted_at_rest(client: TestClient, demo: dict) 
 
 
 def test_log_lines_are_masked_even_where_code_forgets(caplog: pytest.LogCaptureFixture) -> None:
-    from config.logging_setup import install_pii_masking
+    from config.observability.logging_setup import install_pii_masking
 
     install_pii_masking()
     log = logging.getLogger("careless.module")
@@ -156,12 +156,12 @@ def _date_forms(born: date) -> list[str]:
 
 async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         client: TestClient, demo: dict) -> None:
-    from services.people.identity_rules import id_check_character, parse_id_number
+    from services.people.identity_rules import IdentityRules
 
     rows = await connections.get("default").execute_query_dict("SELECT * FROM person")
     by_masked = {r["id_masked"]: r for r in rows}
     for person in demo.values():
-        number = parse_id_number(person.id_number)
+        number = IdentityRules.parse_id_number(person.id_number)
         row = by_masked[mask_id(person.id_number)]
         dump = repr(row)
         assert person.id_number[6:14] not in dump  # the digits the display hides
@@ -174,16 +174,16 @@ async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         fitting = [n for day in range(366)
                    if (born := date(year, 1, 1) + timedelta(days=day)).year == year
                    and (n := masked[:6] + f"{born:%Y%m%d}" + masked[-4:-1])
-                   and id_check_character(n) == masked[-1]]
+                   and IdentityRules.id_check_character(n) == masked[-1]]
         assert person.id_number[:17] in fitting and len(fitting) > 10
 
 
 async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api: Api,
                                                                 demo: dict) -> None:
-    from services.people.identity_rules import parse_id_number
+    from services.people.identity_rules import IdentityRules
 
     expert = demo["expert"]
-    born = parse_id_number(expert.id_number).birth_date
+    born = IdentityRules.parse_id_number(expert.id_number).birth_date
     reply = (await chat.say(expert.openid, "我的信息")).text
     profile = (await api.call("GET", "/me", await api.login(expert.mp_openid))).data
     assert f"出生年份：{born.year}年" in reply and profile["birth_year"] == f"{born.year}年"
@@ -196,10 +196,10 @@ async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api:
 
 
 async def test_the_printed_review_form_shows_the_birth_year_only(api: Api, demo: dict) -> None:
-    from services.people.identity_rules import parse_id_number
+    from services.people.identity_rules import IdentityRules
     from tests.support.applications import FILES, applicant, form, make_batch
 
-    born = parse_id_number(demo["applicant"].id_number).birth_date
+    born = IdentityRules.parse_id_number(demo["applicant"].id_number).birth_date
     token = await applicant(api, demo)
     app_id = (await api.call("POST", "/applications", token,
                              {"batch_id": (await make_batch()).id})).data["id"]
@@ -221,7 +221,7 @@ async def test_the_age_rule_reads_the_birth_date_from_the_encrypted_number(
 
     from models.wechat import Channel, WeChatIdentity
     from services.common.clock import china_today
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
     from services.people.persons import NewPerson
     from tests.support.applications import make_batch
 
@@ -309,7 +309,7 @@ def test_the_api_mask_masks_strings_and_leaves_numbers_numbers() -> None:
 
 def test_log_lines_mask_phones_with_country_code_and_groups(
         caplog: pytest.LogCaptureFixture) -> None:
-    from config.logging_setup import install_pii_masking
+    from config.observability.logging_setup import install_pii_masking
 
     install_pii_masking()
     with caplog.at_level(logging.INFO):
@@ -335,7 +335,7 @@ async def test_password_login_does_the_same_work_for_unknown_accounts(
     """No timing difference between a known and an unknown account: the scrypt check runs
     for both (against a dummy hash when nobody matches, or for a person with no password)."""
     import services.people.persons
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
 
     checked: list[str | None] = []
     real = services.people.persons.verify_password
@@ -400,7 +400,7 @@ async def test_migration_0010_keeps_the_year_and_drops_the_date(tmp_path: Path) 
     from tortoise.context import TortoiseContext
     from tortoise.migrations.api.migrate import migrate
 
-    from config.tortoise import tortoise_config
+    from config.db.tortoise import tortoise_config
     from tests.support.settings import make_settings
 
     settings = make_settings({"DATABASE_URL": f"sqlite://{tmp_path / 'm.sqlite3'}",

@@ -20,7 +20,7 @@ from models.sanctions import Sanction
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import CHINA
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from services.draws.randomness.audit import DrawAudit, draw_key, order
 from services.draws.record.results import Results
 from tests.support.api import Api

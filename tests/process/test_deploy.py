@@ -47,7 +47,7 @@ from config.settings.redis import RedisSentinelSettings
 from config.settings.sms import TencentSmsSettings
 from config.settings.voice import TencentVoiceSettings
 from sandbox.wechat_push import Pusher, text_fields
-from services.common.trace import hashed_openid
+from services.common.runtime.trace import hashed_openid
 from tests.support.ports import free_port
 
 DEPLOY = ROOT / "deploy"

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from config.dev_secrets import generate_pay_secrets
 from config.doctor import Finding, examine
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.helpers import process_env
 from tests.support.settings import make_settings
 from tests.support.sms import SECRET_ID, sms_env, sms_fake

@@ -24,12 +24,13 @@ from redis.asyncio import Redis
 from bot.conversation.receipts import ReceiptInbox
 from bot.relay.channels import CHANNELS
 from config.embedded_redis import start_server, stop_server, wait_ready
-from config.health import WORKER_HEARTBEAT
+from config.observability.health import WORKER_HEARTBEAT
 from config.settings import Settings
 from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from sandbox.wechat_push import event_fields, text_fields
 from services.common.redis_keys import RedisKeys
 from tests.support.api import Api
@@ -261,7 +262,7 @@ async def test_a_task_cancelled_while_opening_a_transaction_holds_nobody_up(
     transaction of the process waited for ever (the relay claimed nothing again: the rare
     failure of the standalone-worker test above, SQLite only). On PostgreSQL the pool's
     connection was never given back, and every stop waited 10 s for it.
-    config/tortoise_mends.py mends both."""
+    config/db/tortoise_mends.py mends both."""
     from tortoise.connection import connections
     from tortoise.transactions import in_transaction
 

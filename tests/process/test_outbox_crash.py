@@ -17,7 +17,8 @@ from bot.relay.channels import CHANNELS
 from config.settings import Settings
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from tests.support.helpers import eventually, process_env
 from tests.support.settings import make_settings
 from web.context import DOMAIN

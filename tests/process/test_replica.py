@@ -25,15 +25,15 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from config import doctor
 from config.app import create_app
-from config.database import replica_database, run_migrations
+from config.db.database import replica_database, run_migrations
+from config.db.tortoise import connection_config
 from config.settings import SettingsError
 from config.settings.replica import DatabaseReplicaSettings, lagging_reads
-from config.tortoise import connection_config
 from models.audit import AuditHead
 from models.experts import ExpertProfile
 from sandbox.app import sync_followers
 from sandbox.platform import Platform
-from services.common.replica import PRIMARY, REPLICA, LaggingReads
+from services.common.runtime.replica import PRIMARY, REPLICA, LaggingReads
 from services.demo import DEMO_PEOPLE, load_demo
 from tests.support.api import Api
 from tests.support.helpers import eventually

@@ -24,7 +24,7 @@ from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerAsk
 from services.common.pii import mask_name
-from services.demo import DEMO_POOL, DEMO_POOL_SPECIALTY
+from services.demo_draws import DEMO_POOL, DEMO_POOL_SPECIALTY
 from services.federation import Federation, Peer, Trust
 from tests.support.api import Api
 from tests.support.cli import Expertbot

@@ -15,7 +15,7 @@ from models.draws import Condition
 from models.reference import CatalogueVersion
 from services.common.errors import BadInput
 from services.reference.catalogue import catalogue
-from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+from services.reference.specialties import Selection, Specialties, SpecialtyRule
 from tests.support.api import Api
 from tests.support.applications import applicant, form, make_batch, ready_to_submit
 from tests.support.catalogue import BAD, GOOD, workbook
@@ -98,7 +98,7 @@ async def test_the_specialty_rules_hold_on_a_loaded_catalogue(api: Api, demo: di
 
     def refused(rule: SpecialtyRule, *codes: str) -> str | None:
         try:
-            enforce_specialty_rule(rule, Selection(codes, codes[:1]), cat)
+            Specialties.enforce_specialty_rule(rule, Selection(codes, codes[:1]), cat)
         except BadInput as exc:
             return exc.code
         return None

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from aiohttp.test_utils import TestClient
 
 from models.reference import Region
-from services.reference.regions import import_regions, load_regions, parse_regions, shipped_data
+from services.reference.regions import RegionList, load_regions
 from tests.support.api import Api
 from tests.support.applications import applicant, make_batch
 from tests.support.draw_world import ACTIVITY_FORM, PROJECT_FORM, TENDERER, prepared
@@ -58,12 +58,12 @@ async def test_a_region_is_found_by_its_six_digit_national_code(api: Api, demo: 
 
 async def test_a_list_written_in_six_digit_codes_is_imported_in_the_services_codes(
         client: TestClient) -> None:
-    data = shipped_data()
+    data = RegionList.shipped_data()
     written = "\n".join(f"{national(c)},{n}" for c, n in data.items()).encode()
-    parsed = parse_regions(written, "民政部行政区划代码.csv")
+    parsed = RegionList.parse_regions(written, "民政部行政区划代码.csv")
     assert parsed == data
     try:
-        counts = await import_regions(parsed, datetime.now(UTC))
+        counts = await RegionList.import_regions(parsed, datetime.now(UTC))
         assert (counts.added, counts.retired) == (len(data), 0)
         assert await Region.exists(code="4402") and not await Region.exists(code="440200")
         await load_regions()

@@ -15,13 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Condition
 from models.reference import Region
-from services.reference.regions import (
-    elsewhere,
-    import_regions,
-    load_regions,
-    regions,
-    shipped_data,
-)
+from services.reference.regions import RegionList, load_regions, regions
 from tests.support.api import Api
 from tests.support.applications import applicant, make_batch
 from tests.support.cli import Expertbot
@@ -123,14 +117,14 @@ async def test_a_condition_or_an_application_takes_any_known_place(api: Api,
 async def test_an_import_renames_adds_and_keeps_retired_codes_readable(
         client: TestClient, expertbot: Expertbot) -> None:
     now = datetime.now(UTC)
-    data = shipped_data()
-    first = await import_regions(data, now)
+    data = RegionList.shipped_data()
+    first = await RegionList.import_regions(data, now)
     assert (first.added, first.retired) == (len(data), 0)
     # a newer list: a county merged away, a new one, a renamed city (codes as 民政部 writes
     # them, 6 digits everywhere, through the command)
     await Region.filter(code="440104").update(name="旧名区")
     newer = {k: v for k, v in data.items() if k != "220122"} | {"440199": "新设区"}
-    counts = await import_regions(newer, now)
+    counts = await RegionList.import_regions(newer, now)
     assert (counts.added, counts.renamed, counts.retired) == (1, 1, 1)
     await load_regions()
     snapshot = regions()
@@ -158,4 +152,4 @@ async def test_an_import_renames_adds_and_keeps_retired_codes_readable(
 ])
 def test_elsewhere_compares_cities_a_county_counting_as_its_city(
         residence: str, venue: str | None, away: bool) -> None:
-    assert elsewhere(residence, venue) is away
+    assert RegionList.elsewhere(residence, venue) is away

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from services.common.errors import BadInput
 from services.reference.catalogue import catalogue
-from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+from services.reference.specialties import Selection, Specialties, SpecialtyRule
 from tests.support.helpers import said
 
 CAT = catalogue()
@@ -26,7 +26,8 @@ LEVEL3 = [c for c in LEAVES if len(c) == 7]  # 三级: A040101
 
 def ok(rule: SpecialtyRule, codes: list[str], primary: str | None = None) -> bool:
     try:
-        enforce_specialty_rule(rule, Selection(tuple(codes), (primary or codes[0],)), CAT)
+        Specialties.enforce_specialty_rule(rule, Selection(tuple(codes), (primary or codes[0],)),
+                                           CAT)
     except BadInput:
         return False
     return True
@@ -47,7 +48,7 @@ def erji(code: str) -> str:
 
 def accepted(rule: SpecialtyRule, codes: list[str], primary: tuple[str, ...]) -> bool:
     try:
-        enforce_specialty_rule(rule, Selection(tuple(codes), primary), CAT)
+        Specialties.enforce_specialty_rule(rule, Selection(tuple(codes), primary), CAT)
     except BadInput:
         return False
     return True
@@ -144,7 +145,8 @@ def test_the_seeds_own_examples() -> None:
 ])
 def test_refusals_say_what_to_fix(codes: list[str], primary: str, message: str) -> None:
     with pytest.raises(BadInput) as exc:
-        enforce_specialty_rule(SpecialtyRule.XINJIANG, Selection(tuple(codes), (primary,)), CAT)
+        Specialties.enforce_specialty_rule(SpecialtyRule.XINJIANG,
+                                           Selection(tuple(codes), (primary,)), CAT)
     assert message in said(exc.value)
 
 
@@ -165,5 +167,5 @@ def test_industry_comes_from_the_nearest_ancestor() -> None:
 def test_each_rules_refusal_says_what_to_fix(rule: SpecialtyRule, codes: list[str],
                                              message: str) -> None:
     with pytest.raises(BadInput) as exc:
-        enforce_specialty_rule(rule, Selection(tuple(codes), tuple(codes[:1])), CAT)
+        Specialties.enforce_specialty_rule(rule, Selection(tuple(codes), tuple(codes[:1])), CAT)
     assert message in said(exc.value)

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import Avoidance
 from models.experts import ExpertProfile
 from models.reference import WorkUnit
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 from tests.support.applications import applicant, form, make_batch
 from tests.support.draw_world import make_experts, prepared

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 
 from models.audit import AuditEntry
 from models.draws import Invitation, Notice
-from models.payouts import PayoutAccount
+from models.money.payouts import PayoutAccount
 from models.people import Person
 from models.wechat import WeChatIdentity
 from services.audit import EXPORTS, MASKABLE, SERVED_AS, Export, Kind

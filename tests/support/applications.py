@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from models.applications import Application, Batch
 from models.people import Person, phone_is
-from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
+from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES
+from services.demo_codes import demo_credit_code
 from tests.support.api import Api
 
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000

@@ -23,7 +23,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant, sealed_phone
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
-from services.demo import demo_credit_code, demo_id
+from services.demo_codes import demo_credit_code, demo_id
 from tests.support.api import Api, ApiAnswer
 from tests.support.wechat import Chat
 from web.context import DOMAIN

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
-import services.education.courseware as courseware
 from models.applications import Application, AppStatus, Batch
-from models.education import Course, Enrollment, Lesson
-from models.exams import Exam, ExamAttempt
+from models.learning.education import Course, Enrollment, Lesson
+from models.learning.exams import Exam, ExamAttempt
 from models.people import Person, phone_is
-from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
-from services.education.courseware import BEAT_EVERY
+from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES
+from services.demo_codes import demo_credit_code
+from services.education.courseware import BEAT_EVERY, Courseware
 from web.context import DOMAIN
 
 RIGHT = {"1": "B", "2": "T", "3": "ABC", "4": "F", "5": "B"}
@@ -68,7 +68,7 @@ def path_of(url: str) -> str:
 
 async def lessons(course: Course, *minutes: int) -> list[Lesson]:
     """A document lesson per entry, each to be studied for that many minutes."""
-    return [await courseware.add_lesson(course.id, {
+    return [await Courseware.add_lesson(course.id, {
         "title": f"第{n}课", "kind": "document", "body": f"《评标专家管理办法》第{n}章",
         "minutes": m}) for n, m in enumerate(minutes, 1)]
 

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from bot.providers.federation.client import FederationClient
 from config.settings import Settings
 from models.people import Person, RoleGrant, phone_is
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from services.federation import (
     Federation,
     Identity,

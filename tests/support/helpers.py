@@ -14,7 +14,7 @@ from datetime import datetime
 from aiohttp import web
 from redis.asyncio import Redis
 
-from config.health import READINESS
+from config.observability.health import READINESS
 from config.settings import ROOT, Settings
 from services.common.errors import DomainError
 from services.common.texts import Texts

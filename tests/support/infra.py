@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from config.database import run_migrations
+from config.db.database import run_migrations
 from config.embedded_redis import start_server, stop_server, wait_ready
 from tests.support.settings import make_settings
 
@@ -34,7 +34,7 @@ def _schema_key() -> str:
 
     digest = hashlib.sha256(version("tortoise-orm").encode())
     sources = sorted((ROOT / "models").rglob("*.py"))
-    for path in [*sources, *(ROOT / "config" / name for name in (
+    for path in [*sources, *(ROOT / "config" / "db" / name for name in (
             "database.py", "tortoise.py", "migration_states.py"))]:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from aiohttp import web
 from tortoise.signals import post_save
 
-from config.logging_setup import install_pii_masking
+from config.observability.logging_setup import install_pii_masking
 from miniapp_api.audit import HANDED_OUT
 from models.calls import VirtualCall
 from models.draws import Notice
@@ -148,7 +148,8 @@ async def _remember_middle_number(sender: type[VirtualCall], instance: VirtualCa
 
 class _LogScanner(logging.Handler):
     """Sees each record as it leaves through a handler: the log-record factory masked it
-    when it was created (config.logging_setup), so this is the text that reaches the logs."""
+    when it was created (config.observability.logging_setup), so this is the text that
+    reaches the logs."""
 
     def emit(self, record: logging.LogRecord) -> None:
         scan(f"log {record.name}", self.format(record))

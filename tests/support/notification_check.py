@@ -17,7 +17,7 @@ from tortoise.signals import post_save
 from bot.relay.notify_texts import CHANNEL_FILES, NotifyTexts
 from bot.wechat.template_fields import FieldFormatError
 from models.notifications import Notification
-from sandbox.platform import check_field
+from sandbox.platform_records import check_field
 from services.common.texts import Texts
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.education import Course, Enrollment
-from models.payments import OrderStatus, PayOrder
+from models.learning.education import Course, Enrollment
+from models.money.payments import OrderStatus, PayOrder
 from models.people import Person, phone_is
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
 from services.payments.fee_items import FeeItem
 from services.payments.orders import Payments
@@ -43,7 +43,7 @@ async def due(client: TestClient, demo: dict) -> tuple[int, FeeItem]:
 
 def bills_out_from_ten(gateway: PayGateway) -> None:
     """The fake gateway asked for bills at 10:00 China time or later, so that yesterday's
-    are out whatever the hour the test runs at (sandbox/pay_bill.py `not_out`)."""
+    are out whatever the hour the test runs at (sandbox/pay/bill.py `not_out`)."""
     def later() -> datetime:
         now = datetime.now(CHINA)
         return max(now, datetime.combine(now.date(), time(10, 1), tzinfo=CHINA))

@@ -7,8 +7,8 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from services.demo import demo_credit_code, demo_id
-from services.people.register_rows import COLUMNS
+from services.demo_codes import demo_credit_code, demo_id
+from services.people.register.rows import COLUMNS
 
 HEADER = [w + "*" if k in ("name", "id_number", "phone", "expert_number", "work_unit",
                            "region", "primary") else w for k, w in COLUMNS.items()]

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
-from models.payouts import Payout
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import FakeTransfer, TransferDesk
+from models.money.payouts import Payout
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import FakeTransfer, TransferDesk
 from services.common.clock import CHINA, china_today
 from tests.support.api import Api
 from tests.support.helpers import eventually

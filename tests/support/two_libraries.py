@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from config.settings import Settings
 from sandbox.wechat_push import Pusher, text_fields
-from services.demo import DEMO_POOL, DEMO_POOL_SPECIALTY
+from services.demo_draws import DEMO_POOL, DEMO_POOL_SPECIALTY
 from services.federation import Identity, Keys
 from tests.support.accounts import APPID, TOKEN
 from tests.support.api import Api

@@ -10,7 +10,7 @@ from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.common.scenes import BindScene
 from services.demo import DemoPerson
-from services.people.identity_rules import id_check_character
+from services.people.identity_rules import IdentityRules
 from tests.support.api import Api
 from tests.support.clock import MovedClock
 from tests.support.helpers import eventually, redis_of
@@ -18,7 +18,8 @@ from tests.support.sign_in import LOCKED, sms_code, wrong_codes
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
-UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")  # valid, unknown
+# valid, unknown
+UNKNOWN_ID = "44010619991212001" + IdentityRules.id_check_character("44010619991212001")
 
 
 async def _code(platform: Platform, phone: str) -> str:
@@ -65,7 +66,7 @@ async def test_malformed_id_number_is_explained_and_the_flow_waits(chat: Chat) -
     answer = await chat.say("o_c", "11010519491231002Y")
     assert "身份证号码" in answer.text and "重新回复" in answer.text
     digits = "1101051949123100"
-    answer = await chat.say("o_c", digits + "2" + id_check_character(digits + "2"))
+    answer = await chat.say("o_c", digits + "2" + IdentityRules.id_check_character(digits + "2"))
     assert "验证码已发送" in answer.text
 
 

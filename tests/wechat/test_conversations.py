@@ -16,10 +16,10 @@ from handlers.commands import AUDIENCES
 from handlers.fallback import HANDLERS, synonyms
 from handlers.routing import routers
 from models.draws import Invitation, InvitationStatus
-from models.payments import PayOrder
+from models.money.payments import PayOrder
 from models.wechat import Channel, WeChatIdentity
 from services.common.redis_keys import RedisKeys
-from services.demo import demo_id
+from services.demo_codes import demo_id
 from services.draws.answering.answers import CHOICES
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, openid_of, prepared, start_draw

@@ -26,7 +26,8 @@ from bot.conversation.explain import (
 )
 from bot.conversation.router import Handler, Router
 from config.cli.route import run_route
-from handlers import account, common, draw_reply, fallback, feedback
+from handlers import account, common, draw_reply, fallback
+from handlers.help import feedback
 from handlers.routing import routers
 from services.common.scenes import SceneCodec
 from tests.support.helpers import TEXTS
@@ -75,7 +76,7 @@ def test_an_invitation_answer_goes_to_draw_reply(text: str, seen: str) -> None:
     assert order[:3] == ["handlers.common.on_help", "handlers.common.on_menu",
                          "handlers.common.on_cancel"]
     assert order.index("handlers.account.start_binding") < order.index(
-        "handlers.feedback.start") < order.index("handlers.draw_reply.answer")
+        "handlers.help.feedback.start") < order.index("handlers.draw_reply.answer")
     assert "rejected: Text(帮助 / help / ? …) does not match" in out
     assert "wrong state: only in bind:ask_id" in out  # take_id_number, before it
     # the answer may decline: what would answer then is shown too, and tried last
@@ -121,7 +122,7 @@ def test_a_global_command_answers_first_inside_a_flow() -> None:
 def test_another_flows_state_takes_its_own_digits() -> None:
     status, out, _ = route("1", "feedback:choose_category")
     assert status == 0
-    assert answered_by(out) == f"handlers.feedback.choose ({located(feedback.choose)})"
+    assert answered_by(out) == f"handlers.help.feedback.choose ({located(feedback.choose)})"
 
 
 def test_what_no_handler_takes_goes_to_the_fallback_with_exit_1() -> None:

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from models.applications import Application, AppStatus
 from models.draws import Invitation
 from models.experts import ExpertProfile
-from models.payouts import Payout
+from models.money.payouts import Payout
 from models.people import Person
 from services.common.clock import CHINA
 from tests.support.applications import PNG

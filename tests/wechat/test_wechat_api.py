@@ -25,7 +25,8 @@ from bot.wechat.errors import (
     TransportError,
 )
 from bot.wechat.token import TokenCache
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from services.common.redis_keys import RedisKeys
 from tests.support.accounts import APPID, SECRET
 from tests.support.helpers import redis_of

@@ -21,7 +21,7 @@ from services.audit import AuditChain
 from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
 from services.common.errors import BadInput, DomainError, http_status
-from services.common.infra import bad_value
+from services.common.runtime.infra import bad_value
 from services.common.texts import Texts
 from services.evaluation import (
     EVALUATION_PROTOCOL,
@@ -48,6 +48,8 @@ class EvaluationEdge:
     clock: Clock
     scores: ScoreDesk
     watches: CommitteeWatches
+    committees: CommitteeReads
+    events: EventDesk
 
 
 EVALUATION = web.AppKey("evaluation", EvaluationEdge)
@@ -118,7 +120,7 @@ async def activities(request: web.Request) -> web.Response:
         day = date.fromisoformat(raw) if raw else china_today(now)
     except ValueError:
         return _refused(edge, BadInput("evaluation.bad_field", field="date"))
-    listed = await CommitteeReads.on_day(caller.system, day, now)
+    listed = await edge.committees.on_day(caller.system, day, now)
     await _trail(edge, caller, "activities", day=day.isoformat())
     return _signed(edge, caller, {"date": day.isoformat(), "activities": [{
         "activity_id": a.activity_id, "number": a.number, "project": a.project,
@@ -131,8 +133,8 @@ async def read_committee(request: web.Request) -> web.Response:
     edge, caller, _ = await _checked(request)
     now = edge.clock.now()
     try:
-        activity = await CommitteeReads.evaluation_for(caller.system, _activity_id(request))
-        board = await CommitteeReads.committee(activity, now)
+        activity = await edge.committees.evaluation_for(caller.system, _activity_id(request))
+        board = await edge.committees.committee(activity, now)
         seq = await edge.watches.read(caller.system, board, now)
     except DomainError as exc:
         return _refused(edge, exc)
@@ -170,8 +172,8 @@ async def post_scores(request: web.Request) -> web.Response:
 async def post_event(request: web.Request) -> web.Response:
     edge, caller, body = await _checked(request)
     try:
-        made, fresh = await EventDesk.post(caller.system, _activity_id(request),
-                                           _object(request, body), edge.clock.now())
+        made, fresh = await edge.events.post(caller.system, _activity_id(request),
+                                             _object(request, body), edge.clock.now())
     except DomainError as exc:
         return _refused(edge, exc)
     if fresh:

@@ -21,7 +21,7 @@ from services.audit import AuditChain
 from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
 from services.common.errors import BadInput, Conflict, DomainError
-from services.common.infra import bad_value
+from services.common.runtime.infra import bad_value
 from services.common.texts import Texts
 from services.federation import (
     SMALL,
@@ -46,6 +46,7 @@ class FederationEdge:
     audit: AuditChain
     texts: Texts
     clock: Clock
+    directory: DirectoryReader
     lending: PeerLending | None = None
     asking: PeerAsks | None = None  # our conditions another library draws (its rosters)
 
@@ -99,7 +100,7 @@ async def read_directory(request: web.Request) -> web.Response:
     now = edge.clock.now()
     specialty = request.query.get("specialty", "")[:16]
     region = request.query.get("region", "")[:6]
-    found = await DirectoryReader.read(china_today(now), specialty, region)
+    found = await edge.directory.read(china_today(now), specialty, region)
     await edge.audit.append("federation", now, peer=incoming.peer.code,
                             peer_name=incoming.peer.name, what="directory")
     return signed(edge, incoming, {

@@ -20,7 +20,7 @@ from urllib.parse import quote_plus, urlencode
 import aiohttp
 import jwt
 
-from services.people import PlatformRefused, Verified
+from services.people.verifiers import PlatformRefused, Verified
 
 log = logging.getLogger(__name__)
 SCOPE = "openid profile"

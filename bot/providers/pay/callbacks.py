@@ -19,7 +19,8 @@ from bot.providers.pay.transfer import parse_authorization, parse_bill
 from bot.wechat.callback import read_capped
 from services.common.metrics import PAY_NOTIFICATIONS
 from services.fees import AuthorisationMismatch, PayoutMismatch, Payouts
-from services.payments import EInvoices, NotificationRejected, PaymentMismatch, Payments
+from services.payments import NotificationRejected, PaymentMismatch, Payments
+from services.payments.invoicing import EInvoices
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from wechatpayv3.utils import build_authorization
 
 from bot.providers.pay.bill import BillTicket, download
 from bot.providers.pay.client import WeChatPayClient
-from services.payments import FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus, PayError
+from services.payments import PayError
+from services.payments.invoicing import FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
 
 MAX_FILE = 5 * 1024 * 1024  # an invoice PDF is some 100 KB
 

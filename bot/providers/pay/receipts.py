@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.providers.pay.bill import BillTicket
-from services.payments import RECEIPT_STATES, PayError, TransferReceipt
+from services.payments import PayError
+from services.payments.transfers import RECEIPT_STATES, TransferReceipt
 
 RECEIPTS = "/v3/fund-app/mch-transfer/elecsign/out-bill-no"
 

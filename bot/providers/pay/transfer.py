@@ -31,12 +31,11 @@ from bot.providers.pay.receipts import (
     receipt_path,
     ticket_of,
 )
-from services.payments import (
+from services.payments import NotificationRejected, PayError
+from services.payments.transfers import (
     AUTHORIZATION_STATES,
     STATES,
     AuthorizationRequest,
-    NotificationRejected,
-    PayError,
     TransferAuthorization,
     TransferBill,
     TransferReceipt,

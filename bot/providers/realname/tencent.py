@@ -20,7 +20,7 @@ from bot.providers.sms.tencent import (
     api3_post,
     host_of,
 )
-from services.people import Verdict
+from services.people.verifiers import Verdict
 
 SERVICE, VERSION, ACTION = "faceid", "2018-03-01", "IdCardVerification"
 VERDICTS = {"0": Verdict.MATCH, "-1": Verdict.MISMATCH, "-5": Verdict.NO_RECORD}

@@ -45,6 +45,7 @@ class SmsInbox:
     answer: Callable[[str, str, datetime], Awaitable[object]]
     redis: Redis
     keys: RedisKeys
+    outbox: Outbox  # the failed reports' errors, written as the outbox keeps them
 
 
 SMS_INBOX = web.AppKey("sms_inbox", SmsInbox)
@@ -54,7 +55,7 @@ def answer(result: int, message: str, status: int = 200) -> web.Response:
     return web.json_response({"result": result, "errmsg": message}, status=status)
 
 
-async def apply_reports(reports: list[dict[str, Any]], now: datetime) -> int:
+async def apply_reports(reports: list[dict[str, Any]], now: datetime, outbox: Outbox) -> int:
     """Delivery reports applied to their notifications; returns how many changed one."""
     changed = 0
     for report in reports:
@@ -71,7 +72,7 @@ async def apply_reports(reports: list[dict[str, Any]], now: datetime) -> int:
         error = (f"sms: not delivered: {str(report.get('errmsg', ''))[:32]} "
                  f"{str(report.get('description', ''))[:64]}").strip()
         changed += await Notification.filter(id=item.id, status=Status.SENT).update(
-            status=Status.FAILED, last_error=Outbox.with_error(item.last_error, error))
+            status=Status.FAILED, last_error=outbox.with_error(item.last_error, error))
     return changed
 
 
@@ -108,7 +109,7 @@ async def tencent_status(request: web.Request) -> web.Response:
         return refused.response
     if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
         return answer(1, "expected a JSON array of reports", 400)
-    changed = await apply_reports(reports, datetime.now(UTC))
+    changed = await apply_reports(reports, datetime.now(UTC), request.app[SMS_INBOX].outbox)
     log.info("SMS delivery reports: %d received, %d applied", len(reports), changed)
     return answer(0, "OK")
 

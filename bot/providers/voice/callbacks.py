@@ -57,6 +57,7 @@ class VoiceInbox:
     token: str
     redis: Redis
     keys: RedisKeys
+    outbox: Outbox  # a failed call's errors, written as the outbox keeps them
 
 
 VOICE_INBOX = web.AppKey("voice_inbox", VoiceInbox)
@@ -98,12 +99,12 @@ async def _call(report: dict[str, Any], now: datetime, patience: int = 0
     return await _adopted(callid, str(report.get("mobile", ""))[:20], now)
 
 
-async def call_ended(call: Notification, result: str, now: datetime) -> int:
+async def call_ended(call: Notification, result: str, now: datetime, outbox: Outbox) -> int:
     if result == "0":
         return await Notification.filter(id=call.id, status=Status.SENT).update(
             status=Status.DELIVERED, delivered_at=now)
     return await Notification.filter(id=call.id, status=Status.SENT).update(
-        status=Status.FAILED, last_error=Outbox.with_error(
+        status=Status.FAILED, last_error=outbox.with_error(
             call.last_error, f"voice: {RESULTS.get(result, 'result ' + result[:8])}"))
 
 
@@ -123,7 +124,7 @@ async def apply(inbox: VoiceInbox, body: dict[str, Any], now: datetime,
             unknown["voiceprompt_callback"] = status
         else:
             result = str(status.get("result", ""))
-            await call_ended(call, result, now)
+            await call_ended(call, result, now, inbox.outbox)
             if result == "0":
                 await inbox.answered(call, now)
     if isinstance(failure := body.get("voice_failure_callback"), dict):
@@ -133,7 +134,7 @@ async def apply(inbox: VoiceInbox, body: dict[str, Any], now: datetime,
             reason = (f"voice: {str(failure.get('failure_code', ''))[:4]} "
                       f"{str(failure.get('failure_reason', ''))[:32]}")
             await Notification.filter(id=call.id).update(
-                last_error=Outbox.with_error(call.last_error, reason))
+                last_error=inbox.outbox.with_error(call.last_error, reason))
     return unknown
 
 

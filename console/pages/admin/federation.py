@@ -13,7 +13,6 @@ from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import federation as peers_api
 from services.common.errors import DomainError
-from services.federation import RegionCodes
 
 pages = PageTable()
 
@@ -30,7 +29,8 @@ async def federation(request: web.Request) -> web.Response:
         typed["peer"] = listed.peers[0].code
     found, refusal = None, None
     if typed["peer"]:
-        region = RegionCodes.to_gb(typed["region"]) if typed["region"] else ""
+        regions = request.app[CONSOLE].domain.reference.regions
+        region = regions.to_gb(typed["region"]) if typed["region"] else ""
         try:
             found = await api(request).call(
                 peers_api.directory, fields(peers_api.DirectoryQuery, {

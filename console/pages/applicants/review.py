@@ -43,7 +43,7 @@ async def application(request: web.Request) -> web.Response:
     # a 续聘 or a change: what the applicant's record as an expert holds
     standing = await calls.call(review.standing, path=request.match_info)
     return render(request, "review_app.html", app=shown, standing=standing,
-                  sheet=request.app[CONSOLE].domain.documents.sheet(
+                  sheet=request.app[CONSOLE].domain.documents.form_sheet.sheet(
                       request.app[CONSOLE].texts, form.application, form.applicant),
                   sections=SECTIONS,
                   attachment_titles={k: v.title for k, v in ATTACHMENTS.items()},

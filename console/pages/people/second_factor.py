@@ -65,7 +65,7 @@ async def second_factor(request: web.Request) -> web.Response:
     audit = services.domain.audit
     codes: list[str] = []
     lockout = services.domain.binding.codes.lockout
-    guard = (services.domain.callers.second_factor_party(seen.person.id),)
+    guard = (lockout.second_factor_party(seen.person.id),)
     try:
         attempt = await lockout.reserve(guard)
     except Locked as exc:  # too many wrong codes for this person, whichever sign-in

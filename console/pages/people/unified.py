@@ -1,7 +1,7 @@
 """Agencies sign in through the province's unified identity platform (where the deployment has
 one, UNIFIED_IDENTITY): the console sends the browser to the platform with a state, a nonce
 and a PKCE challenge kept in a signed cookie of this browser; the platform sends it back with a
-code, exchanged for the verified person and level (services/people/unified_identity.py); a
+code, exchanged for the verified person and level (services/people/verifiers/unified_identity.py); a
 refusal says why and, below 四级, how to raise the level."""
 
 from __future__ import annotations

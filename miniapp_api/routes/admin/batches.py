@@ -91,7 +91,7 @@ class StuckListOut(PageOut):
 async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
     found = await call.domain.admin_views.stuck_notifications(query.state, query.limit, query.after)
     rows = found.rows
-    names = await call.domain.admin_views.names_of({r.person_id for r in rows if r.person_id})
+    names = await call.domain.people.names_of({r.person_id for r in rows if r.person_id})
     texts = call.services.texts
     out = []
     for r in rows:
@@ -102,8 +102,8 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
             status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
             status_title=texts.word("send_status", r.status),
             channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
-            reason=call.domain.outbox.failure_words(texts, last, r.channels),
-            tried=call.domain.outbox.attempts_words(texts, r.last_error, r.channels),
+            reason=call.domain.outbox.failures.failure_words(texts, last, r.channels),
+            tried=call.domain.outbox.failures.attempts_words(texts, r.last_error, r.channels),
             created_at=r.created_at))
     return StuckListOut(notifications=out, next=found.next)
 
@@ -160,7 +160,7 @@ async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
     rows = await call.domain.admin_views.orders(query.status, query.since,
                                                 min(below) if below else None, query.limit + 1)
     more, rows = len(rows) > query.limit, rows[:query.limit]
-    names = await call.domain.admin_views.names_of({r.payable.person_id for r in rows})
+    names = await call.domain.people.names_of({r.payable.person_id for r in rows})
     return OrdersOut(orders=[OrderOut(
         out_trade_no=r.out_trade_no, title=r.payable.title,
         payer=mask_name(names[r.payable.person_id]) if r.payable.person_id in names else None,

@@ -11,7 +11,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.federation import Counted, Lent, RegionCodes
+from services.federation import Counted, Lent
 
 api = Api()
 TAG = "库间共享"
@@ -111,7 +111,7 @@ def lent_out(call: Call, lent: Lent) -> LentOut:
         id=lent.id, peer_code=lent.peer_code, peer_name=lent.peer_name,
         request_id=lent.request_id, specialty=lent.specialty,
         specialty_name=reference.catalogue().path_name(spec.code) if spec else lent.specialty,
-        region=RegionCodes.to_gb(lent.region),
+        region=reference.regions.to_gb(lent.region),
         region_name=reference.regions().full_name(lent.region) or "",
         count=lent.count, status=lent.state,
         status_title=call.services.texts.word("peer_draw_state", lent.state),

@@ -133,8 +133,8 @@ async def _figures(call: Call, query: StatisticsQuery
                    ) -> tuple[Statistics, list[Month], date]:
     today = china_today(call.now)
     desk = call.domain.statistics
-    months = desk.period(query.from_month, query.to_month, today)
-    return await desk.figures(months, today, await call.domain.reads.db()), months, today
+    months = desk.statistics.period(query.from_month, query.to_month, today)
+    return await desk.statistics.figures(months, today, await call.domain.reads.db()), months, today
 
 
 def _rules(call: Call, months: list[Month], today: date) -> str:

@@ -20,11 +20,11 @@ from models.applications import (
     Batch,
     ReviewAction,
 )
-from services.applicants import ATTACHMENTS, Applications
+from services.applicants import ATTACHMENTS
 from services.common.errors import Conflict
 from services.common.texts import china_date
 from services.people import ApplicationDraft
-from services.reference import Reference
+from services.reference import Catalogue
 
 api = Api()
 TAG = "申报"
@@ -130,7 +130,7 @@ LIMITED = ("specialties", "titles", "work_history", "qualifications", "extra")
 
 
 def limits_out(call: Call, batch: Batch) -> LimitsOut:
-    limits = call.domain.application_reads.limits_of(batch)
+    limits = call.domain.application_reads.form_limits.limits_of(batch)
     values = {k: v for k, v in limits.__dict__.items() if k != "rule"}
     return LimitsOut(**values, said={
         field: call.services.texts.render(f"miniapp/limits/{field}.j2", rule=limits.rule,
@@ -138,14 +138,14 @@ def limits_out(call: Call, batch: Batch) -> LimitsOut:
 
 
 def batch_out(call: Call, batch: Batch, now: datetime) -> BatchOut:
-    reads = call.domain.application_reads
     limits = limits_out(call, batch)
+    window = call.domain.applications.window_text(batch.apply_from, batch.apply_until)
     return BatchOut(id=batch.id, name=batch.name, kind=batch.kind, province=batch.province,
                     specialty_rule=batch.specialty_rule,
                     max_qualifications=limits.qualifications, limits=limits,
-                    apply_window=reads.window_text(batch.apply_from, batch.apply_until),
+                    apply_window=window,
                     review_until=batch.review_until,
-                    stages=[s.title for s in call.domain.review.stages(batch)],
+                    stages=[s.title for s in call.domain.review.review_scope.stages(batch)],
                     fee_yuan=batch.fee_fen / 100,
                     open=batch.apply_from <= now <= batch.apply_until)
 
@@ -156,7 +156,7 @@ async def application_out(call: Call, app: Application) -> ApplicationOut:
 
 async def application_outs(call: Call, apps: list[Application]) -> list[ApplicationOut]:
     """The applications as the mini-program shows them, in a constant number of queries."""
-    attachments = await Applications.attachments_of_all(apps)
+    attachments = await call.domain.applications.uploads.attachments_of_all(apps)
     logs = await call.domain.review.logs_of(apps)
     return [_application_out(call, a, attachments[a.id], logs[a.id]) for a in apps]
 
@@ -164,20 +164,20 @@ async def application_outs(call: Call, apps: list[Application]) -> list[Applicat
 def _application_out(call: Call, app: Application, attachments: list[Attachment],
                      log: list[ReviewAction]) -> ApplicationOut:
     now, review, reads = call.now, call.domain.review, call.domain.application_reads
-    all_stages = review.stages(app.batch)
+    all_stages = review.review_scope.stages(app.batch)
     return ApplicationOut(
         id=app.id, batch=batch_out(call, app.batch, now), kind=app.kind, status=app.status,
         status_title=call.services.texts.word("application_status", app.status),
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         data=app.data, specialties=app.specialties,
-        missing=call.domain.experts.missing_parts(ApplicationDraft.model_validate(app.data),
-                                                  app.kind in (AppKind.NEW, AppKind.RENEWAL)),
+        missing=call.domain.experts.particulars.missing_parts(
+            ApplicationDraft.model_validate(app.data), app.kind in (AppKind.NEW, AppKind.RENEWAL)),
         attachments=[AttachmentOut(id=a.id, kind=a.kind, title=ATTACHMENTS[a.kind].title,
                                    filename=a.filename, size=a.size,
                                    content_type=a.content_type) for a in attachments],
         required_attachments={k: ATTACHMENTS[k].title for k in
-                              reads.required_attachments(AppKind(app.kind))},
+                              reads.attachments.required_attachments(AppKind(app.kind))},
         returned_items=review.describe_items(app.returned_items, app.catalogue_version),
         last_reason=app.last_reason,
         log=[LogOut(at=e.at, stage=f"{e.stage_title}（{e.industry}）" if e.industry
@@ -188,19 +188,18 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
              for e in log])
 
 
-def _tree(code: str | None) -> list[SpecialtyNode]:
-    cat = Reference.catalogue()
+def _tree(cat: Catalogue, code: str | None) -> list[SpecialtyNode]:
     codes = cat.children.get(code, []) if code else \
         [c for c, s in cat.items.items() if s.parent is None]
     return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
-                          children=_tree(c)) for c in sorted(codes)]
+                          children=_tree(cat, c)) for c in sorted(codes)]
 
 
 @api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
            summary="评标专业目录（大类别、一级、二级、三级）与地区代码", tag=TAG)
 async def get_catalogue(call: Call) -> CatalogueOut:
     places = call.domain.reference.regions().places.values()
-    return CatalogueOut(specialties=_tree(None), regions={
+    return CatalogueOut(specialties=_tree(call.domain.reference.catalogue(), None), regions={
         p.code: p.name for p in places if p.level < 3 and not p.retired})
 
 
@@ -252,10 +251,11 @@ async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
 async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)
     kind = call.path("kind")
-    call.domain.application_reads.attachment_kind(kind)
+    call.domain.application_reads.attachments.attachment_kind(kind)
     reads = call.domain.application_reads
-    filename, data = await call.upload(lambda size: reads.require_size(kind, size))
-    saved = await call.domain.applications.attach(app, kind, filename or kind, data, call.now)
+    filename, data = await call.upload(lambda size: reads.attachments.require_size(kind, size))
+    saved = await call.domain.applications.uploads.attach(app, kind, filename or kind, data,
+                                                          call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size,
                          content_type=saved.content_type)
@@ -266,8 +266,8 @@ async def upload(call: Call) -> AttachmentOut:
            summary="删除一个附件（提交前；打印后只能删除签字版申报表）")
 async def remove_attachment(call: Call) -> ApplicationOut:
     app = await _own(call)
-    await call.domain.applications.detach(app, call.path("kind"),
-                                          call.path_int("attachment_id"))
+    await call.domain.applications.uploads.detach(app, call.path("kind"),
+                                                  call.path_int("attachment_id"))
     return await application_out(call, app)
 
 
@@ -302,10 +302,10 @@ async def pledge(call: Call) -> web.Response:
     app = await _own(call)
     person = call.caller.need_person()
     draft = ApplicationDraft.model_validate(app.data)
-    words = call.domain.documents.pledge_of(call.services.texts, person.name, person.id_masked,
-                                            app.batch.name, draft.work_unit or "",
-                                            china_date(call.now))
-    body = await asyncio.to_thread(call.domain.documents.pledge_pdf, words)
+    words = call.domain.documents.pdf.pledge_of(call.services.texts, person.name,
+                                                person.id_masked, app.batch.name,
+                                                draft.work_unit or "", china_date(call.now))
+    body = await asyncio.to_thread(call.domain.documents.pdf.pledge_pdf, words)
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
@@ -321,7 +321,7 @@ async def review_form(call: Call) -> web.Response:
     if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
         raise Conflict("application.not_printed")
     documents = call.domain.documents
-    body = await asyncio.to_thread(documents.review_form_pdf, documents.sheet(
+    body = await asyncio.to_thread(documents.pdf.review_form_pdf, documents.form_sheet.sheet(
         call.services.texts, app, call.caller.need_person()))
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={

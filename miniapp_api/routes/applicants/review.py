@@ -53,12 +53,13 @@ class DecisionIn(Model):
            summary="待我审核的申请（本人层级、地区、行业范围内）", tag=TAG)
 async def queue(call: Call) -> QueueOut:
     review = call.domain.review
+    scope = review.review_scope
     entries = await review.queue_entries(call.caller.grants)
     return QueueOut(applications=[QueueItem(
         id=a.id, batch=a.batch.name, applicant=person.name, phone=mask_phone(person.phone),
-        region=a.region, industry=a.industry, stage=review.stages(a.batch)[a.stage].title,
-        waiting_industries=review.waiting_industries(a)
-        if review.stages(a.batch)[a.stage].by_industry else [],
+        region=a.region, industry=a.industry, stage=scope.stages(a.batch)[a.stage].title,
+        waiting_industries=scope.waiting_industries(a)
+        if scope.stages(a.batch)[a.stage].by_industry else [],
         submitted_at=a.submitted_at, review_until=a.batch.review_until)
         for a, person in entries])
 
@@ -77,7 +78,7 @@ async def view(call: Call) -> ApplicationOut:
 async def attachment(call: Call) -> web.Response:
     app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
                                             call.caller.need_person().id)
-    item, data = await call.domain.applications.attachment_file(
+    item, data = await call.domain.applications.uploads.attachment_file(
         app, call.path_int("attachment_id"))
     face = ATTACHMENTS.get(item.kind)  # an ID card's face: the name and number in full
     handed_out(call.request, people=1,  # one applicant's
@@ -168,7 +169,7 @@ class StandingOut(Model):
 async def standing(call: Call) -> StandingOut:
     app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
                                             call.caller.need_person().id)
-    found = await call.domain.review.applicant_standing(app.person_id, call.now)
+    found = await call.domain.review.standing_view.applicant_standing(app.person_id, call.now)
     if found is None:
         return StandingOut(expert=False)
     return StandingOut(

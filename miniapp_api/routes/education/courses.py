@@ -10,7 +10,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
-from models.education import Course, Enrollment
+from models.learning.education import Course, Enrollment
 from models.people import Role
 from services.common.errors import Conflict
 
@@ -89,7 +89,7 @@ class CourseIn(Model):
 
 def course_out(call: Call, course: Course, enrollment: EnrollmentOut | None) -> CourseOut:
     return CourseOut(id=course.id, title=course.title, year=course.year, hours=course.hours,
-                     study_window=call.domain.application_reads.window_text(
+                     study_window=call.domain.applications.window_text(
                          course.study_from, course.study_until),
                      fee_yuan=course.fee_fen / 100, enrollment=enrollment)
 

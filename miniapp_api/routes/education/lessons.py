@@ -9,7 +9,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.education.courses import ADMIN, EXPERT, TAG
 from miniapp_api.schemas import Model
-from models.education import Enrollment
+from models.learning.education import Enrollment
 from services.education import BEAT_EVERY, LessonState
 
 api = Api()
@@ -68,8 +68,9 @@ def study_out(state: LessonState, item: Enrollment) -> StudyOut:
            response=LessonsOut, summary="课程目录及每课已学时长", tag=TAG)
 async def lessons(call: Call) -> LessonsOut:
     item = await _mine(call)
+    shown = await call.domain.education.courseware.lessons(item)
     return LessonsOut(enrollment_id=item.id, progress=item.progress,
-                      lessons=[lesson_out(s) for s in await call.domain.education.lessons(item)])
+                      lessons=[lesson_out(s) for s in shown])
 
 
 @api.route("POST", "/education/enrollments/{enrollment_id}/lessons/{lesson_id}/open",
@@ -94,5 +95,6 @@ async def heartbeat(call: Call) -> StudyOut:
 @api.route("POST", "/admin/courses/{course_id}/lessons", access=ADMIN, body=LessonIn,
            response=LessonOut, summary="为课程添加一课（图文或视频，及须学习的分钟数）", tag=TAG)
 async def add_lesson(call: Call, body: LessonIn) -> LessonOut:
-    lesson = await call.domain.education.add_lesson(call.path_int("course_id"), body.model_dump())
+    lesson = await call.domain.education.courseware.add_lesson(call.path_int("course_id"),
+                                                               body.model_dump())
     return lesson_out(LessonState(lesson, 0, False, False))

@@ -84,7 +84,7 @@ async def mine(call: Call) -> PortraitOut:
 @api.route("GET", "/admin/portraits", access=ADMIN, query=PortraitQuery,
            response=PortraitOut, tag=TAG, summary="一位专家的画像（按专家编号）")
 async def of_expert(call: Call, query: PortraitQuery) -> PortraitOut:
-    profile = await call.domain.credit.expert_by_number(query.number)
+    profile = await call.domain.credit.experts.expert_by_number(query.number)
     return portrait_out(call, await call.domain.portraits.of_expert(
         profile.id, call.services.texts, call.now))
 

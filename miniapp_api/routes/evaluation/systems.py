@@ -13,7 +13,6 @@ from miniapp_api.schemas import Model
 from models.evaluation.systems import EvaluationSystem
 from models.people import Role
 from services.evaluation import SystemInput
-from services.federation import RegionCodes
 
 api = Api()
 TAG = "评标系统"
@@ -68,7 +67,7 @@ class ThresholdsIn(Model):
 
 
 def centre_out(call: Call, region: str) -> CentreOut:
-    return CentreOut(code=RegionCodes.to_gb(region),
+    return CentreOut(code=call.domain.reference.regions.to_gb(region),
                      name=call.domain.draws.setup.terminals.terminal_name(call.services.texts,
                                                                           region))
 

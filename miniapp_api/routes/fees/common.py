@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from miniapp_api.schemas import Model
-from models.payouts import Payout, PayoutAccount
+from models.money.payouts import Payout, PayoutAccount
 from models.people import Role
 from services.common.texts import Texts
 from services.fees import Amounts, Computed

@@ -27,7 +27,7 @@ from miniapp_api.routes.fees.common import (
 )
 from miniapp_api.routes.fees.sheets import FeesOut, fees_out
 from miniapp_api.schemas import Model
-from models.payouts import FundingState
+from models.money.payouts import FundingState
 from services.common.qr import qr_png
 from services.fees import Amounts, SheetView
 

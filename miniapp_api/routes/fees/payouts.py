@@ -18,7 +18,7 @@ from miniapp_api.routes.draws.common import AGENCY, activity_in_path, actor
 from miniapp_api.routes.fees.common import EXPERT, FINANCE, TAG, money_out
 from miniapp_api.routes.fees.sheets import FeesOut, fees_out
 from miniapp_api.schemas import Model
-from models.payouts import FeeChannel, PayoutState
+from models.money.payouts import FeeChannel, PayoutState
 from services.common.errors import Conflict
 from services.common.pii import mask_name
 from services.fees import MyPayout
@@ -40,8 +40,8 @@ class PayoutIn(Model):
            summary="选择专家费支付方式（微信支付发放 / 线下支付并登记）")
 async def choose_channel(call: Call, body: ChannelIn) -> FeesOut:
     activity = await activity_in_path(call)
-    await call.domain.fees.payouts.choose(activity, FeeChannel(body.channel), actor(call),
-                                          call.now)
+    await call.domain.fees.channels.choose(activity, FeeChannel(body.channel), actor(call),
+                                           call.now)
     return await fees_out(call, activity)
 
 
@@ -176,7 +176,7 @@ class TransfersOut(PageOut):
            summary="财务：专家费微信转账（全部代理机构，新的在前，可按状态筛选）")
 async def transfer_list(call: Call, query: TransfersQuery) -> TransfersOut:
     texts = call.services.texts
-    found = await call.domain.fees.payouts.listed(
+    found = await call.domain.fees.transfer_list.listed(
         PayoutState(query.state) if query.state else None, query.limit, query.after)
     receipts = await call.domain.fees.receipts.of([r.payout.id for r in found.rows])
     return TransfersOut(transfers=[TransferOut(

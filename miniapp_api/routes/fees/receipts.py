@@ -13,7 +13,7 @@ from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.fees.common import EXPERT, FINANCE, TAG
 from miniapp_api.schemas import Model
-from models.payouts import Payout
+from models.money.payouts import Payout
 from services.common.errors import NotFound
 from services.common.pii import mask_name
 

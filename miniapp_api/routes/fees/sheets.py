@@ -24,7 +24,7 @@ from miniapp_api.routes.fees.common import (
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
-from models.payouts import FeeFunding
+from models.money.payouts import FeeFunding
 from services.common.clock import CHINA
 from services.common.texts import Texts
 

@@ -1,6 +1,6 @@
 """Finance's view of the daily reconciliation: payments against WeChat Pay's trade bill
 (services/payments/bill.py) and transfers to experts against its fund-flow bill
-(services/payments/transfer_bill.py) — or, while a day's bill is not out, each order and
+(services/payments/transfers/bill.py) — or, while a day's bill is not out, each order and
 transfer asked one by one — each recent day's run and what differed; and a day run now,
 today included, from finance's desk."""
 

@@ -17,7 +17,7 @@ from miniapp_api.schemas import Model
 from models.people import Role
 from services.audit import INVOICES, Filled
 from services.common.clock import china_time
-from services.payments import InvoiceRow
+from services.payments.invoicing import InvoiceRow
 
 api = Api()
 TAG = "发票"

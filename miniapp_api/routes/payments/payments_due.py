@@ -14,7 +14,8 @@ from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from services.common.errors import NotFound
 from services.common.qr import qr_png
-from services.payments import FeeItem, InvoiceTitle
+from services.payments import FeeItem
+from services.payments.invoicing import InvoiceTitle
 
 api = Api()
 TAG = "缴费"

@@ -88,8 +88,8 @@ async def steps(call: Call) -> StepsOut:
 async def info_sheet_pdf(call: Call) -> web.Response:
     """XJ-CE: 个人信息变更 — 点击【下载】可以下载个人信息表."""
     person = call.caller.need_person()
-    sheet = await call.domain.documents.info_sheet(call.services.texts, person, call.now)
-    body = await asyncio.to_thread(call.domain.documents.review_form_pdf, sheet)
+    sheet = await call.domain.documents.info_sheet.info_sheet(call.services.texts, person, call.now)
+    body = await asyncio.to_thread(call.domain.documents.pdf.review_form_pdf, sheet)
     handed_out(call.request, people=1)  # the expert's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=info-sheet.pdf"})
@@ -103,23 +103,23 @@ def _out(item: Unavailability) -> DayRangeOut:
 @api.route("GET", "/expert/schedule", access=EXPERT, response=ScheduleOut,
            summary="日程管理：我不能参加评标的日期", tag=TAG)
 async def schedule(call: Call) -> ScheduleOut:
-    items = await call.domain.experts.upcoming(call.caller.need_person(), call.now)
+    items = await call.domain.experts.schedule.upcoming(call.caller.need_person(), call.now)
     return ScheduleOut(unavailable=[_out(i) for i in items])
 
 
 @api.route("POST", "/expert/schedule", access=EXPERT, body=DayRangeIn, response=DayRangeOut,
            summary="日程管理：添加不能参加评标的日期（抽取时会避开）", tag=TAG)
 async def add(call: Call, body: DayRangeIn) -> DayRangeOut:
-    item = await call.domain.experts.add_unavailability(call.caller.need_person(), body.date_from,
-                                                        body.date_to, body.reason, call.now)
+    item = await call.domain.experts.schedule.add_unavailability(
+        call.caller.need_person(), body.date_from, body.date_to, body.reason, call.now)
     return _out(item)
 
 
 @api.route("DELETE", "/expert/schedule/{item_id}", access=EXPERT, response=Ok,
            summary="日程管理：删除一条", tag=TAG)
 async def remove(call: Call) -> Ok:
-    await call.domain.experts.remove_unavailability(call.caller.need_person(),
-                                                    call.path_int("item_id"))
+    await call.domain.experts.schedule.remove_unavailability(call.caller.need_person(),
+                                                             call.path_int("item_id"))
     return Ok(message=call.said("deleted"))
 
 
@@ -129,8 +129,9 @@ async def remove(call: Call) -> Ok:
            tag=TAG)
 async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
     rights = call.domain.personal_data
-    await call.domain.experts.deregister(call.caller.need_person(), body.confirm, call.now,
-                                         call.domain.outbox, rights.period_words())
+    await call.domain.experts.schedule.deregister(call.caller.need_person(), body.confirm,
+                                                  call.now, call.domain.outbox,
+                                                  rights.period_words())
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
     return Ok(message=rights.what_stays())  # what stays, how long and why (PIPL Art. 17, 47)

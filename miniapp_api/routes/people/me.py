@@ -13,8 +13,8 @@ TAG = "我的"
 
 
 async def profile_out(call: Call, person: Person) -> ProfileOut:
-    p = await call.domain.experts.profile_of(call.domain.people, call.services.texts, person,
-                                             call.now)
+    p = await call.domain.experts.profile.profile_of(call.domain.people, call.services.texts,
+                                                     person, call.now)
     return ProfileOut(name=p.name, gender=p.gender, birth_year=p.birth_year,
                       id_number=p.id_masked, phone=p.phone, email=p.email, roles=p.role_codes,
                       role_titles=p.roles, expert_number=p.expert_number, channels=p.channels,

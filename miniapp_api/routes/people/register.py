@@ -16,7 +16,7 @@ from miniapp_api.schemas import Model
 from models.people import Role
 from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
-from services.people import ImportView
+from services.people.register import ImportView
 
 api = Api()
 TAG = "管理"

@@ -29,6 +29,7 @@ async def templates(call: Call) -> TemplatesOut:
 @api.route("POST", "/subscriptions", access=Access.SESSION, body=ConsentIn, response=Ok,
            summary="记录用户的订阅授权（每次授权可发送一条）", tag=TAG)
 async def consent(call: Call, body: ConsentIn) -> Ok:
-    await call.domain.outbox.record_consents(call.caller.need_identity().openid, body.accepted,
-                                             set(call.services.subscribe_templates.values()))
+    await call.domain.outbox.consents.record_consents(
+        call.caller.need_identity().openid, body.accepted,
+        set(call.services.subscribe_templates.values()))
     return Ok(message=call.said("recorded"))

@@ -81,13 +81,13 @@ def require_catalogue_size(size: int) -> None:
            summary="评标专业目录的各个版本（当前启用的一个）", tag=TAG)
 async def catalogues(call: Call) -> CataloguesOut:
     rows = await call.domain.admin_views.catalogue_versions()
-    current = call.domain.reference.current_version()
+    current = call.domain.reference.catalogue.current_version()
     listed = [CatalogueOut(id=v.id, name=v.name, filename=v.filename, items=v.items,
                            current=v.id == current, created_at=v.created_at, created_by=who)
               for v, who in rows]
     listed.append(CatalogueOut(id=None, name=call.services.texts.render(
         "console/catalogue_shipped.j2"), filename=None,
-        items=len(call.domain.reference.shipped_once().items),
+        items=len(call.domain.reference.catalogue.shipped_once().items),
         current=current is None, created_at=None, created_by=None))
     return CataloguesOut(catalogues=listed)
 
@@ -103,7 +103,7 @@ def report_out(call: Call, report: CatalogueReport) -> CatalogueReportOut:
         renamed=report.renamed[:LISTED], renamed_count=len(report.renamed),
         held_missing=report.held_missing, version=report.version,
         current=report.version is not None
-        and report.version == call.domain.reference.current_version())
+        and report.version == call.domain.reference.catalogue.current_version())
 
 
 @api.route("POST", "/admin/catalogues", access=ADMIN, query=CatalogueImportQuery,
@@ -112,7 +112,7 @@ def report_out(call: Call, report: CatalogueReport) -> CatalogueReportOut:
                    "先检查，有问题的行全部列出且不保存")
 async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueReportOut:
     filename, data = await call.upload(require_catalogue_size)
-    report = await call.domain.reference.import_catalogue(
+    report = await call.domain.reference.catalogue_import.import_catalogue(
         data, filename, query.name, call.now, call.caller.need_person().id,
         dry_run=query.dry_run, make_current=query.make_current)
     return report_out(call, report)
@@ -122,7 +122,7 @@ async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueRepor
            response=CataloguesOut, tag=TAG,
            summary="启用某个版本：此后的新申报和抽取条件使用它（已有的保持原版本）")
 async def set_current(call: Call, body: VersionIn) -> CataloguesOut:
-    await call.domain.reference.make_current(body.version)
+    await call.domain.reference.catalogue_import.make_current(body.version)
     return await catalogues(call)
 
 
@@ -141,12 +141,13 @@ class MergedOut(Model):
 @api.route("GET", "/admin/units", access=ADMIN, query=UnitsQuery, response=UnitsOut,
            summary="单位列表：查找（合并重复单位前）", tag=TAG)
 async def units(call: Call, query: UnitsQuery) -> UnitsOut:
-    return UnitsOut(units=[unit_out(u) for u in await call.domain.reference.search(query.q, 50)])
+    found = await call.domain.reference.units.search(query.q, 50)
+    return UnitsOut(units=[unit_out(call, u) for u in found])
 
 
 @api.route("POST", "/admin/units/merge", access=ADMIN, body=MergeIn, response=MergedOut,
            summary="合并重复单位：其名称记为保留单位的曾用名，专家和回避单位改为保留单位", tag=TAG)
 async def merge_units(call: Call, body: MergeIn) -> MergedOut:
-    done = await call.domain.reference.merge(body.keep, body.merge)
-    return MergedOut(kept=unit_out(done.kept), experts=done.experts,
+    done = await call.domain.reference.units.merge(body.keep, body.merge)
+    return MergedOut(kept=unit_out(call, done.kept), experts=done.experts,
                      avoid_units=done.avoid_units)

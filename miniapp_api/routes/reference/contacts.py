@@ -11,7 +11,6 @@ from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.reference import ConsultContact
-from services.reference import Reference
 
 api = Api()
 TAG = "报名咨询"
@@ -48,16 +47,16 @@ class ContactIn(Model):
     hours: str = Field(default="", max_length=64, description="咨询时间，如 工作日 10:00-18:00")
 
 
-def contact_out(item: ConsultContact) -> ContactOut:
+def contact_out(call: Call, item: ConsultContact) -> ContactOut:
     return ContactOut(id=item.id, region=item.region,
-                      region_name=Reference.regions().full_name(item.region),
+                      region_name=call.domain.reference.regions().full_name(item.region),
                       department=item.department,
                       phone=item.phone, address=item.address, hours=item.hours,
                       updated_at=item.updated_at)
 
 
 def _out(call: Call, found: list[ConsultContact]) -> ContactsOut:
-    return ContactsOut(contacts=[contact_out(c) for c in found],
+    return ContactsOut(contacts=[contact_out(call, c) for c in found],
                        note=call.services.texts.render("miniapp/contacts_note.j2",
                                                        count=len(found)).strip())
 
@@ -78,19 +77,20 @@ async def contact_list(call: Call) -> ContactsOut:
 @api.route("POST", "/admin/consult-contacts", access=ADMIN, body=ContactIn,
            response=ContactOut, tag=TAG, summary="添加一个地区的报名咨询方式")
 async def add_contact(call: Call, body: ContactIn) -> ContactOut:
-    return contact_out(await call.domain.consult_contacts.save(None, body.region, body.department,
-                                                               body.phone,
-                                           body.address, body.hours,
-                                           call.caller.need_person().id, call.now))
+    saved = await call.domain.consult_contacts.save(None, body.region, body.department,
+                                                    body.phone, body.address, body.hours,
+                                                    call.caller.need_person().id, call.now)
+    return contact_out(call, saved)
 
 
 @api.route("PUT", "/admin/consult-contacts/{contact_id}", access=ADMIN, body=ContactIn,
            response=ContactOut, tag=TAG, summary="修改报名咨询方式")
 async def change_contact(call: Call, body: ContactIn) -> ContactOut:
-    return contact_out(await call.domain.consult_contacts.save(call.path_int("contact_id"),
-                                                               body.region,
-                                           body.department, body.phone, body.address,
-                                           body.hours, call.caller.need_person().id, call.now))
+    saved = await call.domain.consult_contacts.save(call.path_int("contact_id"), body.region,
+                                                    body.department, body.phone, body.address,
+                                                    body.hours, call.caller.need_person().id,
+                                                    call.now)
+    return contact_out(call, saved)
 
 
 @api.route("DELETE", "/admin/consult-contacts/{contact_id}", access=ADMIN,

@@ -12,7 +12,6 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.common.clock import CHINA
-from services.reference import Holidays
 
 api = Api()
 TAG = "管理"
@@ -53,9 +52,10 @@ class ImportIn(Model):
                      description="每行：日期,放假|上班,名称（如 2027-01-01,放假,元旦）")
 
 
-async def calendar_out(which: int) -> CalendarOut:
-    rows = await Holidays.year(which)
-    return CalendarOut(year=which, years=await Holidays.years(), known=bool(rows), days=[
+async def calendar_out(call: Call, which: int) -> CalendarOut:
+    holidays = call.domain.holidays
+    rows = await holidays.year(which)
+    return CalendarOut(year=which, years=await holidays.years(), known=bool(rows), days=[
         DayOut(day=r.day, weekday=WEEKDAYS[r.day.weekday()], off=r.off, name=r.name)
         for r in rows])
 
@@ -67,7 +67,7 @@ def this_year(now: datetime) -> int:
 @api.route("GET", "/admin/holidays", access=ADMIN, query=YearQuery, response=CalendarOut,
            tag=TAG, summary="节假日安排（放假与调休上班；计算工作日用）")
 async def calendar(call: Call, query: YearQuery) -> CalendarOut:
-    return await calendar_out(query.year or this_year(call.now))
+    return await calendar_out(call, query.year or this_year(call.now))
 
 
 @api.route("PUT", "/admin/holidays", access=ADMIN, body=DayIn, response=CalendarOut, tag=TAG,
@@ -75,14 +75,14 @@ async def calendar(call: Call, query: YearQuery) -> CalendarOut:
 async def set_day(call: Call, body: DayIn) -> CalendarOut:
     await call.domain.holidays.set_day(body.day, body.off, body.name, call.caller.need_person().id,
                                        call.now)
-    return await calendar_out(body.day.year)
+    return await calendar_out(call, body.day.year)
 
 
 @api.route("POST", "/admin/holidays/remove", access=ADMIN, body=RemoveIn,
            response=CalendarOut, tag=TAG, summary="删除一天的设置（恢复按周一至周五计）")
 async def remove_day(call: Call, body: RemoveIn) -> CalendarOut:
     await call.domain.holidays.remove_day(body.day, call.caller.need_person().id, call.now)
-    return await calendar_out(body.day.year)
+    return await calendar_out(call, body.day.year)
 
 
 class ImportedOut(CalendarOut):
@@ -94,5 +94,5 @@ class ImportedOut(CalendarOut):
            summary="导入节假日安排（CSV：日期,放假|上班,名称；全部导入或全部不导入）")
 async def import_days(call: Call, body: ImportIn) -> ImportedOut:
     rows = await call.domain.holidays.import_csv(body.csv, call.caller.need_person().id, call.now)
-    shown = await calendar_out(rows[0].day.year)
+    shown = await calendar_out(call, rows[0].day.year)
     return ImportedOut(**shown.model_dump(), imported=len(rows))

@@ -8,7 +8,6 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.reference import WorkUnit
-from services.reference import Reference
 
 api = Api()
 TAG = "参考数据"
@@ -62,17 +61,19 @@ class UnitsOut(Model):
     units: list[UnitOut]
 
 
-def unit_out(unit: WorkUnit) -> UnitOut:
+def unit_out(call: Call, unit: WorkUnit) -> UnitOut:
+    places = call.domain.reference.regions()
     return UnitOut(id=unit.id, name=unit.name, credit_code=unit.credit_code,
                    other_names=unit.other_names,
-                   region=Reference.regions().full_name(unit.region) if unit.region else None)
+                   region=places.full_name(unit.region) if unit.region else None)
 
 
 @api.route("GET", "/reference/units", access=Access.BOUND, query=UnitsQuery,
            response=UnitsOut, tag=TAG,
            summary="单位列表：按名称或统一社会信用代码查找（填写工作单位、回避单位时选用）")
 async def find_units(call: Call, query: UnitsQuery) -> UnitsOut:
-    return UnitsOut(units=[unit_out(u) for u in await call.domain.reference.search(query.q)])
+    found = await call.domain.reference.units.search(query.q)
+    return UnitsOut(units=[unit_out(call, u) for u in found])
 
 
 class TitleLevelOut(Model):

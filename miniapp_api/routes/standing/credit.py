@@ -74,14 +74,14 @@ async def credit_out(call: Call, view: CreditView) -> CreditOut:
 @api.route("GET", "/expert/credit", access=EXPERT, response=CreditOut, tag="专家",
            summary="我的信用分、等级及其变化")
 async def mine(call: Call) -> CreditOut:
-    profile = await call.domain.credit.expert_of_person(call.caller.need_person().id)
+    profile = await call.domain.credit.experts.expert_of_person(call.caller.need_person().id)
     return await credit_out(call, await call.domain.credit.credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit", access=ADMIN, query=CreditQuery, response=CreditOut,
            tag=TAG, summary="专家的信用分、等级及其变化")
 async def expert_credit(call: Call, query: CreditQuery) -> CreditOut:
-    profile = await call.domain.credit.expert_by_number(query.expert_number)
+    profile = await call.domain.credit.experts.expert_by_number(query.expert_number)
     return await credit_out(call, await call.domain.credit.credit_view(profile, call.now))
 
 

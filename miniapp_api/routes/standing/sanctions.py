@@ -123,7 +123,7 @@ async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
 @api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,
            tag=TAG, summary="作出处分（专家会收到通知，可申诉一次）")
 async def decide(call: Call, body: SanctionIn) -> SanctionOut:
-    expert = await call.domain.credit.expert_by_number(body.expert_number)
+    expert = await call.domain.credit.experts.expert_by_number(body.expert_number)
     call.noted["expert"] = expert.id  # the trail names whom the sanction is on
     made = await call.domain.sanctions.decide(NewSanction(
         expert_id=expert.id, kind=body.kind, reason=body.reason, starts_on=body.starts_on,

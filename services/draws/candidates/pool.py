@@ -53,7 +53,7 @@ async def avoidance(activity: DrawActivity
         # who took part in the project's 前期 work (粤财规〔2025〕1号 Art. 21): every activity
         *await ProjectInvolvement.filter(project_id=activity.project_id)]
     # with every name each unit was typed as, and the units merged with it (the register)
-    codes, names = await Reference.widen(
+    codes, names = await Reference.units.widen(
         {r.credit_code for r in rows if r.kind == "unit" and r.credit_code},
         {r.name for r in rows if r.kind == "unit"})
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
@@ -73,7 +73,7 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     an avoided unit, avoided persons), nor answered 否 to 是否接受异地评标 when the
     condition's venue is 异地 for them, as sorted expert ids."""
     # a specialty of any level takes every one under it, in the condition's catalogue
-    codes = (await Reference.catalogue_for(condition.catalogue_version)).within(specialty)
+    codes = (await Reference.catalogue.catalogue_for(condition.catalogue_version)).within(specialty)
     query = ExpertProfile.filter(specialties__code__in=sorted(codes), active=True)
     willing_mode = condition.region_mode == "willing"
     if not willing_mode:  # residence: living in one of the places, or within one
@@ -126,15 +126,15 @@ def lives_in(areas: list[str]) -> Q:
 def willing_to_come(region: str | None, willing: list[str], areas: list[str]) -> bool:
     """The willing-region mode's pool (GD-DRAW: 抽取范围扩大为意愿至广州评标评审的专家): those
     living there, widened by those willing to evaluate there."""
-    return Reference.within_any(region, areas) or any(
-        Reference.overlaps(w, a) for w in willing for a in areas)
+    return Reference.regions.within_any(region, areas) or any(
+        Reference.regions.overlaps(w, a) for w in willing for a in areas)
 
 
 def declines(remote_ok: bool, region: str | None, venue: str | None) -> bool:
     """The expert answered 否 to 是否接受异地评标 (XJ-SIGNUP's application; XJ-CE: 是否接受
     远程异地评标) and the venue is 异地 for them: they are not drawn for it, whatever the
     region mode (a willing region does not outweigh the 否)."""
-    return not remote_ok and Reference.elsewhere(region, venue)
+    return not remote_ok and Reference.regions.elsewhere(region, venue)
 
 
 async def avoided_units(activity: DrawActivity) -> tuple[set[str], set[str]]:

@@ -47,7 +47,7 @@ async def supervisor_family(project: Project) -> tuple[set[str], set[str]]:
     """The supervising department's credit codes and names, with the units merged with it."""
     codes = {project.supervisor_credit_code} if project.supervisor_credit_code else set()
     names = {project.supervisor_name} if project.supervisor_name else set()
-    return await Reference.widen(codes, names)
+    return await Reference.units.widen(codes, names)
 
 
 def serves_under(profile: ExpertProfile | dict[str, Any], codes: set[str],

@@ -96,7 +96,7 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
     if kind in ("relative", "related"):
         return related_problem(kind, ref, expert_id, evidence)
     if kind == "remote":
-        return None if evidence.get("remote_ok") is False and Reference.elsewhere(
+        return None if evidence.get("remote_ok") is False and Reference.regions.elsewhere(
             evidence.get("region"), skip.place) else \
             f"expert {expert_id} skipped as declining 异地 evaluation at {ref}, which is " \
             "not 异地 for them or they accept"

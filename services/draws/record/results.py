@@ -110,7 +110,7 @@ class Results:
                           condition_id=r.condition_id,
                           absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
                           else None,
-                          travels=Reference.elsewhere(profiles[r.expert_id].region,
+                          travels=Reference.regions.elsewhere(profiles[r.expert_id].region,
                                                         venues[conditions[r.condition_id].notice_id]),
                             venue=Venues.venue_label(notices[conditions[r.condition_id].notice_id]))
                 for r in rows], *await _lent(ids, conditions, notices)]

@@ -112,8 +112,8 @@ class Activities:
         if len({s[0] for s in sections}) != len(sections):
             raise BadInput("draw.section_numbers_repeat")
         async with in_transaction():
-            await Reference.remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
-                                     datetime.now(UTC))
+            await Reference.units.remember(data["tenderer_name"], data["tenderer_credit_code"],
+                                           "agency", datetime.now(UTC))
             project = await Project.create(agency_id=agency_id, created_by=person_id, **data)
             for number, name, fen in sections or [("1", data["name"], 0)]:  # none: one
                 await Section.create(project=project, number=number, name=name,
@@ -189,8 +189,8 @@ class Activities:
             for row in rows:
                 code = row.credit_code
                 if row.kind == "unit":
-                    code = code or await Reference.code_for(row.name)
-                    await Reference.remember(row.name, code, "agency", now)
+                    code = code or await Reference.units.code_for(row.name)
+                    await Reference.units.remember(row.name, code, "agency", now)
                 await Avoidance.create(activity=activity, kind=row.kind, name=row.name,
                                        credit_code=code, id_hash=row.id_hash,
                                        id_sealed=row.id_sealed, reason=row.reason)
@@ -270,5 +270,6 @@ class Activities:
         notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
         if notice is None:
             raise BadInput("condition.notice")
-        return await Condition.create(activity=activity, notice=notice,
-                                      catalogue_version=Reference.current_version(), **values)
+        return await Condition.create(
+            activity=activity, notice=notice,
+            catalogue_version=Reference.catalogue.current_version(), **values)

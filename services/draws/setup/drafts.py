@@ -181,7 +181,8 @@ class Drafts:
             await _notice(activity, int(values["notice_id"]))
         for key, value in values.items():
             setattr(condition, key, value)
-        condition.catalogue_version = Reference.current_version()  # checked against the current one
+        # checked against the current one
+        condition.catalogue_version = Reference.catalogue.current_version()
         await condition.save()
         return condition
 
@@ -200,7 +201,8 @@ class Drafts:
             await _notice(activity, int(values["notice_id"]))
         else:
             values.pop("notice_id", None)
-        probe = Condition(activity_id=activity.id, catalogue_version=Reference.current_version(),
+        probe = Condition(activity_id=activity.id,
+                          catalogue_version=Reference.catalogue.current_version(),
                           **values)
         return len(await candidate_pool(activity, probe, probe.main_specialty))
 

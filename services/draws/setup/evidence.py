@@ -36,7 +36,7 @@ class Evidence:
         if purpose not in PURPOSES:
             raise BadInput("evidence.purpose")
         Evidence.require_evidence_size(len(data))
-        real = ApplicationReads.sniff(data)
+        real = ApplicationReads.attachments.sniff(data)
         if real not in EVIDENCE_TYPES:
             raise BadInput("evidence.type", allowed=sorted(TYPE_NAMES[t]
                                                            for t in EVIDENCE_TYPES))

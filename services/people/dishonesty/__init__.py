@@ -5,20 +5,15 @@ and decided.
 A door of the people context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
-from typing import TYPE_CHECKING
-
-from services.common.doors import lazy
-
-if TYPE_CHECKING:
-    from services.people.dishonesty.provider import (
-        Case,
-        DishonestyBadQuery,
-        DishonestyCheck,
-        DishonestyRefused,
-        DishonestyUnavailable,
-        Finding,
-    )
-    from services.people.dishonesty.runs import DishonestyChecks, FlagView, RunView
+from services.people.dishonesty.provider import (
+    Case,
+    DishonestyBadQuery,
+    DishonestyCheck,
+    DishonestyRefused,
+    DishonestyUnavailable,
+    Finding,
+)
+from services.people.dishonesty.runs import DishonestyChecks, FlagView, RunView
 
 __all__ = [
     "Case",
@@ -31,4 +26,3 @@ __all__ = [
     "FlagView",
     "RunView",
 ]
-__getattr__ = lazy(__name__, __file__)

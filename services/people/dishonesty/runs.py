@@ -29,7 +29,7 @@ from services.people.dishonesty.provider import (
     DishonestyRefused,
     query_with_retries,
 )
-from services.people.persons import names_of
+from services.people.persons import People
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +57,6 @@ class RunView:
     started_by: str | None
 
 
-async def flag_views(flags: list[DishonestyFlag]) -> list[FlagView]:
-    experts = {p.id: p for p in await ExpertProfile.filter(
-        id__in=list({f.expert_id for f in flags}))}
-    names = await names_of({p.person_id for p in experts.values()}
-                           | {f.handled_by for f in flags if f.handled_by})
-    out = []
-    for f in flags:
-        profile = experts.get(f.expert_id)
-        out.append(FlagView(
-            f, names.get(profile.person_id, "") if profile else "",
-            profile.expert_number if profile else "",
-            names.get(f.handled_by) if f.handled_by else None))
-    return out
-
-
-async def run_views(runs: list[DishonestyRun]) -> list[RunView]:
-    numbers = dict(await ExpertProfile.filter(
-        id__in=[r.expert_id for r in runs if r.expert_id]).values_list("id", "expert_number"))
-    names = await names_of({r.started_by for r in runs if r.started_by})
-    return [RunView(r, numbers.get(r.expert_id) if r.expert_id else None,
-                    names.get(r.started_by) if r.started_by else None) for r in runs]
-
-
 async def admission_check(expert_id: int, now: datetime) -> DishonestyRun:
     """A check of a newly admitted expert, written with the admission (same transaction):
     the sweep hands it to a worker, the reviewer never waits for the provider."""
@@ -95,8 +72,31 @@ class DishonestyChecks:
     """The checks of experts against the list of dishonest judgment debtors (失信被执行人):
     runs started and followed, flags raised and decided, as the desk reads them."""
 
-    flag_views = staticmethod(flag_views)
-    run_views = staticmethod(run_views)
+    @staticmethod
+    async def flag_views(flags: list[DishonestyFlag]) -> list[FlagView]:
+        """The flags as the desk reads them: whose, and who handled each."""
+        experts = {p.id: p for p in await ExpertProfile.filter(
+            id__in=list({f.expert_id for f in flags}))}
+        names = await People.names_of({p.person_id for p in experts.values()}
+                                      | {f.handled_by for f in flags if f.handled_by})
+        out = []
+        for f in flags:
+            profile = experts.get(f.expert_id)
+            out.append(FlagView(
+                f, names.get(profile.person_id, "") if profile else "",
+                profile.expert_number if profile else "",
+                names.get(f.handled_by) if f.handled_by else None))
+        return out
+
+    @staticmethod
+    async def run_views(runs: list[DishonestyRun]) -> list[RunView]:
+        """The runs as the desk reads them: the admitted expert's number, who started each."""
+        numbers = dict(await ExpertProfile.filter(
+            id__in=[r.expert_id for r in runs if r.expert_id]).values_list("id", "expert_number"))
+        names = await People.names_of({r.started_by for r in runs if r.started_by})
+        return [RunView(r, numbers.get(r.expert_id) if r.expert_id else None,
+                        names.get(r.started_by) if r.started_by else None) for r in runs]
+
 
     def __init__(self, vault: Vault, provider: DishonestyCheck | None,
                  schedule: Schedule | None, every: timedelta = timedelta(days=7)) -> None:
@@ -236,9 +236,10 @@ class DishonestyChecks:
         if open_only:
             query = query.filter(status=FlagStatus.OPEN)
         found = await keyset(query, limit, after, ("-found_at", "-id"), (datetime, int))
-        return Page(await flag_views(found.rows), found.next)
+        return Page(await DishonestyChecks.flag_views(found.rows), found.next)
 
     @staticmethod
     async def runs(limit: int = 10) -> list[RunView]:
         """The latest runs, full ones and admission checks."""
-        return await run_views(await DishonestyRun.all().order_by("-id").limit(limit))
+        return await DishonestyChecks.run_views(
+            await DishonestyRun.all().order_by("-id").limit(limit))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from models.draws import DrawActivity
 from services.common.clock import CHINA, china_time
 from services.draws.facts.law_timing import earliest_day
-from services.reference.holidays import is_working, national
+from services.reference.holidays import Holidays, national
 from tests.support.api import Api
 from tests.support.draw_world import prepared, start_draw
 
@@ -44,9 +44,9 @@ def test_the_working_days_are_counted_on_the_holiday_calendar() -> None:
 def test_two_working_days_lie_between_the_first_day_and_the_evaluation(
         evaluation: date, days_off: dict[date, bool]) -> None:
     first = earliest_day(evaluation, days_off)
-    assert is_working(first, days_off)
+    assert Holidays.is_working(first, days_off)
     between = [first + timedelta(days=n) for n in range((evaluation - first).days)]
-    assert sum(is_working(d, days_off) for d in between) == 2
+    assert sum(Holidays.is_working(d, days_off) for d in between) == 2
     assert first < evaluation
 
 

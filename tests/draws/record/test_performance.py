@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from models.people import Agency, RoleGrant
 from sandbox.platform import Platform
 from services.common.clock import CHINA
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from services.standing.conduct import deadline
 from tests.support.api import Api
 from tests.support.console import Desk

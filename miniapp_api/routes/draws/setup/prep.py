@@ -181,7 +181,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         name=query.name.strip(),
         status=query.status,
         kind=query.kind, source=query.source,
-        region=call.domain.reference.normalise(query.region) if query.region else None,
+        region=call.domain.reference.regions.normalise(query.region) if query.region else None,
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
         before=min(below) if below else None)

@@ -1,0 +1,46 @@
+"""The one statement a relay claims a batch of notifications with (services/notifications/
+outbox.py's claim), written for the database it runs on."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from models.notifications import Notification, Status
+from models.orm.statements import columns
+
+
+@cache
+def claim_sql(dialect: str) -> str:
+    """One statement claims a batch and returns it: the lapsed claims, one person's due
+    notices, then a mass notice's due rows, at most BULK_CLAIM of them (three index range
+    reads, not one OR: with the OR, PostgreSQL gathers every due row to sort them, 0.4 s a
+    claim with 50,000 queued by a mass notice), each oldest first; so a relay sending a
+    province-wide notice comes back for an invitation within a small batch. The due
+    condition is checked again by the UPDATE itself, so two relays never share a row.
+
+    On PostgreSQL the picked ids are an array computed once (an InitPlan) that the update
+    finds by primary key. As `id IN (subquery)`, the plan PostgreSQL cached for the relay's
+    prepared statement while the outbox was small (a generic plan, from the sixth claim on)
+    walked every queued row and ran the three reads again for each: once a mass notice had
+    queued 30,000 rows, a claim took minutes, was cut at the worker's statement timeout,
+    and nothing was sent until the table's statistics changed. SQLite reads an IN subquery
+    once. Parameters: the token, the lease's end, then now and a limit for each part
+    (lapsed, one person's, the mass notice's), the limit in all, now twice more."""
+    queued, sending = Status.QUEUED.value, Status.SENDING.value
+    due = (f"SELECT id FROM notification WHERE status = '{queued}' AND lane = {{lane}} "
+           "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
+    picked = (
+        f"SELECT id FROM (SELECT id FROM (SELECT id FROM notification WHERE status = "
+        f"'{sending}' AND claimed_until < ? LIMIT ?) AS lapsed UNION ALL "
+        f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
+        f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?")
+    ids = f"id = ANY(ARRAY({picked}))" if dialect == "postgres" else f"id IN ({picked})"
+    return (
+        f"UPDATE notification SET status = '{sending}', claim_token = ?, claimed_until = ?, "
+        f"attempts = attempts + 1 WHERE {ids} "
+        f"AND ((status = '{queued}' AND next_attempt_at <= ?) "
+        f"OR (status = '{sending}' AND claimed_until < ?)) "
+        f"RETURNING {columns(Notification, 'notification')}")
+# a mass notice's rows a claim takes at most: a second or two of sending, after which the
+# relay claims again and finds an invitation queued meanwhile
+BULK_CLAIM = 200
