@@ -39,7 +39,7 @@ from config.evaluation import system_client, system_trust
 from config.federation import peer_desk
 from config.invoicing import Invoicing, invoicing
 from config.redis_client import RedisTarget, make_arq, make_redis
-from config.settings import Settings
+from config.settings import Settings, second_factor_roles
 from config.settings.face import face_verifier
 from config.settings.redis import redis_target
 from miniapp_api.sessions import Sessions
@@ -89,6 +89,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
     texts = Texts(settings.texts_dir)
     # desk roles' pushes point to where the work is done: the console of this deployment
     texts.env.globals["console_url"] = own_url.rstrip("/") + "/console/"
+    texts.env.globals["desk_only"] = frozenset(
+        str(role) for role in second_factor_roles(settings.desk_2fa_roles))
     Venues.use_texts(texts)  # 主场 / 副场 in the experts' notices
     HOSTED_TERMS.add(FeeTerms.hosted)  # a 副场 served here for another library's 主场
     voice = voice_setup(settings, texts, settings.api_base(own_url))

@@ -14,9 +14,9 @@ from models.orm.base import Model
 if TYPE_CHECKING:
     from models.people import Person
 
-# Customer-service messages may only be sent within 48 h of the user's last interaction.
-SERVICE_WINDOW = timedelta(hours=48)
-# last_seen_at is written at most this often, so a chatty user does not cost a write per message.
+# The user's last interaction (what they did, for the desk; the customer-service window WeChat
+# counts per trigger is kept in Redis, bot/wechat/windows.py). last_seen_at is written at most
+# this often, so a chatty user does not cost a write per message.
 SEEN_RESOLUTION = timedelta(minutes=5)
 
 
@@ -47,15 +47,6 @@ class WeChatIdentity(Model):
     class Meta:
         table = "wechat_identity"
         unique_together = (("person", "channel"),)
-
-    def in_service_window(self, now: datetime) -> bool:
-        """True while a customer-service message may still reach this user."""
-        return in_service_window(self.last_seen_at, now)
-
-
-def in_service_window(last_seen_at: datetime | None, now: datetime) -> bool:
-    """Within 48 h of the last interaction (less the resolution at which it is recorded)."""
-    return last_seen_at is not None and now - last_seen_at < SERVICE_WINDOW - SEEN_RESOLUTION
 
 
 @dataclass(slots=True)

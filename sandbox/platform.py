@@ -1,6 +1,7 @@
 """The sandbox's stand-in for the WeChat platform: its state and rules, as documented.
 
-Tokens (stable_token semantics), followers and their 48 h customer-service window, typed
+Tokens (stable_token semantics), followers and their customer-service windows (5 messages in
+48 h after a message; 3 in a minute after a menu click or scan, a follow or a QR scan), typed
 template fields (47003 on a violation), client_msg_id idempotency, subscribe-message
 consents, single-use login codes, parametric QR tickets, media, the menu, SMS; plus fault
 injection so that tests can make any endpoint fail the way WeChat does.
@@ -16,9 +17,11 @@ from typing import Any
 
 from sandbox.platform_records import FakeUser, Fault, PlatformError, Sent, check_field
 
-SERVICE_WINDOW = 48 * 3600
-# the events that open the customer-service window (a user's own act)
+# the customer-service windows (the 服务号 documentation of 发送客服消息, since 2023): a
+# message opens 5 messages for 48 h; these events 3 within a minute; any other push none
 # (compared lower-cased: WeChat writes CLICK and SCAN, the service reads events lower-cased)
+MESSAGE_WINDOW = (5, 48 * 3600)
+BRIEF_WINDOW = (3, 60)
 WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
 TOKEN_LIFETIME = 7200
 CLIENT_MSG_ID_WINDOW = 600
@@ -63,17 +66,25 @@ class Platform:
         return self.users[openid]
 
     def saw(self, openid: str, msg_type: str, event: str) -> None:
-        """A push the service was sent: a message, a subscription, a scan or a menu click
-        opens the window (WeChat's list); a receipt, a menu link or a reported location
-        does not."""
-        if msg_type != "event" or event.lower() in WINDOW_EVENTS:
+        """A push the service was sent: a message opens 5 messages for 48 h; a follow, a
+        scan or a click or scan menu item 3 within a minute (WeChat's list); a receipt, a
+        link menu item or a reported location none."""
+        if msg_type != "event":
             self.interact(openid)
+        elif event.lower() in WINDOW_EVENTS:
+            self.interact(openid, BRIEF_WINDOW)
 
-    def interact(self, openid: str) -> None:
-        """The user did something (sent a message, clicked): opens the 48 h window."""
+    def interact(self, openid: str, window: tuple[int, int] = MESSAGE_WINDOW,
+                 at: float | None = None) -> None:
+        """The user did something (by default, sent a message) at `at` (now): a window of
+        `window`'s (messages, seconds) opens, unless the one they have lasts as long
+        (windows are not added up)."""
         u = self.user(openid)
         u.follower = True
-        u.last_interaction = self.clock()
+        now = self.clock() if at is None else at
+        seconds = window[1]
+        if u.last_interaction is None or now + seconds > u.last_interaction + u.window[1]:
+            u.last_interaction, u.window, u.window_used = now, window, 0
 
     def login_code(self, mp_openid: str) -> str:
         code = "code_" + secrets.token_hex(8)
@@ -154,18 +165,22 @@ class Platform:
         u = self.users.get(openid)
         if u is None or not u.follower:
             raise PlatformError(43004, "require subscribe")
-        if u.last_interaction is None or self.clock() - u.last_interaction > SERVICE_WINDOW:
+        if u.last_interaction is None or self.clock() - u.last_interaction >= u.window[1]:
             raise PlatformError(45015, "response out of time limit or subscription is canceled")
+        if u.window_used >= u.window[0]:
+            raise PlatformError(45047, "out of response count limit")
         msgtype = payload.get("msgtype")
         if msgtype == "text":
             content = payload.get("text", {}).get("content", "")
             if not content:
                 raise PlatformError(44003, "empty news data")
+            u.window_used += 1
             return self.record("custom_text", openid, {"content": content})
         if msgtype == "image":
             media_id = payload.get("image", {}).get("media_id", "")
             if media_id not in self.media:
                 raise PlatformError(40007, "invalid media_id")
+            u.window_used += 1
             return self.record("custom_image", openid, {"media_id": media_id})
         raise PlatformError(40008, "invalid message type")
 

@@ -23,7 +23,9 @@ class PlatformError(Exception):
 class FakeUser:
     openid: str
     follower: bool = True
-    last_interaction: float | None = None
+    last_interaction: float | None = None  # when the open window opened
+    window: tuple[int, int] = (5, 48 * 3600)  # that window's (messages, seconds)
+    window_used: int = 0  # customer-service messages sent in it
     unionid: str | None = None
     nickname: str = ""
     consents: dict[str, int] = field(default_factory=dict)  # mini-program template -> count

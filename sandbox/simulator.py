@@ -11,6 +11,7 @@ from aiohttp import web
 from tortoise.expressions import Subquery
 
 from bot.conversation.store import forget_identity
+from bot.wechat.windows import ServiceWindows
 from models import column
 from models.money.payments import Payable
 from models.people import Person, RoleGrant, phone_is
@@ -258,13 +259,15 @@ async def notify(request: web.Request) -> web.Response:
 
 
 async def close_window(request: web.Request) -> web.Response:
-    """Make the user's last interaction 49 hours old, as if they had been silent."""
+    """Make the user's last interaction 49 hours old, as if they had been silent: WeChat and
+    the service both find the customer-service window closed."""
     body = await request.json()
     past = datetime.now(UTC) - timedelta(hours=49)
     await WeChatIdentity.filter(openid=body["openid"]).update(last_seen_at=past)
     request.app[PLATFORM].user(body["openid"]).last_interaction = past.timestamp()
     services = _services(request)
     await forget_identity(services.redis, services.keys, body["openid"])
+    await ServiceWindows(services.redis, services.keys).close(body["openid"])
     return web.json_response({"ok": True})
 
 

@@ -21,6 +21,7 @@ from bot.conversation.fsm import EXPIRY_MEMORY, FSMContext
 from bot.conversation.store import Closing, ConversationStore, Opening, is_pending
 from bot.errors import infra_errors
 from bot.wechat.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
+from bot.wechat.windows import grant_args, grant_of, opened_at
 from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Person
 from models.wechat import SEEN_RESOLUTION, IdentityRow, WeChatIdentity
@@ -188,10 +189,11 @@ class ConversationMiddleware:
             closing = Closing(dedup="set", reply=dump_reply(SILENCE)) \
                 if ev.handler_started and not isinstance(exc, self._infra) \
                 else Closing(dedup="del")
+            closing.window = _window(ev)
             await _quietly(self._store.close(openid, dedup_key, token, closing, self._dedup_ttl))
             raise
         keeper.stop()
-        closing = Closing(identity=ev.identity_cache)
+        closing = Closing(identity=ev.identity_cache, window=_window(ev))
         if ev.outcome.busy and not ev.handler_started:
             closing.dedup = "del"
         else:
@@ -241,6 +243,16 @@ class ConversationMiddleware:
         await self._store.close(ev.msg.openid, dedup_key, token,
                                 Closing(dedup="set", reply=dump_reply(SILENCE)), self._dedup_ttl)
         return SILENCE
+
+def _window(ev: Event) -> tuple[int, int] | None:
+    """The customer-service window the push opened at WeChat (bot/wechat/windows.py), None
+    when it opened none or it has closed already (a push taken late)."""
+    grant, now = grant_of(ev.msg), ev.now.timestamp()
+    if grant is None:
+        return None
+    messages, until = grant_args(grant, opened_at(ev.msg, now))
+    return (messages, until) if until > now else None
+
 
 @cache
 def _identity_sql(seen: bool = False) -> str:

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 
 from bot.conversation.fsm import FSMRecord
 from bot.redis_batch import ScriptBatcher
+from bot.wechat.windows import grant_lua
 from services.common.redis_keys import ABANDON_TOMBSTONE_MS, IDENTITY_TTL, RedisKeys
 
 # The dedup value while the first delivery is still being handled is PENDING + the token of
@@ -49,6 +50,7 @@ elseif ARGV[2] == 'del' then redis.call('del', KEYS[1]) end
 if ARGV[5] == 'set' then redis.call('set', KEYS[3], ARGV[6], 'EX', ARGV[7])
 elseif ARGV[5] == 'del' then redis.call('del', KEYS[3]) end
 if ARGV[8] ~= '' then redis.call('set', KEYS[4], ARGV[8], 'EX', ARGV[9]) end
+if ARGV[10] ~= '' then""" + grant_lua("KEYS[6]", "ARGV[10]", "ARGV[11]") + """end
 if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end
 return 1
 """
@@ -94,6 +96,7 @@ class Closing:
     state_action: DedupAction = "keep"
     state_ttl: int = 0
     identity: str = ""  # refresh the identity cache with this JSON (when non-empty)
+    window: tuple[int, int] | None = None  # the window the push opened: (messages, until)
 
 
 class ConversationStore(ABC):
@@ -168,7 +171,8 @@ class RedisConversationStore(ConversationStore):
         await self._batcher.call(
             self._close, self._keys.conversation(openid, dedup_key),
             [token, closing.dedup if dedup_key else "keep", closing.reply, dedup_ttl,
-             closing.state_action, state, closing.state_ttl, closing.identity, IDENTITY_TTL])
+             closing.state_action, state, closing.state_ttl, closing.identity, IDENTITY_TTL,
+             *(closing.window or ("", ""))])
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         async with asyncio.timeout(self._timeout):
@@ -204,7 +208,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
-        dd, lock, fsm, ident, gone = _BARE.conversation(openid, dedup_key, token)
+        dd, lock, fsm, ident, gone, _ = _BARE.conversation(openid, dedup_key, token)
         if self._get(gone) is not None:
             return Opening("busy")
         if dedup_key:
@@ -221,7 +225,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def close(self, openid: str, dedup_key: str | None, token: str,
                     closing: Closing, dedup_ttl: int) -> None:
-        dd, lock, fsm, ident, _ = _BARE.conversation(openid, dedup_key)
+        dd, lock, fsm, ident, _, _ = _BARE.conversation(openid, dedup_key)
         if dedup_key and closing.dedup == "set":
             self._set(dd, closing.reply, dedup_ttl)
         elif dedup_key and closing.dedup == "del":
@@ -246,7 +250,7 @@ class MemoryConversationStore(ConversationStore):
         return True
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
-        dd, lock, _, _, gone = _BARE.conversation(openid, dedup_key, token)
+        dd, lock, _, _, gone, _ = _BARE.conversation(openid, dedup_key, token)
         undone = False
         if self._get(dd) == PENDING + token:
             self.items.pop(dd, None)

@@ -1,7 +1,8 @@
 """The notification sender: picks a channel for each claimed notification, renders it, sends
 it, and records the outcome.
 
-Channels, in order: a customer-service message inside the user's 48 h window; a template
+Channels, in order: a customer-service message while the user's window carries one (as WeChat
+counts it per trigger, bot/wechat/windows.py: taken from it before the send); a template
 message (official account); a mini-program subscribe message where the user granted one;
 SMS; a voice call for kinds that have words for one (voice.j2). A channel that cannot
 reach the person (not following, window closed, no consent, a
@@ -45,10 +46,11 @@ from bot.wechat.errors import (
     WeChatAPIError,
 )
 from bot.wechat.template_fields import FieldFormatError
+from bot.wechat.windows import ServiceWindows, Window
 from models.notifications import ChannelKind, Notification, SubscribeConsent
 from models.orm.statements import columns, id_list, models_from, one_of, rows
 from models.people import opened_phone
-from models.wechat import Channel, WeChatIdentity, in_service_window
+from models.wechat import Channel, WeChatIdentity
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
 from services.notifications import Lease, MootChecks, Outbox, SmsMessage, VoiceCall, VoiceGateway
@@ -75,6 +77,7 @@ class Recipient:
     mp_openid: str | None
     phone: str | None
     consents: dict[str, int]
+    window: Window | None = None  # the official account's customer-service window
 
     @property
     def key(self) -> str:
@@ -98,6 +101,7 @@ class Sender:
         self._keys = keys
         self.max_attempts = max_attempts
         self._mp_appid = miniprogram_appid
+        self.windows = ServiceWindows(redis, keys)
 
     async def recipients(self, items: list[Notification]) -> dict[int, Recipient]:
         """Who each notification goes to, resolved for the whole batch in a few queries."""
@@ -143,7 +147,8 @@ class Sender:
     def plan(self, item: Notification, to: Recipient, now: datetime) -> list[str]:
         kind, ruled = item.kind, item.ruled_out_channels()
         out = []
-        if to.oa and self.texts.has(kind, "cs") and in_service_window(to.oa.last_seen_at, now):
+        if to.oa and self.texts.has(kind, "cs") and to.window is not None \
+                and to.window.carries(now.timestamp()):
             out.append(ChannelKind.CHAT)
         if to.oa and self.texts.template_id(kind):
             out.append(ChannelKind.TEMPLATE)
@@ -158,10 +163,18 @@ class Sender:
 
     async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
                                                                 dict[int, str]]:
-        """Recipients and send markers for a claimed batch."""
-        markers = await self._redis.mget([self._keys.send_marker(i.id) for i in items])
+        """Recipients (with their windows) and send markers for a claimed batch: one Redis
+        round trip reads both."""
+        recipients = await self.recipients(items)
+        openids = list(dict.fromkeys(r.oa.openid for r in recipients.values() if r.oa))
+        values = await self._redis.mget([self._keys.send_marker(i.id) for i in items]
+                                        + [self.windows.key(o) for o in openids])
+        markers, found = values[:len(items)], values[len(items):]
         done = {i.id: m for i, m in zip(items, markers, strict=True) if m}
-        return await self.recipients(items), done
+        windows = dict(zip(openids, map(Window.parse, found), strict=True))
+        for to in recipients.values():
+            to.window = windows.get(to.oa.openid) if to.oa else None
+        return recipients, done
 
     async def deliver(self, item: Notification, to: Recipient | None, marker: str | None,
                       now: datetime, lease: Lease | None = None) -> None:
@@ -219,13 +232,15 @@ class Sender:
             if unkeyed:  # before the call: a relay that dies during it leaves this behind
                 await self._mark(item, ATTEMPTING + channel)
             try:
-                msgid = await self._send(channel, item, to)
+                msgid = await self._send(channel, item, to, now)
             except UNREACHABLE as exc:
                 if unkeyed:
                     await self._mark(item, None)
                 log.log(logging.WARNING if isinstance(exc, OUR_FAULT) else logging.INFO,
                         "notification %s (%s): %s cannot reach them: %s", item.id, item.kind,
                         channel, exc)
+                if isinstance(exc, OutsideServiceWindow) and to.oa is not None:
+                    await self.windows.spent(to.oa.openid)
                 self.outbox.rule_out(item, channel, str(exc))
                 continue
             except TooFrequent as exc:
@@ -234,6 +249,8 @@ class Sender:
                 if channel == ChannelKind.CHAT and exc.errcode == 45047:
                     # 45047: the window's message count is used up until the user writes
                     # again; waiting will not help, the next channel will
+                    if to.oa is not None:
+                        await self.windows.spent(to.oa.openid)
                     self.outbox.rule_out(item, channel, str(exc))
                     continue
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
@@ -267,10 +284,15 @@ class Sender:
             return
         self.outbox.failed(item, "no channel can reach this person")
 
-    async def _send(self, channel: str, item: Notification, to: Recipient) -> int | None:
+    async def _send(self, channel: str, item: Notification, to: Recipient,
+                    now: datetime) -> int | None:
         kind, params = item.kind, dict(item.params)
         if channel == ChannelKind.CHAT:
             assert to.oa is not None
+            if not await self.windows.take(to.oa.openid, now.timestamp()):
+                # another notice took its last message, or it closed since the batch read it
+                raise OutsideServiceWindow(45015, "no message left in the customer-service "
+                                                  "window (as counted here)", "custom/send")
             if "media_id" in params:
                 await self.api.send_image(to.oa.openid, params["media_id"])
             else:

@@ -55,13 +55,17 @@ class RedisKeys:
 
     prefix: str
 
-    # conversation: dedup record, lock, FSM record, identity cache, abandon tombstone
+    # conversation: dedup record, lock, FSM record, identity cache, abandon tombstone,
+    # customer-service window (bot/wechat/windows.py)
     def conversation(self, openid: str, dedup_key: str | None, token: str = "") -> list[str]:
-        """The five keys of one push of one user, in the order the scripts take them."""
+        """The six keys of one push of one user, in the order the scripts take them."""
         tag = "{" + openid + "}"
         p = self.prefix
         return [f"{p}dd:{tag}:{dedup_key or '-'}", f"{p}lock:{tag}", f"{p}fsm:{tag}",
-                f"{p}ident:{tag}", f"{p}gone:{tag}:{token}"]
+                f"{p}ident:{tag}", f"{p}gone:{tag}:{token}", f"{p}win:{tag}"]
+
+    def service_window(self, openid: str) -> str:
+        return self.conversation(openid, None)[5]
 
     def identity_cache(self, openid: str) -> str:
         return self.conversation(openid, None)[3]

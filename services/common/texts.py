@@ -170,6 +170,9 @@ class Texts:
         # where desk roles work (a push points there): the deployment's address is set by the
         # runtime (config/runtime.py); a text rendered elsewhere still reads
         self.env.globals["console_url"] = "/console/"
+        # the desk roles whose work is the console's alone (DESK_2FA_ROLES: the mini-program
+        # refuses them), so their pushes send them there; set by the runtime too
+        self.env.globals["desk_only"] = frozenset()
         self._interval = check_interval
         self._gist: Environment | None = None  # error_gist's, made when first asked
         self._memo: dict[tuple[Any, ...], str] = {}

@@ -22,7 +22,7 @@ from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from sandbox.platform_records import Fault
 from services.common.redis_keys import RedisKeys
-from tests.support.helpers import eventually, redis_of
+from tests.support.helpers import eventually, open_window, redis_of
 from web.context import DOMAIN
 
 
@@ -136,9 +136,7 @@ async def _slow_batch(client: TestClient, demo: dict, platform: Platform, delay:
         kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
         next_attempt_at=later, client_msg_id=f"beside-{i}", lane=lane)).id for i in range(10)]
     platform.inject(Fault("/cgi-bin/message/template/send", delay=delay, times=10))
-    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
-        last_seen_at=datetime.now(UTC))
-    platform.interact(demo["applicant"].openid)
+    await open_window(client.app, demo["applicant"].openid, platform)
     run = asyncio.create_task(mine.run())
     await eventually(lambda: _sending(bulk))  # the batch is under way
     to = int((await WeChatIdentity.get(openid=demo["applicant"].openid)).person_id)

@@ -28,7 +28,7 @@ from sandbox.platform import Platform
 from sandbox.platform_records import Fault, check_field
 from services.notifications.sms import SmsMessage
 from tests.support.clock import MovedClock
-from tests.support.helpers import eventually
+from tests.support.helpers import eventually, open_window
 from tests.support.settings import make_settings
 from tests.support.world import reset_state
 from web.context import DOMAIN
@@ -54,14 +54,13 @@ async def _status(item_id: int) -> Notification:
     return await Notification.get(id=item_id)
 
 
-async def _in_window(demo: dict, platform: Platform, key: str) -> None:
-    await WeChatIdentity.filter(openid=demo[key].openid).update(last_seen_at=datetime.now(UTC))
-    platform.interact(demo[key].openid)
+async def _in_window(client: TestClient, demo: dict, platform: Platform, key: str) -> None:
+    await open_window(client.app, demo[key].openid, platform)
 
 
 async def test_inside_the_48h_window_a_chat_message(client: TestClient, demo: dict,
                                                     platform: Platform) -> None:
-    await _in_window(demo, platform, "expert")
+    await _in_window(client, demo, platform, "expert")
     item = await _send(client, demo, "expert")
     await eventually(lambda: _done(item))
     n = await _status(item)
@@ -204,7 +203,7 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     now = clock.now()
     for i in range(10):
         await WeChatIdentity.create(openid=f"o_r{i}", subscribed=True, last_seen_at=now)
-        platform.interact(f"o_r{i}")
+        await open_window(app, f"o_r{i}", platform)
         await app[DOMAIN].outbox.notify(now, "system.test", PARAMS, openid=f"o_r{i}")
     start = time.monotonic()
     await app[CHANNELS].relay.run()
@@ -337,7 +336,7 @@ async def test_channels_that_cannot_reach_them_stay_ruled_out_with_their_errors(
     applicant = demo["applicant"]
     # we think they wrote a moment ago, WeChat says the window is closed (45015); the
     # template's values are refused (47003); the SMS gateway fails once
-    await WeChatIdentity.filter(openid=applicant.openid).update(last_seen_at=datetime.now(UTC))
+    await open_window(client.app, applicant.openid)
     platform.inject(Fault("/cgi-bin/message/template/send", errcode=47003))
     platform.inject(Fault("/sms/send", status=500))
     item = await _send(client, demo, "applicant")
@@ -358,7 +357,7 @@ async def test_channels_that_cannot_reach_them_stay_ruled_out_with_their_errors(
 
 async def test_a_used_up_chat_window_goes_to_the_template_at_once(
         client: TestClient, demo: dict, platform: Platform) -> None:
-    await _in_window(demo, platform, "expert")
+    await _in_window(client, demo, platform, "expert")
     platform.inject(Fault("/cgi-bin/message/custom/send", errcode=45047))
     item = await _send(client, demo, "expert")
     await eventually(lambda: _done(item))
@@ -371,7 +370,7 @@ async def test_a_chat_rate_limit_is_waited_out_on_the_same_channel(
         client: TestClient, demo: dict, platform: Platform) -> None:
     """45011 (calls too frequent) passes: the chat channel is tried again later, not ruled
     out as for 45047 (the window's count used up)."""
-    await _in_window(demo, platform, "expert")
+    await _in_window(client, demo, platform, "expert")
     platform.inject(Fault("/cgi-bin/message/custom/send", errcode=45011))
     item = await _send(client, demo, "expert")
     await eventually(lambda: _retried(item))
@@ -411,16 +410,16 @@ async def _app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
     return app
 
 
-async def _in_window_openid(platform: Platform, openid: str) -> None:
+async def _in_window_openid(app: web.Application, platform: Platform, openid: str) -> None:
     await WeChatIdentity.create(openid=openid, subscribed=True, last_seen_at=datetime.now(UTC))
-    platform.interact(openid)
+    await open_window(app, openid, platform)
 
 
 async def test_a_chat_message_wechat_took_after_the_timeout_arrives_once(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
     app = await _app(aiohttp_client, infra, wechat, platform, WECHAT_API_TIMEOUT=0.5)
-    await _in_window_openid(platform, "o_slow")
+    await _in_window_openid(app, platform, "o_slow")
     # WeChat sends the message, then answers after the client gave up waiting
     platform.inject(Fault("/cgi-bin/message/custom/send", delay_after=1.0))
     item = await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
@@ -446,7 +445,7 @@ async def test_overlapping_relays_at_a_slow_rate_send_each_message_once(
     them all would lose its claim while waiting, and the next run would send them again."""
     app = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_RATE=2, OUTBOX_LEASE=1)
     for i in range(6):
-        await _in_window_openid(platform, f"o_l{i}")
+        await _in_window_openid(app, platform, f"o_l{i}")
         await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
                                       openid=f"o_l{i}")
 
@@ -488,7 +487,7 @@ async def test_a_row_whose_claims_keep_lapsing_is_dead_not_claimed_for_ever(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
     app = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_MAX_ATTEMPTS=3)
-    await _in_window_openid(platform, "o_crash")
+    await _in_window_openid(app, platform, "o_crash")
     now = datetime.now(UTC)
     # its relay died three times between claiming it and recording an outcome
     item = await Notification.create(

@@ -30,8 +30,10 @@ from services.demo import DEMO_PASSWORD
 from tests.support.api import Api
 from tests.support.browser import screenshot
 from tests.support.console import Desk
-from tests.support.helpers import eventually, redis_of
+from tests.support.draw_world import make_experts, prepared
+from tests.support.helpers import eventually, open_window, redis_of
 from tests.support.settings import make_settings
+from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 
@@ -267,3 +269,22 @@ async def test_recovery_codes_are_kept_as_hmac_sm3_and_older_ones_still_work(
     assert await factor.check(admin, codes[1], now) == "recovery"
     with pytest.raises(BadInput):
         await factor.check(admin, codes[1], now)
+
+
+async def test_desk_roles_of_the_console_alone_are_sent_to_the_console_not_the_mini_program(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Under DESK_2FA_ROLES the mini-program refuses a verifier's and an administrator's
+    work, so what tells them of it points to the console only."""
+    verifier = demo["verifier"].openid
+    await open_window(client.app, verifier, platform)  # they wrote lately: a chat message
+    await make_experts(client, 1)
+    await prepared(api, demo, total=1, verify=False)
+    await eventually(lambda: bool(platform.sent_to(verifier, "custom_text")))
+    pushed = platform.sent_to(verifier, "custom_text")[0].payload["content"]
+    assert "/console/verify/" in pushed and "小程序不能核验" in pushed, pushed
+    assert "小程序“交易中心核验”" not in pushed
+    answer = await chat.say(verifier, "待核验")
+    assert "待核验的请求 1 项" in answer.text and "/console/verify" in answer.text
+    assert "打开小程序" not in answer.text
+    todo = await chat.say(demo["admin"].openid, "待办")
+    assert "【意见反馈】" in todo.text and "打开小程序" not in todo.text

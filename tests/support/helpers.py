@@ -1,5 +1,5 @@
 """Small helpers shared by the tests: the words of a refusal, waiting for work, a
-subprocess's environment, China time typed into a form."""
+subprocess's environment, China time typed into a form, a customer-service window."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.relay.channels import CHANNELS
+from bot.wechat.windows import MESSAGE, Grant
 from config.observability.health import READINESS
 from config.settings import ROOT, Settings
 from services.common.errors import DomainError
@@ -25,6 +28,17 @@ TEXTS = Texts(ROOT / "texts")  # the service's texts, to say what a reply should
 def said(exc: DomainError) -> str:
     """The words a refusal is answered with."""
     return TEXTS.error(exc)
+
+
+async def open_window(app: web.Application, openid: str, platform: Any = None,
+                      grant: Grant = MESSAGE, at: float | None = None) -> None:
+    """The user did what opens `grant`'s customer-service window (by default, wrote to the
+    account) at `at` (now): the service counts it, and so does the fake WeChat `platform`
+    when one is given (without it, the two disagree, as after a lost push)."""
+    when = time.time() if at is None else at
+    await app[CHANNELS].relay.sender.windows.open(openid, grant, when)
+    if platform is not None:
+        platform.interact(openid, (grant.messages, grant.seconds))
 
 
 def redis_of(app: web.Application) -> Redis:

@@ -20,7 +20,7 @@ from config.chat import OutboxLateDelivery
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
-from tests.support.helpers import TEXTS, eventually, redis_of
+from tests.support.helpers import TEXTS, eventually, open_window, redis_of
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -40,8 +40,8 @@ async def test_a_slow_handler_answers_success_now_and_the_text_later(
     background = Background()
     engine = Engine(dispatcher, background, OutboxLateDelivery(client.app[DOMAIN].outbox),
                     reply_budget=0.2)
-    platform.interact("o_slow")
     await WeChatIdentity.create(openid="o_slow", subscribed=True, last_seen_at=datetime.now(UTC))
+    await open_window(client.app, "o_slow", platform)
     fields = {k: str(v) for k, v in text_fields("o_slow", "生成报表").items()}
     start = time.monotonic()
     reply, outcome = await engine.handle(Incoming.parse(fields))
