@@ -34,12 +34,15 @@ def retry_after(tries: int) -> timedelta:
 
 
 class PeerRefused(Exception):
-    """The peer answered and said no: `reason` its code, `message` its words."""
+    """The peer answered and said no: `reason` its code, `message` its words, `status` the
+    HTTP status it said it with (400 the message is wrong, 404 unknown, 409 not in this
+    state: a caller may try a 409 again later, never a 400)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, status: int = 400) -> None:
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message
+        self.status = status
 
 
 class PeerRead(Protocol):

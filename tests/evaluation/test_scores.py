@@ -31,6 +31,7 @@ async def test_a_table_is_checked_whole_kept_once_and_refused_with_nothing_kept(
                               {"bidders": BIDDERS}))["bidders"] == 3
     early = await system.refused("POST", f"{path}/scores", table(codes))
     assert early.reason == "not_ended" and "结束" in early.message
+    assert early.status == 409  # a state, as the contract says: to be tried again later
     await end(aid)
     hostile = [
         (table([*codes[:2], "99999999"]), "not_member"),  # someone not on the committee

@@ -56,6 +56,7 @@ async def test_a_system_reads_its_centres_committee_masked_once_unsealed(
     sealed = await system.refused("GET",
                                   f"/evaluation/v1/activities/{aid}/committee")
     assert sealed.reason == "sealed" and "解封" in sealed.message
+    assert sealed.status == 409  # as documented: the system asks again once unsealed
     start = await unseal(aid)
     day = start.astimezone(CHINA).date().isoformat()
     listed = await system.call("GET", "/evaluation/v1/activities",

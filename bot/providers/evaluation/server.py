@@ -20,7 +20,13 @@ from bot.wechat.callback import read_capped
 from services.audit import AuditChain
 from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
-from services.common.errors import BadInput, DomainError, http_status
+from services.common.errors import (
+    HTTP_STATUS,
+    BadInput,
+    ClosedWindow,
+    DomainError,
+    http_status,
+)
 from services.common.runtime.infra import bad_value
 from services.common.texts import Texts
 from services.evaluation import (
@@ -63,9 +69,17 @@ def _signed(edge: EvaluationEdge, caller: Caller, data: dict[str, Any],
                         headers=edge.trust.sign_answer(caller, status, body))
 
 
+# The contract's statuses (docs/evaluation-systems.md): 400 the message is wrong, 404 no such
+# activity, 409 a state that does not allow it — a time that has not come or has passed (the
+# committee still sealed, the evaluation not ended, the records closed) is a state: a system
+# built to the contract tries a 409 again later and never a 400
+STATUS = {**HTTP_STATUS, ClosedWindow: 409}
+
+
 def _refused(edge: EvaluationEdge, exc: DomainError) -> web.Response:
     return web.json_response({"error": exc.code.rpartition(".")[2],
-                              "message": edge.texts.error(exc)}, status=http_status(exc))
+                              "message": edge.texts.error(exc)},
+                             status=http_status(exc, STATUS))
 
 
 async def _checked(request: web.Request) -> tuple[EvaluationEdge, Caller, bytes]:

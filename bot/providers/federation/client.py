@@ -51,7 +51,8 @@ class FederationClient:
         if status in (400, 401, 403, 404, 409, 422):
             try:
                 said = json.loads(answer)
-                raise PeerRefused(str(said.get("error", status)), str(said.get("message", "")))
+                raise PeerRefused(str(said.get("error", status)), str(said.get("message", "")),
+                                  status)
             except (ValueError, AttributeError):
                 raise PeerUnavailable(f"{peer.name}: HTTP {status}") from None
         if status != 200:
