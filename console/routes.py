@@ -13,6 +13,7 @@ from console.app import guarded
 from console.context import CONSOLE, PAGES
 from services.common.clock import CHINA, china_time
 from services.common.template_code import COMPILED
+from services.common.texts import no_none
 from services.people import TITLE_LEVELS
 from services.reference import Reference
 
@@ -25,7 +26,7 @@ def create_console() -> web.Application:
     def reference() -> Reference:  # the domain's, once the runtime has started
         return app[CONSOLE].domain.reference
 
-    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), finalize=no_none,
                              autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     app[PAGES].filters["china_time"] = china_time
     # a China day (a date, already China's) as a person reads it: 2026年11月27日

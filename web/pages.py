@@ -22,6 +22,7 @@ from services.common.links import LinkError
 from services.common.pii import mask_text
 from services.common.runtime.infra import bad_value, infrastructure_errors
 from services.common.template_code import COMPILED
+from services.common.texts import no_none
 from services.education import Exams
 from web.context import DOMAIN, PAGES, TEXTS
 
@@ -215,7 +216,7 @@ async def _state(exams: Exams, exam: Exam, person_id: int, now: datetime) -> dic
 
 
 def setup_pages(app: web.Application) -> None:
-    app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES),
+    app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES), finalize=no_none,
                              autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     app[PAGES].filters["china_time"] = china_time
     add_page(app, "GET", "/forms/applications/{app_id}", review_form)

@@ -142,6 +142,12 @@ def _plain(value: Any) -> bool:
     return isinstance(value, _PLAIN)
 
 
+def no_none(value: object) -> object:
+    """What a template prints for a value: nothing for None (an optional field left empty),
+    never the word "None" on a page, a print or a message."""
+    return "" if value is None else value
+
+
 class Texts:
     """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
 
@@ -154,6 +160,7 @@ class Texts:
         self.directory = directory
         self.env = Environment(
             loader=FileSystemLoader(directory),
+            finalize=no_none,
             undefined=StrictUndefined,
             autoescape=False,
             trim_blocks=True,

@@ -112,6 +112,7 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     html = await printable.text()
     assert printable.status == 200 and all(e["verification_code"] in html
                                            for e in unsealed.data["experts"])
+    assert "None" not in html  # an optional field left empty prints as nothing, or 无
     # the agency never sees a drawn expert's phone, not even masked: names, numbers, units,
     # specialties and verification codes only
     assert all(e["name"] in html and e["expert_number"] in html
