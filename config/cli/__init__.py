@@ -15,6 +15,7 @@ use_metrics_dir()
 from config.cli.audit import add_parser as add_audit  # noqa: E402
 from config.cli.audit_log import add_parser as add_audit_log  # noqa: E402
 from config.cli.federation import add_parser as add_federation  # noqa: E402
+from config.cli.federation import federation_banner  # noqa: E402
 from config.cli.reconcile import add_parser as add_reconcile  # noqa: E402
 from config.cli.reencrypt import add_parser as add_reencrypt  # noqa: E402
 from config.cli.reference import add_parser as add_import_regions  # noqa: E402
@@ -39,6 +40,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print(f"expertbot ({settings.env}) on {own_url} ({settings.event_loop})")
     print(f"  message server: {own_url}/wechat/callback")
     print(f"  web console: {own_url}/console/")
+    for line in federation_banner(settings, own_url):
+        print(f"  {line}")
     if settings.sandbox:
         print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
         from services.demo import banner

@@ -10,6 +10,10 @@ import argparse
 import asyncio
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,3 +95,24 @@ async def read_directory(code: str, specialty: str, region: str) -> int:
             print(f"  {row.get('code', ''):<8} {shown(row.get('count')):>6}  "
                   f"{row.get('name', '')}")
     return 0
+
+
+def federation_banner(settings: Settings, own_url: str) -> list[str]:
+    """What `serve` says of federation at start-up: off, or on as whom and with whom."""
+    from config.federation import federation_of
+
+    federation = federation_of(settings)
+    if federation.identity is None:
+        return ["federation: off (FEDERATION_CODE not set)"]
+    me = federation.identity
+    lines = [f"federation: on as {me.code} {me.name}, answering at {own_url}/federation/"]
+    if not federation.peers:
+        lines.append("  no peers yet (FEDERATION_PEERS): no library can ask or be asked")
+    for peer in federation.peers.values():
+        lines.append(f"  with {peer.code} {peer.name} at {peer.url} "
+                     f"(its requests: {DECIDED.get(peer.accept, peer.accept)})")
+    return lines
+
+
+DECIDED = {"admin": "an administrator decides", "auto": "accepted by the standing rule",
+           "never": "refused"}

@@ -66,6 +66,10 @@ async def test_two_libraries_share_a_draw_over_loopback(
     accepting = guangzhou.env(SHAOGUAN, mine, "auto")
     guangzhou.prepare(accepting)
     await guangzhou.start(accepting)
+    # its operator reads at start-up that federation is on, as whom and with whom
+    said = guangzhou.banner()
+    assert "federation: on as 440100 广州市评标专家库" in said, said
+    assert "with 440200 韶关市评标专家库" in said and "accepted by the standing rule" in said
     asking = client.app[DOMAIN].asking
     try:
         aid, token, condition = await asked_of_guangzhou(api, demo)

@@ -80,7 +80,7 @@ class LibraryProcess:
         with (self.folder / "serve.log").open("ab") as log:
             self.proc = subprocess.Popen(  # noqa: ASYNC220
                 [sys.executable, "-m", "config.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
+                 "--port", str(self.port)], env=env, stdout=log, stderr=log)
         async with aiohttp.ClientSession() as http:
             for _ in range(600):
                 assert self.proc.poll() is None, self.log()
@@ -110,6 +110,11 @@ class LibraryProcess:
             proc, self.proc = self.proc, None
             proc.kill()
             await asyncio.to_thread(proc.wait, 5)
+
+    def banner(self) -> str:
+        """What `serve` printed as it started (the first lines of its log)."""
+        path = self.folder / "serve.log"
+        return path.read_text(errors="replace")[:3000] if path.exists() else ""
 
     def log(self) -> str:
         path = self.folder / "serve.log"
