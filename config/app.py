@@ -132,6 +132,8 @@ def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, own_url, clock) as rt:
             hand_over(rt, app, miniapp, console, endpoints)
+            if settings.help_ranker != "lexical":  # the entries' vectors before a question
+                rt.background.spawn(rt.domain.knowledge.warm(clock.now()), "help-vectors")
             async with contextlib.AsyncExitStack() as stack:
                 if settings.inprocess_worker:
                     app[INPROCESS_WORKER] = await stack.enter_async_context(

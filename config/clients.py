@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from bot.providers.helpmodel.http import ProvinceModel
 from bot.providers.pay.client import WeChatPayClient
 from bot.providers.pay.transfer import WeChatPayTransfers
 from bot.providers.privacy.aliyun import SandboxPrivacy, sandbox_privacy
@@ -19,6 +20,7 @@ from bot.wechat.crypto import MessageCrypto
 from config.settings import Settings, SettingsError
 from config.settings.voice import TencentVoiceSettings
 from services.common.texts import Texts
+from services.help import RemoteModel
 from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
 from services.people.dishonesty import DishonestyCheck
 from services.people.verifiers import IdentityPlatform, RealNameCheck
@@ -244,3 +246,10 @@ def privacy_setup(settings: Settings, api_base: str) -> PrivacySetup:
         return PrivacySetup(lambda session: AliyunPrivacy(session, config),
                             aliyun.callback_token)
     raise SettingsError(f"PRIVACY_PROVIDER={mode}: expected sandbox, aliyun or off")
+
+
+def help_model(settings: Settings, session: aiohttp.ClientSession) -> RemoteModel | None:
+    """The province's model service the 智能客服 ranks with (None: not set, or not asked)."""
+    if settings.help_ranker != "province" or not settings.help_model_url:
+        return None
+    return ProvinceModel(session, settings.help_model_url, settings.help_model_timeout)

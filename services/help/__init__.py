@@ -6,6 +6,7 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.help.knowledge import Audience, EntryText, Kind, Process
+from services.help.ranker import Mode, ModelUnavailable, Ranker, RemoteModel
 from services.help.segment import Segmenter
 from services.help.service import Answer, Contact, Help
 from services.help.support import Conversation, SupportDesk
@@ -18,7 +19,11 @@ __all__ = [
     "EntryText",
     "Help",
     "Kind",
+    "Mode",
+    "ModelUnavailable",
     "Process",
+    "Ranker",
+    "RemoteModel",
     "Segmenter",
     "SupportDesk",
 ]

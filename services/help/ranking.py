@@ -61,6 +61,7 @@ class Hit:
     words: float  # the words' BM25 alone
     coverage: float  # 0–1: the share of the question's weight the entry holds
     likeness: float = 0.0  # 0–1: Dice of character pairs with the closest 问法 of the entry
+    meaning: float = 0.0  # cosine of the question's vector with its closest 问法's (fused)
 
 
 class Index:

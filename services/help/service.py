@@ -23,7 +23,8 @@ from models.people import Person, Role
 from services.common.errors import NotFound
 from services.common.pii import mask_text
 from services.help.knowledge import Audience, EntryText, ShippedEntry, shipped
-from services.help.ranking import Index, Indexed, sure
+from services.help.ranker import Mode, Ranker
+from services.help.ranking import Index, Indexed
 from services.help.segment import Segmenter
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Answer:
 
     best: HelpEntry | None
     closest: tuple[HelpEntry, ...]
+    mode: Mode = Mode.LEXICAL  # what ranked the entries
 
     @property
     def confident(self) -> bool:
@@ -68,13 +70,15 @@ class Help:
 
 
     def __init__(self, texts_dir: Path, segmenter: Segmenter,
-                 contact: Contact = Contact()) -> None:
+                 contact: Contact = Contact(), ranker: Ranker | None = None) -> None:
         self.contact = contact
+        self.ranker = ranker or Ranker(Mode.LEXICAL, None)
         self._texts_dir = texts_dir
         self._segmenter = segmenter
         self._loaded = False
         self._shipped: list[ShippedEntry] | None = None
         self._index: Index | None = None
+        self._items: list[Indexed] = []
         self._generation: int | None = None
         self._lock = asyncio.Lock()
 
@@ -129,16 +133,26 @@ class Help:
         (`asker`: the openid and person), the question is kept masked with what answered it
         (the conversation so far, should the person ask for 人工客服)."""
         index = await self._current(now)
-        hits = await asyncio.to_thread(index.search, question[:QUESTION_MAX], audiences)
+        ranked = await self.ranker.rank(index, self._items, question[:QUESTION_MAX], audiences)
+        hits = ranked.ranked.hits
         by_key = {e.key: e for e in await HelpEntry.filter(key__in=[h.key for h in hits])}
-        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST] if h.key in by_key))
-        if hits and sure(hits[0]) and hits[0].key in by_key:
-            answer = Answer(by_key[hits[0].key], ())
+        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST] if h.key in by_key),
+                        ranked.mode)
+        if hits and ranked.ranked.sure and hits[0].key in by_key:
+            answer = Answer(by_key[hits[0].key], (), ranked.mode)
         if asker is not None:
             await HelpQuestion.create(
                 openid=asker[0], person_id=asker[1], question=mask_text(question)[:QUESTION_MAX],
-                answered_key=answer.best.key if answer.best else "", asked_at=now)
+                answered_key=answer.best.key if answer.best else "", asked_at=now,
+                ranked_by=str(ranked.mode))
         return answer
+
+    async def warm(self, now: datetime) -> Mode:
+        """The index and the entries' vectors made now rather than at the first question
+        (start-up, the tests of the model); the mode the next answer will be ranked in."""
+        index = await self._current(now)
+        await self.ranker.warm(index, self._items)
+        return await self.ranker.ready(index)
 
     async def _current(self, now: datetime) -> Index:
         """The index of the entries as they are now (rebuilt after a change)."""
@@ -156,6 +170,7 @@ class Help:
                                  tuple(e.audiences)) for e in shown]
                 await asyncio.to_thread(self._segmenter.load)
                 self._index = await asyncio.to_thread(Index, items, self._segmenter)
+                self._items = items
                 self._generation = generation
             return self._index
 

@@ -64,6 +64,8 @@ async def test_the_administrator_reads_what_the_knowledge_base_did_not_answer(
     assert found.status == 200 and found.data["asked"] == 2
     (only,) = found.data["unanswered"]
     assert "下雨" in only["question"] and "13912345678" not in only["question"]
+    # what ranked it, in words (the tests' settings rank by words: tests/help/test_ranker.py)
+    assert (only["ranked_by"], only["ranked_by_title"]) == ("lexical", "词语匹配")
     refused = await api.call("GET", "/admin/help/questions",
                              await api.login(demo["expert"].mp_openid))
     assert refused.status == 403

@@ -44,6 +44,7 @@ from services.evaluation import EVENT_KINDS
 from services.fees.secondary import RULES as SECONDARY_RULES
 from services.help import Audience as HelpAudience
 from services.help import Kind as HelpKind
+from services.help import Mode as HelpMode
 from services.help import Process as HelpProcess
 from services.notifications.kind_registry import KINDS
 from services.payments.invoicing import TitleKind
@@ -351,6 +352,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     # the 帮助中心's tab of every audience
     "help_audience": (_values(HelpAudience), {"all"}),
     "help_process": (_values(HelpProcess), set()),
+    "help_ranker": (_values(HelpMode), set()),
     "support_state": (_values(SupportState), set()),
     "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),

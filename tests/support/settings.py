@@ -53,6 +53,9 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "DB_STATEMENT_TIMEOUT": 10.0,
         # a test-only password cost (the default is for attackers, not for demo worlds)
         "PASSWORD_SCRYPT_LOG_N": 4,
+        # the 智能客服 by words: the model costs seconds a worker to load and embed the
+        # entries (tests/help/test_ranker.py runs it)
+        "HELP_RANKER": "lexical",
     }
     values.update(overrides)
     # the same values and environment give the same settings: built once (reading them

@@ -37,6 +37,8 @@ class KeptListOut(Model):
 class AskedOut(Model):
     question: str = Field(description="提问（手机号、身份证号已打码）")
     asked_at: datetime
+    ranked_by: str = Field(description="排出这次回答的方式：lexical / local / province")
+    ranked_by_title: str = Field(description="同上，中文（词语匹配、本地语义模型、省级模型服务）")
 
 
 class UnansweredOut(Model):
@@ -100,8 +102,10 @@ async def edit(call: Call, body: EntryIn) -> KeptOut:
            summary="智能客服近30天没能回答的提问（用来补充相似问法或新增常见问题）")
 async def unanswered(call: Call) -> UnansweredOut:
     asked, found = await call.domain.knowledge.unanswered(call.now)
-    return UnansweredOut(asked=asked, unanswered=[AskedOut(question=q.question,
-                                                           asked_at=q.asked_at) for q in found])
+    words = call.services.texts.word
+    return UnansweredOut(asked=asked, unanswered=[AskedOut(
+        question=q.question, asked_at=q.asked_at, ranked_by=q.ranked_by,
+        ranked_by_title=words("help_ranker", q.ranked_by)) for q in found])
 
 
 def version_out(call: Call, v: HelpEntryVersion, names: dict[int, str]) -> VersionOut:
