@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -57,31 +58,63 @@ class Preloaded:
             self.proc.stdout.close()
             self.proc = None
 
-    async def run(self, env: dict[str, str], argv: tuple[str, ...]) -> tuple[int, str]:
-        out = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)  # noqa: SIM115
-        err = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)  # noqa: SIM115
-        out.close()
-        err.close()
+    def _request(self, env: dict[str, str], argv: tuple[str, ...]) -> tuple[bytes, str, str]:
+        """The request for a command, and the files its output and errors go to."""
+        files = []
+        for _ in range(2):
+            made = tempfile.NamedTemporaryFile(dir=self.folder, delete=False)  # noqa: SIM115
+            made.close()
+            files.append(made.name)
+        request = json.dumps({"argv": argv, "env": env, "cwd": os.getcwd(),
+                              "out": files[0], "err": files[1]}).encode() + b"\n"
+        return request, files[0], files[1]
+
+    @staticmethod
+    def _finish(pid: int, out: str, err: str) -> None:
+        if pid:  # timed out, or the test was cancelled: the command goes too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.unlink(out)
+        os.unlink(err)
+
+    async def run(self, env: dict[str, str], argv: tuple[str, ...],
+                  timeout: float = 60) -> tuple[int, str]:
+        """The command's exit status and what it printed (its output, then its errors)."""
+        request, out, err = self._request(env, argv)
         reader, writer = await asyncio.open_unix_connection(self.started().socket)
         pid = 0
         try:
-            writer.write(json.dumps({"argv": argv, "env": env, "cwd": os.getcwd(),
-                                     "out": out.name, "err": err.name}).encode() + b"\n")
+            writer.write(request)
             await writer.drain()
-            pid = int(await asyncio.wait_for(reader.readline(), 60))
-            status = await asyncio.wait_for(reader.readline(), 60)
+            pid = int(await asyncio.wait_for(reader.readline(), timeout))
+            status = await asyncio.wait_for(reader.readline(), timeout)
             assert status, "the command's process ended without an exit status"
             pid = 0
-            return int(status), _printed(out.name, err.name)
+            return int(status), _printed(out, err)
         finally:
-            if pid:  # timed out, or the test was cancelled: the command goes too
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+            self._finish(pid, out, err)
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
-            os.unlink(out.name)
-            os.unlink(err.name)
+
+    def run_blocking(self, env: dict[str, str], argv: tuple[str, ...],
+                     timeout: float = 120) -> tuple[int, str]:
+        """`run`, for a caller outside the event loop's turn (as `subprocess.run` was)."""
+        request, out, err = self._request(env, argv)
+        pid = 0
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                conn.settimeout(timeout)
+                conn.connect(self.started().socket)
+                conn.sendall(request)
+                with conn.makefile("rb") as answers:
+                    pid = int(answers.readline())
+                    status = answers.readline()
+            assert status, "the command's process ended without an exit status"
+            pid = 0
+            return int(status), _printed(out, err)
+        finally:
+            self._finish(pid, out, err)
 
 
 async def cli(settings: Settings, *argv: str, preloaded: Preloaded | None = None
