@@ -18,6 +18,7 @@ they always could; a kept draw is one of them.)"""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -97,6 +98,18 @@ def _sealed(cases: list[Case], operation: Any) -> bytes:
     out = io.BytesIO()
     _Pickler(out, operation).dump(cases)
     return out.getvalue()
+
+
+def constants_read() -> None:
+    """Hypothesis parses the source of every product module loaded since its last draw, for
+    their constants, at its next draw: done here, on the caller's thread, and not in the
+    thread that draws. Python 3.11.7's parser is not safe in two threads at once: a test
+    failing (its report parses source) while another thread parsed ended a whole run with
+    "SystemError: AST constructor recursion depth mismatch"."""
+    with contextlib.suppress(ImportError):
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+
+        _get_local_constants()
 
 
 def _drawn_once(folder: Path, operation: Any, mode: schemathesis.GenerationMode,
