@@ -37,12 +37,13 @@ from tests.support import births
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, running_chromium
-from tests.support.cli import Expertbot, cli
+from tests.support.cli import Expertbot, Preloaded, cli
 from tests.support.clock import MovedClock
 from tests.support.federation import GUANGZHOU, SHAOGUAN
 from tests.support.infra import migrate_beside, worker_infra
 from tests.support.leaks import PLATFORMS, keep_response, watching_for_leaks
 from tests.support.notification_check import check_made
+from tests.support.order import worksteal_order
 from tests.support.peer_library import PeerLibrary
 from tests.support.ports import free_port, held_port
 from tests.support.settings import make_settings
@@ -73,7 +74,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * cores
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tiers (tests/README.md, "Tiers"): `browser` for every test in Chromium, `process` for
     every test under tests/process/ (servers, workers and Redis or PostgreSQL clusters started
     as processes of their own) and every test that runs the `expertbot` command (the
@@ -84,13 +85,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if ("process" in Path(str(item.path)).parts[-2:-1]
                 or "expertbot" in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.process)
-    # first those that need no database (they run while the template is migrated: see
-    # pytest_sessionstart), then the long ones: the workers share out the many short ones
-    # at the end, instead of one worker finishing a long test alone (the same order on
+    # one share per worker, each a slice of every kind (tests/support/order.py): those that
+    # need no database first (they run while the template is migrated: see
+    # pytest_sessionstart), the long ones early, the quick ones last (the same order on
     # every worker)
-    items.sort(key=lambda item: ("infra" in getattr(item, "fixturenames", ()),
-                                 not any(item.get_closest_marker(m)
-                                         for m in ("slow", "process", "browser"))))
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = worksteal_order(items, workers)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -255,11 +255,20 @@ async def client(request: pytest.FixtureRequest, settings: Settings,
         await shared.pause()
 
 
+@pytest.fixture(scope="session")
+def preloaded_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preloaded]:
+    """This worker's process that has imported the service once, whose forks run the
+    `expertbot` commands (tests/support/preloaded.py): 1.5-2.5 s of CPU less a command."""
+    preloaded = Preloaded(tmp_path_factory.mktemp("cli"))
+    yield preloaded
+    preloaded.stop()
+
+
 @pytest.fixture
-def expertbot(settings: Settings) -> Expertbot:
+def expertbot(settings: Settings, preloaded_cli: Preloaded) -> Expertbot:
     """`expertbot ...` as an operator runs it, in a process of its own, on the test's
     database and Redis: `code, printed = await expertbot("audit", "12")`."""
-    return functools.partial(cli, settings)
+    return functools.partial(cli, settings, preloaded=preloaded_cli)
 
 
 @pytest.fixture

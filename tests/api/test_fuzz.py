@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from models.money.payments import Payable
 from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
-from tests.support.fuzz_cases import fuzz_cases
+from tests.support.fuzz_cases import constants_read, fuzz_cases
 from tests.support.wechat import Chat
 
 FUZZ = settings(max_examples=120, deadline=None, database=None, derandomize=True,
@@ -171,6 +171,7 @@ async def test_schemathesis_over_the_mini_program_api(client: TestClient, api: A
         return OWN if isinstance(access, str) or HOLDS.get(role, role) in access else OTHERS
 
     # drawn once while the document and the code are as they are (tests/support/fuzz_cases.py)
+    constants_read()  # here, not in the drawing thread
     cases = await asyncio.to_thread(fuzz_cases, role, doc, operations, mode, examples)
     seen: Counter[int] = Counter()
 

@@ -27,7 +27,7 @@ from services.common.pii import mask_name
 from services.demo_draws import DEMO_POOL, DEMO_POOL_SPECIALTY
 from services.federation import Federation, Peer, Trust
 from tests.support.api import Api
-from tests.support.cli import Expertbot
+from tests.support.cli import Expertbot, Preloaded
 from tests.support.console import Desk
 from tests.support.draw_world import (
     make_experts,
@@ -49,8 +49,9 @@ from web.context import DOMAIN
 
 
 @pytest.fixture
-def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
-    return library_of_guangzhou(infra, tmp_path, wechat)
+def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
+              preloaded_cli: Preloaded) -> LibraryProcess:
+    return library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from models.draws import DrawActivity
 from models.federated_draws import PeerAsk
 from services.federation import Federation, Peer, Trust
 from tests.support.api import Api
+from tests.support.cli import Preloaded
 from tests.support.console import Desk
 from tests.support.helpers import eventually
 from tests.support.peer_process import LibraryProcess
@@ -37,8 +38,9 @@ from web.context import DOMAIN
 
 
 @pytest.fixture
-def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
-    return library_of_guangzhou(infra, tmp_path, wechat)
+def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
+              preloaded_cli: Preloaded) -> LibraryProcess:
+    return library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
 
 
 @pytest.fixture

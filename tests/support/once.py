@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,17 @@ def from_sources(name: str, inputs: Iterable[Path], compute: Callable[[], Any], 
         kept.with_suffix(".part").write_bytes(dump(value))
         os.replace(kept.with_suffix(".part"), kept)
         return value
+
+
+def folder_from_sources(name: str, inputs: Iterable[Path], also: str = "") -> Path:
+    """A folder of var/test-cache/ for what these `inputs` (and `also`) make, piece by piece
+    (the caller keeps each piece there under a lock of its own); the folders of sources
+    that have changed are removed."""
+    folder = CACHE / f"{name}-{_key(name, inputs, also)}"
+    if not folder.is_dir():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        for old in CACHE.glob(f"{name}-*"):
+            if old.is_dir() and old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(exist_ok=True)
+    return folder

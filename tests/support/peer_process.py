@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from services.federation import Identity
+from tests.support.cli import Preloaded
 from tests.support.helpers import process_env
 from tests.support.ports import free_port
 from tests.support.settings import make_settings
@@ -45,6 +46,8 @@ class LibraryProcess:
     wechat_base: str
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    # the worker's preloaded process: its `expertbot` commands (not `serve`) are its forks
+    preloaded: Preloaded | None = None
 
     @property
     def url(self) -> str:
@@ -72,6 +75,10 @@ class LibraryProcess:
         """Its database: the run's migrated template, with the demo's people."""
         self.folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.infra["SQLITE_TEMPLATE"], self.database)
+        if self.preloaded is not None:
+            code, said = self.preloaded.run_blocking(env, ("demo",))
+            assert code == 0, said[-2000:]
+            return
         done = subprocess.run([sys.executable, "-m", "config.cli", "demo"], env=env,
                               capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()[-2000:]
@@ -121,6 +128,8 @@ class LibraryProcess:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     async def expertbot(self, env: dict[str, str], *args: str) -> tuple[int, str]:
+        if self.preloaded is not None:
+            return await self.preloaded.run(env, args, timeout=120)
         done = await asyncio.to_thread(
             subprocess.run, [sys.executable, "-m", "config.cli", *args], env=env,
             capture_output=True, timeout=120)

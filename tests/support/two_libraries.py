@@ -18,6 +18,7 @@ from services.demo_draws import DEMO_POOL, DEMO_POOL_SPECIALTY
 from services.federation import Identity, Keys
 from tests.support.accounts import APPID, TOKEN
 from tests.support.api import Api
+from tests.support.cli import Preloaded
 from tests.support.draw_world import prepared, start_draw, submit
 from tests.support.peer_process import LibraryProcess
 
@@ -61,13 +62,14 @@ async def said_of(api: Api, token: str, aid: int) -> dict:
         "conditions"][0]["peer"]
 
 
-def library_of_guangzhou(infra: dict[str, str], tmp_path: Path,
-                         wechat: TestServer) -> LibraryProcess:
-    """广州's library (not started): on a SQLite copy of the migrated template."""
+def library_of_guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
+                         preloaded: Preloaded | None = None) -> LibraryProcess:
+    """广州's library (not started): on a SQLite copy of the migrated template; its
+    `expertbot` commands forked from `preloaded` (tests/support/preloaded.py)."""
     if "SQLITE_TEMPLATE" not in infra:
         pytest.skip("the other library runs on a SQLite copy of the migrated template")
     return LibraryProcess(GUANGZHOU, infra, tmp_path / "guangzhou",
-                          str(wechat.make_url("")).rstrip("/"))
+                          str(wechat.make_url("")).rstrip("/"), preloaded=preloaded)
 
 
 def as_shaoguan(guangzhou: LibraryProcess, settings: Settings,
