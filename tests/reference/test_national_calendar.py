@@ -10,11 +10,15 @@ from datetime import date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
+from models.notifications import Notification
+from models.people import Person, phone_is
 from services.common.clock import CHINA
 from services.draws.facts.law_timing import earliest_day
+from services.reference import HolidayReminder
 from services.reference.holidays import Holidays, next_year_missing
 from services.reference.national_calendar import package_days, package_years
 from services.standing.conduct import ConductCatalogue, deadline
+from web.context import DOMAIN
 
 # HOLIDAY-NOTICE (2026), its own words: (first, last, off, holiday)
 NOTICE_2026 = [
@@ -111,3 +115,25 @@ async def test_a_deadline_into_an_unknown_year_counts_monday_to_friday_and_says_
     inside = datetime(year - 1, 6, 1, 18, tzinfo=CHINA)
     assert await ConductCatalogue.guessed_years(inside, await ConductCatalogue.due(inside, 5)
                                                 ) == ()
+
+
+async def test_from_november_the_administrators_are_told_once_a_day_until_it_is_entered(
+        client: TestClient, demo: dict) -> None:
+    outbox = client.app[DOMAIN].outbox
+    year = max(package_years()) + 1
+    october = datetime(year - 1, 10, 31, 9, 15, tzinfo=CHINA)
+    assert await HolidayReminder(outbox).remind(october) == 0
+    november = datetime(year - 1, 11, 2, 9, 15, tzinfo=CHINA)
+    told = await HolidayReminder(outbox).remind(november)
+    assert told >= 1
+    sent = await Notification.filter(kind="holiday.missing")
+    admin = await Person.get(phone_is(demo["admin"].phone))
+    assert admin.id in {n.person_id for n in sent}
+    assert all(n.params["year"] == year for n in sent)
+    await HolidayReminder(outbox).remind(november + timedelta(hours=3))  # the same day: once
+    assert await Notification.filter(kind="holiday.missing").count() == len(sent)
+    await HolidayReminder(outbox).remind(november + timedelta(days=1))  # the next day: again
+    assert await Notification.filter(kind="holiday.missing").count() == 2 * len(sent)
+    await Holidays.import_notice("国办发明电〔测试〕1号", date(year - 1, 11, 10),
+                                 f"{year}-01-01,放假,元旦", by=1, now=november)
+    assert await HolidayReminder(outbox).remind(november + timedelta(days=2)) == 0
