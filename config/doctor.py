@@ -18,11 +18,12 @@ import aiohttp
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from config.doctor_calendar import Warning_, holiday_calendar
 from config.redis_client import RedisTarget, make_redis
 from config.settings import Settings, SettingsError, load_settings
 from config.settings.redis import redis_target
 
-Status = Literal["ok", "FAIL", "skip"]
+Status = Literal["ok", "FAIL", "skip", "warn"]
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,8 @@ async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
 
 CHECKS: list[tuple[str, Check]] = [("database", database), ("read replica", replica),
                                    ("redis", redis), ("wechat", wechat),
-                                   ("wechat pay", wechat_pay), ("sms", sms)]
+                                   ("wechat pay", wechat_pay), ("sms", sms),
+                                   ("holiday calendar", holiday_calendar)]
 
 
 @contextlib.asynccontextmanager
@@ -317,6 +319,8 @@ async def examine() -> list[Finding]:
                 findings.append(Finding(part, "ok", await check(settings, http)))
             except Problem as exc:
                 findings.append(Finding(part, "FAIL", str(exc)))
+            except Warning_ as exc:
+                findings.append(Finding(part, "warn", str(exc)))
             except Exception as exc:
                 findings.append(Finding(part, "FAIL", _short(exc)))
     return findings

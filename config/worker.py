@@ -39,6 +39,7 @@ from services.jobs import (
     enforce_retention,
     exam_timeout,
     follow_invoice,
+    holiday_missing,
     import_register,
     keep_histories,
     reconcile_bill,
@@ -99,7 +100,8 @@ def _crons() -> list[Any]:
             # 失信被执行人: admissions and stopped runs to a worker; the periodic full run is
             # started at night (China time) once DISHONESTY_EVERY_DAYS have passed
             cron(dishonesty_sweep, second=set(range(4, 60, 5)), keep_result=0, max_tries=1),
-            cron(dishonesty_due, hour={2}, minute={40}, keep_result=0, max_tries=1)]
+            cron(dishonesty_due, hour={2}, minute={40}, keep_result=0, max_tries=1),
+            cron(holiday_missing, hour={9}, minute={15}, keep_result=0, max_tries=1)]
 
 
 # the timezone arq reads cron hours in (its default is the machine's: a server set to China

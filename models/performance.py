@@ -83,16 +83,34 @@ class PerformanceSettings(Model):
 
 
 class CalendarDay(Model):
-    """A day the holiday calendar the administrator keeps sets apart from the week's rule
-    (Monday to Friday work): a day off on a weekday (放假) or a working day on a weekend
-    (调休上班). The records' deadline counts working days by it."""
+    """A change of the centre's own to the national calendar (services/reference/holidays.py):
+    a day off on a day the nation works (放假) or a working day on a day it rests (调休上班),
+    with who made it and why."""
 
     id = fields.IntField(primary_key=True)
     day = fields.DateField(unique=True)
     off = fields.BooleanField()  # True: 放假; False: 调休上班
     name = fields.CharField(max_length=32, default="")  # 春节, 国庆节 ...
+    reason = fields.CharField(max_length=100, default="", db_default="")
     changed_by = fields.BigIntField(null=True)
     changed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "calendar_day"
+
+
+class CalendarNotice(Model):
+    """A year's national calendar as the State Council's notice (国务院办公厅关于…年部分节假日
+    安排的通知) gave it, entered by the system administrator for a year the package does not
+    know yet: its document number and date, and its days off and make-up working days."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.SmallIntField(unique=True)
+    document = fields.CharField(max_length=64)  # 国办发明电〔2025〕7号
+    issued_on = fields.DateField()
+    days: list[list[object]] = fields.JSONField(default=list)  # [[iso day, off, name], ...]
+    imported_by = fields.BigIntField()
+    imported_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_notice"

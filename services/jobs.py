@@ -8,6 +8,7 @@ from typing import Any
 from models.learning.exams import ExamAttempt
 from services.common.clock import china_today
 from services.domain import Domain
+from services.reference import HolidayReminder
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
 
@@ -178,3 +179,9 @@ async def dishonesty_sweep(ctx: dict[str, Any]) -> int:
 async def dishonesty_due(ctx: dict[str, Any]) -> bool:
     """The periodic check of every active expert, when DISHONESTY_EVERY_DAYS have passed."""
     return await domain_of(ctx).dishonesty.due(datetime.now(UTC)) is not None
+
+
+async def holiday_missing(ctx: dict[str, Any]) -> int:
+    """From 1 November, the system administrators told once a day that next year's holiday
+    calendar is missing (services/reference/holiday_reminder.py)."""
+    return await HolidayReminder(domain_of(ctx).outbox).remind(datetime.now(UTC))

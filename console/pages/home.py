@@ -24,6 +24,7 @@ from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty, roles
 from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.routes.people import security as admin_security
+from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.standing import sanctions
 from services.common.paging import MOST
 
@@ -65,6 +66,10 @@ async def home(request: web.Request) -> web.Response:
         else None
     money = await _finance(request) if endpoints.admits(seen_roles, admin_bills.reconciliation) \
         else None
+    # from 1 November, next year's holiday calendar until it is loaded
+    holidays_missing = (await calls.call(reference_holidays.calendar, fields(
+        reference_holidays.YearQuery, {}))).missing_next \
+        if endpoints.admits(seen_roles, reference_holidays.calendar) else None
     # the security and audit administrators' duties (三权分立): what each may do here; the
     # trail is not read from here (each reading is an entry of its own)
     duties = [duty for duty, handler in (("security", admin_security.find_standing),
@@ -73,7 +78,7 @@ async def home(request: web.Request) -> web.Response:
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
                   duties=duties, downloads=downloads, link_requests=link_requests,
-                  choices=choices)
+                  choices=choices, holidays_missing=holidays_missing)
 
 
 def _counted(rows: list[Any], more: str | None) -> int | str:

@@ -2,19 +2,20 @@
 declares it (IIT-LAW Art. 9), naming each payee by their ID number, with the income, the
 deduction, the taxable income, the rate, the quick deduction and the tax of each payment
 (TAX-61 Art. 8). Finance reads and exports it per China month: every fee WeChat Pay paid,
-or finance transferred into an expert's bank account, in the month, those with no tax
-included (the declaration covers every payment); one project's fees to one payee in the
-month are one payment (IIT-REG Art. 14)."""
+or finance transferred into an expert's bank account, in the month it was paid in
+(services/fees/paid_month.py), those with no tax included (the declaration covers every
+payment); one project's fees to one payee in the month are one payment (IIT-REG Art. 14)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from models.draws import DrawActivity
-from models.money.payouts import Payout, PayoutAccount, PayoutState
+from models.money.payouts import Payout, PayoutAccount
 from models.people import Person
 from services.common.clock import CHINA
+from services.fees.paid_month import paid_in, paid_moment
 from services.fees.withholding import deduction, withhold
 
 
@@ -38,14 +39,6 @@ class Declared:
     by_bank: bool  # every one into a bank account
 
 
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The China month holding `month`'s first day, as two aware moments [from, to)."""
-    first = month.replace(day=1)
-    after = first.replace(year=first.year + 1, month=1) if first.month == 12 \
-        else first.replace(month=first.month + 1)
-    return (datetime.combine(first, time(), CHINA), datetime.combine(after, time(), CHINA))
-
-
 class Declaration:
     """Finance's monthly withholding declaration (扣缴申报)."""
 
@@ -53,14 +46,7 @@ class Declaration:
     async def of_month(month: date) -> list[Declared]:
         """Every fee paid in the China month, by WeChat transfer or into a bank account, one
         project's to one payee taken together, in the order of their last payment."""
-        since, until = month_bounds(month)
-        wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
-                                     finished_at__lt=until)
-        bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
-        paid: list[tuple[datetime, Payout | PayoutAccount]] = [
-            *((p.finished_at or p.created_at, p) for p in wechat),
-            *((a.paid_at or a.asked_at, a) for a in bank)]
-        paid.sort(key=lambda row: (row[0], row[1].id))
+        paid = [(paid_moment(r), r) for r in await paid_in(month)]
         project_of = dict(await DrawActivity.filter(
             id__in={r.activity_id for _, r in paid}).values_list("id", "project_id"))
         groups: dict[tuple[int, int], list[tuple[datetime, Payout | PayoutAccount]]] = {}

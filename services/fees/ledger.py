@@ -6,17 +6,16 @@ add up to the gross, row by row and in total."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from models.draws import DrawActivity
 from models.federated_draws import PeerAsk, PeerDraw
-from models.money.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
+from models.money.payouts import FeeFunding, PayoutAccount
 from models.people import Agency, Person
 from services.common.clock import CHINA
 from services.draws.news import Titles
-from services.fees.declaration import month_bounds
+from services.fees.paid_month import month_bounds, paid_in, paid_moment
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,6 @@ class AgencyLedger:
         return sum(f.net_fen for f in self.fees)
 
 
-def _when(row: Payout | PayoutAccount) -> datetime:
-    if isinstance(row, PayoutAccount):
-        return row.paid_at or row.asked_at
-    return row.finished_at or row.created_at
-
-
 class Ledger:
     """Finance's ledger of experts' fees per agency and China month."""
 
@@ -83,10 +76,7 @@ class Ledger:
         agencies by name; an agency with neither a sheet nor a fee that month is left out."""
         since, until = month_bounds(month)
         fundings = await FeeFunding.filter(submitted_at__gte=since, submitted_at__lt=until)
-        wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
-                                     finished_at__lt=until)
-        bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
-        paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
+        paid_rows = await paid_in(month)
         # sheets of experts another library lent us, funded by our agency that month
         lent = [a for a in await PeerAsk.filter(funding__not_isnull=True)
                 if a.funding and since <= datetime.fromisoformat(a.funding["at"]) < until]
@@ -125,15 +115,14 @@ class Ledger:
                     a.activity_id, f"{titles[a.activity_id]}（副场外库专家，{a.peer_name}支付）",
                     a.funding["total_fen"], a.funding["reference"], str(a.fees["state"]),
                     datetime.fromisoformat(a.funding["at"]).astimezone(CHINA).date(), None))
-        paid: Sequence[tuple[Payout | PayoutAccount, bool]] = [
-            *((p, False) for p in wechat), *((a, True) for a in bank)]
-        for row, by_bank in sorted(paid, key=lambda r: (_when(r[0]), r[0].id)):
+        for row in paid_rows:
+            by_bank = isinstance(row, PayoutAccount)
             if (activity := activities.get(row.activity_id)) is None:
                 continue
             book(activity).fees.append(LedgerFee(
                 row.activity_id, titles[row.activity_id], people[row.person_id],
                 row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
-                _when(row).astimezone(CHINA).date(),
+                paid_moment(row).astimezone(CHINA).date(),
                 row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no,
                 None if isinstance(row, PayoutAccount) else row.id))
         return sorted(books.values(), key=lambda b: (b.agency, b.agency_id))

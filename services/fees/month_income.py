@@ -2,7 +2,9 @@
 连续性收入的，以一个月内取得的收入为一次"): an expert paid again in the same China month for
 the same project (another section's evaluation, a 复评) is taxed on the month's sum, less
 what the earlier payments withheld (docs/rules-that-are-ours.md: the project is the
-evaluations' project, the month the China month the payment is made in)."""
+evaluations' project; the month is the China month a transfer is paid in, the same month the
+declaration and the ledger put it in, services/fees/paid_month.py; a WeChat transfer still
+waiting or transferring is counted with the month it is being paid in, this one)."""
 
 from __future__ import annotations
 
@@ -10,25 +12,21 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, Invitation
-from models.money.payouts import OPEN, Payout, PayoutAccount, PayoutState
+from models.money.payouts import OPEN, Payout
 from services.common.clock import china_today
-from services.fees.declaration import month_bounds
+from services.fees.paid_month import Paid, paid_in
 from services.fees.withholding import Withholding, continuing
 
 
 async def earlier(person_id: int, project_id: int, now: datetime, besides: int
                   ) -> tuple[int, int]:
-    """The gross and the tax of the person's other fees for the project paid, or being paid,
-    in the China month of `now` (a WeChat transfer made or waiting, a bank transfer made)."""
-    since, until = month_bounds(china_today(now))
+    """The gross and the tax of the person's other fees for the project paid in the China
+    month of `now`, or being paid now (a WeChat transfer waiting or transferring)."""
     roots = await column(DrawActivity.filter(project_id=project_id), "id")
-    wechat = await Payout.filter(
-        person_id=person_id, activity_id__in=roots, state__in=[*OPEN, PayoutState.PAID],
-        created_at__gte=since, created_at__lt=until).exclude(invitation_id=besides)
-    bank = await PayoutAccount.filter(
-        person_id=person_id, activity_id__in=roots, paid_at__gte=since,
-        paid_at__lt=until).exclude(invitation_id=besides)
-    paid: list[Payout | PayoutAccount] = [*wechat, *bank]
+    paid: list[Paid] = [
+        *await paid_in(china_today(now), person_id=person_id, activity_id__in=roots),
+        *await Payout.filter(person_id=person_id, activity_id__in=roots, state__in=list(OPEN))]
+    paid = [p for p in paid if p.invitation_id != besides]
     return (sum(p.gross_fen or p.amount_fen for p in paid), sum(p.tax_fen for p in paid))
 
 

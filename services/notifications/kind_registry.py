@@ -67,6 +67,7 @@ NotificationKind = Literal[
     "fee.payout_ready",
     "fee.payout_transferred",
     "feedback.answered",
+    "holiday.missing",
     "payment.duplicate",
     "payment.invoice_reversed",
     "payment.invoiced",

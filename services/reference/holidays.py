@@ -1,82 +1,65 @@
-"""The holiday calendar the administrator keeps: the days that break the week's rule (Monday
-to Friday work), each a day off (放假) or a make-up working day on a weekend (调休上班).
-A year the table holds nothing of is the national calendar when one is known here (2026:
-国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04, also seeded by migration 0045); the
-administrator's first change to such a year copies it into the table first. The administrator
-adds and removes days or imports a CSV for another year. Working days (the performance
-records' deadline, 财库〔2016〕198号: 5个工作日) are counted by it."""
+"""The working-day calendar: the national calendar of a year (services/reference/
+national_calendar.py: the package `chinesecalendar`, or the State Council's notice the system
+administrator entered) with the centre's own changes kept beside it, each with who made it
+and why. A year no source knows is unknown: `span` says which years a count would have to
+guess, and each rule decides (the 政府采购 start refuses, a deadline counts Monday to Friday
+and says so). Working days: the performance records' deadline (`CK-198`: 5个工作日) and the
+earliest start of a 政府采购 draw (`CK-198` Art. 14: 2个工作日)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
 from models import column
-from models.performance import CalendarDay
+from models.performance import CalendarDay, CalendarNotice
+from services.common.clock import china_today
 from services.common.errors import BadInput, NotFound
+from services.reference.national_calendar import (
+    CalendarEntry,
+    Source,
+    known_years,
+    national,
+)
 
 NAME_MAX = 32
+REASON_MAX = 100
+DOCUMENT_MAX = 64
 IMPORT_MAX = 400  # lines in one CSV: a year's exceptions are a few dozen
 OFF_WORDS, WORK_WORDS = ("放假", "休", "休息", "off"), ("上班", "班", "调休上班", "work")
-# (first day, last day, off, name): the notice's own dates, 放假 (off) and 上班 (调休); the same
-# as migration 0045 seeds, kept here for a year the table holds nothing of (an emptied one)
-NATIONAL: dict[int, list[tuple[str, str, bool, str]]] = {2026: [
-    ("2026-01-01", "2026-01-03", True, "元旦"),
-    ("2026-01-04", "2026-01-04", False, "元旦调休上班"),
-    ("2026-02-14", "2026-02-14", False, "春节调休上班"),
-    ("2026-02-15", "2026-02-23", True, "春节"),
-    ("2026-02-28", "2026-02-28", False, "春节调休上班"),
-    ("2026-04-04", "2026-04-06", True, "清明节"),
-    ("2026-05-01", "2026-05-05", True, "劳动节"),
-    ("2026-05-09", "2026-05-09", False, "劳动节调休上班"),
-    ("2026-06-19", "2026-06-21", True, "端午节"),
-    ("2026-09-20", "2026-09-20", False, "国庆节调休上班"),
-    ("2026-09-25", "2026-09-27", True, "中秋节"),
-    ("2026-10-01", "2026-10-07", True, "国庆节"),
-    ("2026-10-10", "2026-10-10", False, "国庆节调休上班"),
-]}
+WARN_FROM = (11, 1)  # from 1 November the next year's calendar is asked for (the notice is
+# published in late October or November: docs/rules-that-are-ours.md)
 
 
 @dataclass(frozen=True)
-class CalendarEntry:
-    """One day apart from the week's rule."""
+class Span:
+    """The calendar over some days: {day: off} for every day apart from the week's rule,
+    and the years of those days no source knows (counted Monday to Friday if used)."""
 
-    day: date
-    off: bool
-    name: str
-
-
-def national(which: int) -> list[CalendarEntry]:
-    """The national calendar's days of the year, in order (none when not known here)."""
-    out: list[CalendarEntry] = []
-    for first, last, off, name in NATIONAL.get(which, []):
-        day = date.fromisoformat(first)
-        while day <= date.fromisoformat(last):
-            out.append(CalendarEntry(day, off, name))
-            day += timedelta(days=1)
-    return sorted(out, key=lambda e: e.day)
+    days: dict[date, bool]
+    missing: tuple[int, ...]
 
 
-async def _keep_national(which: int, by: int, now: datetime) -> None:
-    """Before the first change to a year the table holds nothing of: its national days
-    copied in, so that the change alters one day and not the whole year."""
-    if await CalendarDay.filter(day__gte=date(which, 1, 1), day__lte=date(which, 12, 31)
-                                ).exists():
-        return
-    for e in national(which):
-        await CalendarDay.create(day=e.day, off=e.off, name=e.name, changed_by=by,
-                                 changed_at=now)
+@dataclass(frozen=True)
+class Year:
+    """A year as the administrator's page shows it: its source (None: unknown), the national
+    days with the centre's changes laid over them, and the changes themselves."""
+
+    year: int
+    source: Source | None
+    days: list[CalendarEntry]
+    changes: list[CalendarEntry]
 
 
-def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
-    if len(name) > NAME_MAX:
-        raise BadInput("holiday.name_too_long", most=NAME_MAX)
-    return name
+def _clean(text: str, most: int, code: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > most:
+        raise BadInput(code, most=most)
+    return text
 
 
 def parse_csv(text: str) -> list[CalendarEntry]:
@@ -97,11 +80,18 @@ def parse_csv(text: str) -> list[CalendarEntry]:
         kind = cells[1] if len(cells) > 1 else ""
         if kind not in OFF_WORDS + WORK_WORDS:
             raise BadInput("holiday.import_line", line=number, text=",".join(cells))
-        out.append(CalendarEntry(day, kind in OFF_WORDS, _clean_name(cells[2] if len(cells) > 2
-                                                                 else "")))
+        out.append(CalendarEntry(day, kind in OFF_WORDS, _clean(
+            cells[2] if len(cells) > 2 else "", NAME_MAX, "holiday.name_too_long")))
     if not out:
         raise BadInput("holiday.import_empty")
     return out
+
+
+def next_year_missing(today: date, known: list[int]) -> int | None:
+    """From 1 November: next year, when no source knows it yet."""
+    if (today.month, today.day) >= WARN_FROM and today.year + 1 not in known:
+        return today.year + 1
+    return None
 
 
 class Holidays:
@@ -114,44 +104,81 @@ class Holidays:
         return not off if off is not None else day.weekday() < 5
 
     @staticmethod
-    async def exceptions(first: date, last: date) -> dict[date, bool]:
-        """The calendar's days between the two, both included: {day: off}."""
-        return {e.day: e.off for y in range(first.year, last.year + 1)
-                for e in await Holidays.year(y) if first <= e.day <= last}
+    async def span(first: date, last: date) -> Span:
+        """The calendar's days between the two, both included, and the years it cannot
+        know."""
+        days: dict[date, bool] = {}
+        missing: list[int] = []
+        for which in range(first.year, last.year + 1):
+            got = await national(which)
+            if got is None:
+                missing.append(which)
+            days |= {e.day: e.off for e in got[1] if first <= e.day <= last} if got else {}
+        for row in await CalendarDay.filter(day__gte=first, day__lte=last):
+            days[row.day] = row.off
+        return Span(days, tuple(missing))
 
     @staticmethod
-    async def year(which: int) -> list[CalendarEntry]:
-        """The year's days in order: the table's, or the national calendar's if it has none."""
-        rows = await CalendarDay.filter(day__gte=date(which, 1, 1),
-                                        day__lte=date(which, 12, 31)).order_by("day")
-        return [CalendarEntry(r.day, r.off, r.name) for r in rows] if rows else national(which)
+    async def unknown(first: date, last: date) -> tuple[int, ...]:
+        """The years between the two days no source knows."""
+        known = set(await known_years())
+        return tuple(y for y in range(first.year, last.year + 1) if y not in known)
+
+    @staticmethod
+    async def year(which: int) -> Year:
+        """The year: its source, its days (the centre's changes laid over the national
+        calendar's) and the centre's changes."""
+        got = await national(which)
+        changes = [CalendarEntry(r.day, r.off, r.name, r.reason, r.changed_by)
+                   for r in await CalendarDay.filter(day__gte=date(which, 1, 1),
+                                                     day__lte=date(which, 12, 31)).order_by("day")]
+        merged = {e.day: e for e in (got[1] if got else [])} | {c.day: c for c in changes}
+        return Year(which, got[0] if got else None, sorted(merged.values(), key=lambda e: e.day),
+                    changes)
 
     @staticmethod
     async def years() -> list[int]:
-        """The years the calendar has any day of, in order."""
-        return sorted({d.year for d in await column(CalendarDay.all(), "day")} | set(NATIONAL))
+        """The years some source knows, or the centre changed a day of, in order."""
+        changed = {d.year for d in await column(CalendarDay.all(), "day")}
+        return sorted(set(await known_years()) | changed)
 
     @staticmethod
-    async def set_day(day: date, off: bool, name: str, by: int, now: datetime) -> CalendarDay:
-        """A day off or a make-up working day, replacing what the calendar said of that day."""
-        await _keep_national(day.year, by, now)
+    async def missing_next(now: datetime) -> int | None:
+        """From 1 November (China time): next year, if no source knows its calendar yet."""
+        return next_year_missing(china_today(now), await known_years())
+
+    @staticmethod
+    async def set_day(day: date, off: bool, name: str, reason: str, by: int, now: datetime
+                      ) -> CalendarDay:
+        """The centre's own change of a day (a day off, or a make-up working day), with why."""
+        reason = _clean(reason, REASON_MAX, "holiday.reason_too_long")
+        if not reason:
+            raise BadInput("holiday.reason_required")
         row, _ = await CalendarDay.update_or_create(day=day, defaults={
-            "off": off, "name": _clean_name(name), "changed_by": by, "changed_at": now})
+            "off": off, "name": _clean(name, NAME_MAX, "holiday.name_too_long"),
+            "reason": reason, "changed_by": by, "changed_at": now})
         return row
 
     @staticmethod
-    async def remove_day(day: date, by: int, now: datetime) -> None:
-        """The day follows the week's rule again."""
-        await _keep_national(day.year, by, now)
+    async def remove_day(day: date) -> None:
+        """The centre's change of the day withdrawn: the national calendar's word again."""
         if not await CalendarDay.filter(day=day).delete():
             raise NotFound("holiday.not_found", day=f"{day:%Y年%m月%d日}")
 
     @staticmethod
-    async def import_csv(text: str, by: int, now: datetime) -> list[CalendarEntry]:
-        """The CSV's days written into the calendar (each replacing that day's entry), all or
-        none; the days written."""
+    async def import_notice(document: str, issued_on: date, text: str, by: int,
+                            now: datetime) -> list[CalendarEntry]:
+        """A State Council notice entered: its number, its date and its days (CSV, one year),
+        replacing the one entered before for that year; the days entered."""
+        document = _clean(document, DOCUMENT_MAX, "holiday.document_too_long")
+        if not document:
+            raise BadInput("holiday.document_required")
         rows = parse_csv(text)
+        if len({r.day.year for r in rows}) > 1:
+            raise BadInput("holiday.import_one_year")
         async with in_transaction():
-            for row in rows:
-                await Holidays.set_day(row.day, row.off, row.name, by, now)
+            await CalendarNotice.update_or_create(year=rows[0].day.year, defaults={
+                "document": document, "issued_on": issued_on,
+                "days": [[r.day.isoformat(), r.off, r.name] for r in rows],
+                "imported_by": by, "imported_at": now})
         return rows

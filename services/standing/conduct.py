@@ -157,5 +157,12 @@ class ConductCatalogue:
         if not ended:
             return []
         days_ended = [e.astimezone(CHINA).date() for e in ended]
-        calendar = await Holidays.exceptions(min(days_ended), max(days_ended) + CALENDAR_SPAN)
-        return [deadline(e, days, calendar) for e in ended]
+        calendar = await Holidays.span(min(days_ended), max(days_ended) + CALENDAR_SPAN)
+        return [deadline(e, days, calendar.days) for e in ended]
+
+    @staticmethod
+    async def guessed_years(ended: datetime, due: datetime) -> tuple[int, ...]:
+        """The years between the end and the deadline no calendar knows: counted Monday to
+        Friday, which the page says beside the deadline."""
+        return await Holidays.unknown(ended.astimezone(CHINA).date(),
+                                      due.astimezone(CHINA).date())

@@ -1,7 +1,7 @@
-"""Working days by the holiday calendar the administrator keeps. CK-198 (财库〔2016〕198号):
-the agency records performance "评审活动结束后5个工作日内"; 工作日 are those of the State
-Council's notice (国务院办公厅关于2026年部分节假日安排的通知: 国庆节 10月1日至7日放假调休，
-9月20日（周日）、10月10日（周六）上班), seeded, and of what the administrator adds."""
+"""Working days by the holiday calendar. CK-198 (财库〔2016〕198号): the agency records
+performance "评审活动结束后5个工作日内"; 工作日 are those of the State Council's notice
+(HOLIDAY-NOTICE: 国庆节 10月1日至7日放假调休，9月20日（周日）、10月10日（周六）上班), read from
+the package `chinesecalendar`, and of the centre's own changes (who, why)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from models.draws import DrawActivity
 from models.notifications import Notification
 from services.common.clock import CHINA
 from services.draws.record.performance_due import PerformanceDue, reminder_at
+from services.reference.national_calendar import package_years
 from services.standing.conduct import ConductCatalogue
 from tests.support.api import Api
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
@@ -37,38 +38,51 @@ async def test_the_deadline_skips_the_national_holidays_counts_make_up_days_and_
 
     assert await last_day() == "2026-10-13"
     seeded = await api.call("GET", "/admin/holidays", admin, params={"year": "2026"})
+    assert seeded.data["source"]["package"].startswith("chinesecalendar ")
     days = {d["day"]: (d["off"], d["name"]) for d in seeded.data["days"]}
     assert days["2026-10-10"] == (False, "国庆节调休上班")
     assert days["2026-02-15"] == (True, "春节") and days["2026-02-23"] == (True, "春节")
     assert sum(1 for off, _ in days.values() if not off) == 6  # the notice's 上班 days
 
-    # a local holiday on Monday 12 October: the deadline moves to Wednesday 14
-    assert (await api.call("PUT", "/admin/holidays", admin, {
-        "day": "2026-10-12", "off": True, "name": "本地假日"})).status == 200
+    # a local holiday on Monday 12 October: the deadline moves to Wednesday 14; the change
+    # says why, beside the national days
+    unsaid = await api.call("PUT", "/admin/holidays", admin, {
+        "day": "2026-10-12", "off": True, "name": "本地假日", "reason": " "})
+    assert unsaid.status == 400 and "原因" in unsaid.message
+    changed = await api.call("PUT", "/admin/holidays", admin, {
+        "day": "2026-10-12", "off": True, "name": "本地假日", "reason": "本市防汛停工"})
+    assert changed.status == 200
+    assert [(d["day"], d["reason"]) for d in changed.data["days"] if d["centre"]] == [
+        ("2026-10-12", "本市防汛停工")]
     assert await last_day() == "2026-10-14"
     # removed again: back to the 13th; removing it twice is refused in words
     assert (await api.call("POST", "/admin/holidays/remove", admin,
                            {"day": "2026-10-12"})).status == 200
     assert await last_day() == "2026-10-13"
     again = await api.call("POST", "/admin/holidays/remove", admin, {"day": "2026-10-12"})
-    assert again.status == 404 and "没有节假日设置" in again.message
+    assert again.status == 404 and "没有本中心的调整" in again.message
 
-    # 2027 is not yet known: said so; an import with a bad line imports nothing
-    unknown = await api.call("GET", "/admin/holidays", admin, params={"year": "2027"})
-    assert (unknown.data["known"], unknown.data["days"]) == (False, [])
-    bad = await api.call("POST", "/admin/holidays/import", admin, {
-        "csv": "日期,安排,名称\n2027-01-01,放假,元旦\n2027-13-01,放假,错误"})
+    # the year after the package's last is not known: said so; a notice entered with a bad
+    # line enters nothing
+    year = max(package_years()) + 1
+    unknown = await api.call("GET", "/admin/holidays", admin, params={"year": str(year)})
+    assert (unknown.data["known"], unknown.data["source"], unknown.data["days"]) == (
+        False, None, [])
+    notice = {"document": "国办发明电〔测试〕1号", "issued_on": f"{year - 1}-11-10"}
+    bad = await api.call("POST", "/admin/holidays/import", admin, {**notice, "csv": (
+        f"日期,安排,名称\n{year}-01-01,放假,元旦\n{year}-13-01,放假,错误")})
     assert bad.status == 400 and "第 3 行" in bad.message and "未导入" in bad.message
-    assert (await api.call("GET", "/admin/holidays", admin, params={"year": "2027"})
+    assert (await api.call("GET", "/admin/holidays", admin, params={"year": str(year)})
             ).data["days"] == []
-    good = await api.call("POST", "/admin/holidays/import", admin, {
-        "csv": "2027-01-01,放假,元旦\n2027-02-06,上班,春节调休上班\n"})
+    good = await api.call("POST", "/admin/holidays/import", admin, {**notice, "csv": (
+        f"{year}-01-01,放假,元旦\n{year}-02-06,上班,春节调休上班\n")})
     assert good.status == 200 and good.data["imported"] == 2 and good.data["known"]
-    assert [(d["day"], d["weekday"], d["off"]) for d in good.data["days"]] == [
-        ("2027-01-01", "五", True), ("2027-02-06", "六", False)]
+    assert good.data["source"] == {"package": "", **notice}
+    assert [(d["day"], d["off"], d["centre"]) for d in good.data["days"]] == [
+        (f"{year}-01-01", True, False), (f"{year}-02-06", False, False)]
     # only the administrator keeps it
     assert (await api.call("PUT", "/admin/holidays", token, {
-        "day": "2026-10-12", "off": True})).status == 403
+        "day": "2026-10-12", "off": True, "reason": "x"})).status == 403
     assert date(2026, 10, 13).weekday() == 1  # the dates above are read as China's
 
 

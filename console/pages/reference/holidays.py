@@ -1,6 +1,7 @@
-"""The holiday calendar in the console: the system administrator reads a year's days off
-(放假) and make-up working days (调休上班), sets or removes one, or imports a CSV; working
-days (the performance records' deadline) are counted by it."""
+"""The holiday calendar in the console (「节假日」): the system administrator reads a year's
+national days off (放假) and make-up working days (调休上班) with their source, makes or
+withdraws the centre's own change of a day (with why), or enters a State Council notice for a
+year the package does not know yet; working days are counted by it."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ async def set_day(request: web.Request) -> web.Response:
     day = text(form, "day")
     calls = api(request, back=back_to(day[:4]))
     await calls.call(holidays.set_day, calls.fields(holidays.DayIn, {
-        "day": day, "off": text(form, "off") == "1", "name": text(form, "name")}))
+        "day": day, "off": text(form, "off") == "1", "name": text(form, "name"),
+        "reason": text(form, "reason")}))
     return redirect(request, back_to(day[:4]), done(request, "holiday", day=said_day(day)))
 
 
@@ -60,6 +62,7 @@ async def import_days(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
     got = await calls.call(holidays.import_days, calls.fields(holidays.ImportIn, {
+        "document": text(form, "document"), "issued_on": text(form, "issued_on"),
         "csv": text(form, "csv")}))
     return redirect(request, back_to(str(got.year)),
                     done(request, "holiday_import", count=got.imported))

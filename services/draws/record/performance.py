@@ -68,6 +68,7 @@ class Sheet:
     deadline: datetime | None  # None: the evaluation is not over
     open: bool
     rows: list[Row]
+    guessed: tuple[int, ...] = ()  # years no calendar knows, counted Monday to Friday
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,10 @@ class Performance:
         names = dict(await Person.filter(id__in=[i.person_id for i in served]).values_list(
             "id", "name"))
         kept = {r.invitation_id: r for r in await PerformanceRecord.filter(activity_id=root.id)}
+        guessed = await ConductCatalogue.guessed_years(root.finished_at or now, due)
         return Sheet(root, due, now < due, [
             Row(i, str(names.get(i.person_id, "")), n, kept.get(i.id))
-            for i, n in zip(served, await notices_of(served), strict=True)])
+            for i, n in zip(served, await notices_of(served), strict=True)], guessed)
 
     @staticmethod
     async def sheet_view(activity: DrawActivity, now: datetime) -> SheetView:

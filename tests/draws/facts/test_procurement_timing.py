@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from models.draws import DrawActivity
 from services.common.clock import CHINA, china_time
 from services.draws.facts.law_timing import earliest_day
-from services.reference.holidays import Holidays, national
+from services.reference.holidays import Holidays
+from services.reference.national_calendar import package_days, package_years
 from tests.support.api import Api
 from tests.support.draw_world import prepared, start_draw
 
-CALENDAR_2026 = {e.day: e.off for e in national(2026)}
+CALENDAR_2026 = {e.day: e.off for e in package_days(2026)}  # HOLIDAY-NOTICE
 PROCUREMENT = {"kind": "政府采购/货物", "tender_method": "公开招标"}
 
 # the evaluation's day -> the first day its draw may start, on 2026's national calendar
@@ -85,3 +86,29 @@ async def test_negotiation_consultation_and_works_tenders_start_when_they_are_re
                                     eval_in=evaluation - datetime.now(UTC))
         started = await start_draw(api, token, aid)
         assert started.status == 200, (form, started.data)
+
+
+async def test_a_procurement_draw_in_a_year_no_calendar_knows_is_refused_until_it_is_entered(
+        api: Api, demo: dict) -> None:
+    """Counting Monday to Friday could let the draw start before the law allows (a 春节 the
+    calendar does not know): the start is refused in words until the notice is entered."""
+    year = max(package_years()) + 1
+    first = date(year, 1, 14)
+    evaluation = datetime.combine(first + timedelta(days=(3 - first.weekday()) % 7), time(9),
+                                  CHINA)
+    aid, token = await prepared(api, demo, total=1, project_form=PROCUREMENT,
+                                eval_in=evaluation - datetime.now(UTC))
+    refused = await start_draw(api, token, aid)
+    assert refused.status == 409, refused.data
+    assert refused.message.startswith(
+        f"{year}年的节假日安排尚未导入，请系统管理员在「节假日」中导入国务院办公厅通知后再开始抽取"
+    ), refused.message
+    assert (await DrawActivity.get(id=aid)).status == "verified"
+    admin = await api.login(demo["admin"].mp_openid)
+    entered = await api.call("POST", "/admin/holidays/import", admin, {
+        "document": "国办发明电〔测试〕1号", "issued_on": f"{year - 1}-11-10",
+        "csv": f"{year}-01-01,放假,元旦"})
+    assert entered.status == 200, entered.data
+    # now counted: the evaluation is weeks ahead, so the refusal says when it may start
+    early = await start_draw(api, token, aid)
+    assert early.status == 409 and "最早可于" in early.message, early.message

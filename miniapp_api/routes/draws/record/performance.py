@@ -94,6 +94,8 @@ class EvaluationOut(Model):
     open: bool = Field(description="仍可记录或修改")
     served: int = Field(description="确定参加评标的专家人数（含登记缺席的）")
     recorded: int = Field(description="已记录人数")
+    guessed_years: list[int] = Field(default=[], description=(
+        "截止日跨越的、尚未导入节假日安排的年份：这些年份按周一至周五计工作日"))
 
 
 def last_day(deadline: datetime | None) -> date | None:
@@ -121,7 +123,8 @@ async def evaluations(call: Call) -> EvaluationsOut:
             project=f.project.name,
             eval_start=a.eval_start, finished_at=a.finished_at, deadline=got.deadline,
             last_day=last_day(got.deadline), open=got.open, served=len(got.rows),
-            recorded=sum(1 for r in got.rows if r.record is not None)))
+            recorded=sum(1 for r in got.rows if r.record is not None),
+            guessed_years=list(got.guessed)))
     return EvaluationsOut(deadline_days=await call.domain.conduct.deadline_days(), evaluations=out)
 
 
@@ -162,7 +165,7 @@ async def sheet_out(call: Call) -> SheetOut:
         eval_start=a.eval_start,
         finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
         open=got.open, served=len(rows),
-        recorded=sum(1 for r in rows if r.record)),
+        recorded=sum(1 for r in rows if r.record), guessed_years=list(got.guessed)),
         items=[conduct_out(i) for i in view.items], experts=rows)
 
 
