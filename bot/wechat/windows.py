@@ -1,5 +1,5 @@
-"""WeChat's customer-service windows as WeChat counts them (the 服务号 documentation of 发送客服
-消息, current since 2023; WECHAT.md "Reaching a user"): a user's own message opens 5 messages
+"""WeChat's customer-service windows as WeChat counts them (WX-CS: the 服务号's rule of 客服消息,
+current since 2023-06-12): a user's own message opens 5 messages
 for 48 hours; a click or scan menu item, a follow or a QR code scan opens 3 messages within one
 minute; a link menu item, a payment or a receipt opens none. Outside a window WeChat answers
 45015, past its count 45047.

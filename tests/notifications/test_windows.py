@@ -1,6 +1,6 @@
 """WeChat's customer-service windows as WeChat counts them: a user's message opens 5 messages
 for 48 hours, a menu click, a follow or a QR scan 3 within a minute, a link menu item none
-(WECHAT.md, "Reaching a user"). The service picks the channel by the window the user really
+(WX-CS). The service picks the channel by the window the user really
 has, so the fake WeChat (which refuses as WeChat does: 45015, 45047) never has to refuse a
 notice, and what a window will not carry goes by template message at once."""
 
