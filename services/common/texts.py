@@ -57,6 +57,8 @@ WordTable = Literal[
     "help_audience",
     "help_kind",
     "help_process",
+    "help_review_reason",
+    "help_review_state",
     "import_status",
     "invitation_status",
     "invoice_title",
