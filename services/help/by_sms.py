@@ -32,7 +32,7 @@ HELP_SMS_BUDGET = ((3600, 5), (86400, 10))
 # One SMS is 70 characters, the signature (【…】, up to 10) included: our words fit in the rest
 ONE_SMS = 70
 SIGNATURE = 10
-CALLBACK = re.compile(r"^\s*(?:人工|人工客服|回电|请回电|转人工)\s*[。.!！]?\s*$")
+CALLBACK = re.compile(r"^\s*(?:人工|人工客服|回电|请回电|转人工)\s*[\u3002.!\uff01]?\s*$")
 SENTENCE = re.compile(r"^(.+?[。！？；\n])")
 
 # KEYS: the number's sorted set of recent replies; ARGV: now, an id for this reply, then the

@@ -51,7 +51,7 @@ from services.notifications import Change, Outbox
 log = logging.getLogger(__name__)
 
 # a verification code on its own, or after the word 签到 / 签退 (a space or a colon between)
-CODE = re.compile(r"^\s*(?:(?:签到|签退)\s*[:：]?\s*)?(\d{6})\s*[。.]?\s*$")
+CODE = re.compile(r"^\s*(?:(?:签到|签退)\s*[:：]?\s*)?(\d{6})\s*[\u3002.]?\s*$")
 HELP = "help"  # (a text's name) free text that answers nothing: the 智能客服's by SMS
 
 
