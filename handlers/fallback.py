@@ -6,6 +6,7 @@ among those of the sender's roles (handlers/commands.py); anything else a questi
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from difflib import SequenceMatcher
 
@@ -37,6 +38,9 @@ from services.common.texts import Texts
 from services.help import Help, SupportDesk
 from services.people import People
 
+# 1 有用 / 2 没用 just after an answer (an open invitation's 1 / 2 never reaches here: the
+# draw's reply handler takes it first)
+RATING = re.compile(r"^\s*([12１２])\s*[。.!！]?\s*$")
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
 LIKE_A_COMMAND = 0.75  # this close to a command, the text is taken for it mistyped
 MOST = 3
@@ -135,6 +139,9 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
     ticket = await support.open_of(event.msg.openid)
     if ticket is not None and await support.write(ticket, event.msg.content, now):
         return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")  # the staff's
+    if (rating := RATING.match(event.text)) is not None and (rated := await knowledge.reviews.
+            rate_latest(event.msg.openid, rating.group(1) in "1１", now)) is not None:
+        return texts.render("help/rated.j2", useful=rated.feedback == "useful").strip()
     roles = ({g.role for g in await people.active_roles(person.id, now)}
              if person is not None else set())
     bound = person is not None

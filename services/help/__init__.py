@@ -5,8 +5,10 @@ it but the edges.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.help.by_sms import HelpBySms
 from services.help.knowledge import Audience, EntryText, Kind, Process
 from services.help.ranker import Mode, ModelUnavailable, Ranker, RemoteModel
+from services.help.review import HelpReviews
 from services.help.segment import Segmenter
 from services.help.service import Answer, Contact, Help
 from services.help.support import Conversation, SupportDesk
@@ -18,6 +20,8 @@ __all__ = [
     "Conversation",
     "EntryText",
     "Help",
+    "HelpBySms",
+    "HelpReviews",
     "Kind",
     "Mode",
     "ModelUnavailable",

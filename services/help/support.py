@@ -58,6 +58,16 @@ class SupportDesk:
                 await SupportMessage.create(ticket_id=ticket.id, text=q.question, at=q.asked_at)
         return ticket, True
 
+    async def callback(self, asker: str, phone: str, person_id: int | None, now: datetime
+                       ) -> tuple[SupportTicket, bool]:
+        """人工 sent by SMS: the asker queued for a call back to that number (`asker`: the
+        number's key, as an openid is in chat), with the questions asked before."""
+        ticket, new = await self.request(asker, person_id, [], now)
+        if ticket.callback_phone != phone:
+            ticket.callback_phone = phone
+            await ticket.save(update_fields=["callback_phone"])
+        return ticket, new
+
     @staticmethod
     async def write(ticket: SupportTicket, text: str, now: datetime) -> bool:
         """The asker writes again: kept (masked) for the staff, the ticket back in the queue;

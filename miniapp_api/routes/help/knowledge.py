@@ -50,6 +50,18 @@ class AskOut(Model):
     answered: bool = Field(description="有把握的解答；否则 closest 列出最接近的几条，可转人工客服")
     entry: EntryOut | None
     closest: list[EntryOut]
+    answer_id: int = Field(description="这次解答的编号：评价“有用 / 没用”时带上（空白提问为0）")
+    token: str = Field(description="评价这次解答用的凭据（只有提问的人拿到）")
+
+
+class RateIn(Model):
+    token: str = Field(min_length=8, max_length=24, description="提问时返回的 token")
+    useful: bool = Field(description="true 有用 / false 没用")
+
+
+class RateOut(Model):
+    feedback: str = Field(description="useful 有用 / useless 没用（同一次解答只记一次）")
+    said: str = Field(description="给用户看的一句话")
 
 
 def entry_out(call: Call, e: HelpEntry) -> EntryOut:
@@ -81,7 +93,19 @@ async def entry(call: Call) -> EntryOut:
 async def ask(call: Call, body: AskIn) -> AskOut:
     knowledge = call.domain.knowledge
     audiences = frozenset({body.audience}) if body.audience else knowledge.audiences_of(set())
-    found = await knowledge.ask(body.question, audiences, call.now)
+    found = await knowledge.ask(body.question, audiences, call.now, channel="miniapp")
     return AskOut(answered=found.best is not None,
                   entry=entry_out(call, found.best) if found.best else None,
-                  closest=[entry_out(call, e) for e in found.closest])
+                  closest=[entry_out(call, e) for e in found.closest],
+                  answer_id=found.asked.id if found.asked else 0,
+                  token=found.asked.token if found.asked else "")
+
+
+@api.route("POST", "/help/answers/{answer_id}/feedback", access=Access.PUBLIC, body=RateIn,
+           response=RateOut, tag=TAG,
+           summary="评价智能客服的一次解答：有用或没用（没用的提问交管理员补充帮助中心内容）")
+async def rate(call: Call, body: RateIn) -> RateOut:
+    rated = await call.domain.knowledge.reviews.rate(call.path_int("answer_id"), body.token,
+                                                      body.useful, call.now)
+    return RateOut(feedback=rated.feedback, said=call.services.texts.render(
+        "help/rated.j2", useful=rated.feedback == "useful").strip())

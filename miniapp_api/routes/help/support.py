@@ -47,6 +47,7 @@ class MessageOut(Model):
 
 class ConversationOut(TicketOut):
     messages: list[MessageOut]
+    callback_phone: str = Field(default="", description="短信里回复“人工”、等回电的号码（脱敏）")
 
 
 class ReplyIn(Model):
@@ -64,7 +65,8 @@ def ticket_out(call: Call, t: SupportTicket, asker: str) -> TicketOut:
 def conversation_out(call: Call, found: Conversation) -> ConversationOut:
     return ConversationOut(**ticket_out(call, found.ticket, found.asker).model_dump(),
                            messages=[MessageOut(from_staff=m.from_staff, text=m.text, at=m.at)
-                                     for m in found.messages])
+                                     for m in found.messages],
+                           callback_phone=found.ticket.callback_phone or "")
 
 
 @api.route("GET", "/support/tickets", access=SUPPORT, query=TicketQuery, response=TicketsOut,
