@@ -19,6 +19,7 @@ from miniapp_api.routes.draws.record import performance_desk
 from miniapp_api.routes.draws.setup import templates, verify
 from miniapp_api.routes.draws.venue import attendance
 from miniapp_api.routes.fees import funding
+from miniapp_api.routes.help import support
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty, roles
@@ -65,6 +66,9 @@ async def home(request: web.Request) -> web.Response:
         else None
     money = await _finance(request) if endpoints.admits(seen_roles, admin_bills.reconciliation) \
         else None
+    # people waiting for the 客服人员 (人工客服): how many, and the longest wait
+    asking = await calls.call(support.waiting) \
+        if endpoints.admits(seen_roles, support.waiting) else None
     # the security and audit administrators' duties (三权分立): what each may do here; the
     # trail is not read from here (each reading is an entry of its own)
     duties = [duty for duty, handler in (("security", admin_security.find_standing),
@@ -73,7 +77,8 @@ async def home(request: web.Request) -> web.Response:
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
                   duties=duties, downloads=downloads, link_requests=link_requests,
-                  choices=choices)
+                  choices=choices, asking=asking,
+                  desk_open=endpoints.admits(seen_roles, support.tickets))
 
 
 def _counted(rows: list[Any], more: str | None) -> int | str:

@@ -7,10 +7,11 @@ the modules behind it are the context's own."""
 
 from services.help.knowledge import Audience, EntryText, Kind, Process
 from services.help.segment import Segmenter
-from services.help.service import Answer, Contact, Help
-from services.help.support import Conversation, SupportDesk
+from services.help.service import SEARCHES_PER_MINUTE, Answer, Contact, Help
+from services.help.support import Conversation, SupportDesk, Waiting
 
 __all__ = [
+    "SEARCHES_PER_MINUTE",
     "Answer",
     "Audience",
     "Contact",
@@ -21,4 +22,5 @@ __all__ = [
     "Process",
     "Segmenter",
     "SupportDesk",
+    "Waiting",
 ]

@@ -29,6 +29,9 @@ from services.help.segment import Segmenter
 log = logging.getLogger(__name__)
 CLOSEST = 3
 QUESTION_MAX = 200  # characters of a question looked at
+# questions one address may ask a minute, in the 帮助中心 or of the public 智能客服 (the
+# ranking is CPU; web/rate.py counts)
+SEARCHES_PER_MINUTE = 30
 ROLE_AUDIENCES: dict[str, frozenset[str]] = {
     Role.APPLICANT: frozenset({Audience.APPLICANT}), Role.EXPERT: frozenset({Audience.EXPERT}),
     Role.AGENCY_LEGAL: frozenset({Audience.AGENCY}),
@@ -49,7 +52,7 @@ class Contact:
 @dataclass(frozen=True)
 class Answer:
     """What the knowledge base says to a question: `best` when confident, else None and
-    the closest entries (perhaps none)."""
+    the closest entries that hold something of it (none: nothing near)."""
 
     best: HelpEntry | None
     closest: tuple[HelpEntry, ...]
@@ -131,7 +134,10 @@ class Help:
         index = await self._current(now)
         hits = await asyncio.to_thread(index.search, question[:QUESTION_MAX], audiences)
         by_key = {e.key: e for e in await HelpEntry.filter(key__in=[h.key for h in hits])}
-        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST] if h.key in by_key))
+        # an entry that holds nothing of the question is not near it: with none near, the
+        # question is outside what the centre handles (the chat says so)
+        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST]
+                                    if h.key in by_key and h.coverage > 0))
         if hits and sure(hits[0]) and hits[0].key in by_key:
             answer = Answer(by_key[hits[0].key], ())
         if asker is not None:

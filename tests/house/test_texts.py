@@ -74,6 +74,9 @@ SAMPLES: dict[str, object] = {
     # the 智能客服 and 人工客服 (handlers/help/ask.py, handlers/help/support.py)
     "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
     "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
+    "own": "您的信用分 100 分（A级）。", "subject": "payments", "paid_on": "2026年03月02日",
+    "latest": {"title": "入库培训费", "amount": "300.00元", "paid_at": "2026-03-02",
+               "refunded_at": None, "invoice_no": "", "invoice_requested_at": "2026-03-02"},
     "version": 2,
     "peer": "440200", "peer_name": "韶关市评标专家库", "tries": 2, "started": True,
     "kept": [{"title": "抽取与评标记录", "retention": "不少于15年且不删除",
