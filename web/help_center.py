@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from services.common.errors import NotFound
-from services.help import Audience, Process
+from services.help import SEARCHES_PER_MINUTE, Audience, Process
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
 from web.rate import over_limit
@@ -22,7 +22,6 @@ from web.rate import over_limit
 CACHE = "public, max-age=60"
 KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 QUERY_MAX = 100
-SEARCHES_PER_MINUTE = 30  # from one address (web/rate.py): the ranking is CPU
 SHOWN = [a for a in Audience if a != Audience.ANYONE]
 RATINGS_PER_MINUTE = 30  # from one address, as the searches
 

@@ -10,10 +10,11 @@ from services.help.knowledge import Audience, EntryText, Kind, Process
 from services.help.ranker import Mode, ModelUnavailable, Ranker, RemoteModel
 from services.help.review import HelpReviews
 from services.help.segment import Segmenter
-from services.help.service import Answer, Contact, Help
-from services.help.support import Conversation, SupportDesk
+from services.help.service import SEARCHES_PER_MINUTE, Answer, Contact, Help
+from services.help.support import Conversation, SupportDesk, Waiting
 
 __all__ = [
+    "SEARCHES_PER_MINUTE",
     "Answer",
     "Audience",
     "Contact",
@@ -30,4 +31,5 @@ __all__ = [
     "RemoteModel",
     "Segmenter",
     "SupportDesk",
+    "Waiting",
 ]

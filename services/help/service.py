@@ -32,6 +32,9 @@ from services.help.segment import Segmenter
 log = logging.getLogger(__name__)
 CLOSEST = 3
 QUESTION_MAX = 200  # characters of a question looked at
+# questions one address may ask a minute, in the 帮助中心 or of the public 智能客服 (the
+# ranking is CPU; web/rate.py counts)
+SEARCHES_PER_MINUTE = 30
 ROLE_AUDIENCES: dict[str, frozenset[str]] = {
     Role.APPLICANT: frozenset({Audience.APPLICANT}), Role.EXPERT: frozenset({Audience.EXPERT}),
     Role.AGENCY_LEGAL: frozenset({Audience.AGENCY}),
@@ -52,8 +55,8 @@ class Contact:
 @dataclass(frozen=True)
 class Answer:
     """What the knowledge base says to a question: `best` when confident, else None and
-    the closest entries (perhaps none); `asked`: the question as kept, whose id and token
-    take the asker's 有用 / 没用 (None when it was not kept)."""
+    the closest entries that hold something of it (none: nothing near); `asked`: the question
+    as kept, whose id and token take the asker's 有用 / 没用 (None when it was not kept)."""
 
     best: HelpEntry | None
     closest: tuple[HelpEntry, ...]
@@ -143,8 +146,10 @@ class Help:
         ranked = await self.ranker.rank(index, self._items, question[:QUESTION_MAX], audiences)
         hits = ranked.ranked.hits
         by_key = {e.key: e for e in await HelpEntry.filter(key__in=[h.key for h in hits])}
-        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST] if h.key in by_key),
-                        ranked.mode)
+        # an entry that holds nothing of the question is not near it: with none near, the
+        # question is outside what the centre handles (the chat says so)
+        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST]
+                                    if h.key in by_key and h.coverage > 0), ranked.mode)
         if hits and ranked.ranked.sure and hits[0].key in by_key:
             answer = Answer(by_key[hits[0].key], (), ranked.mode)
         if not question.strip():

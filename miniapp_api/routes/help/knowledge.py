@@ -9,7 +9,8 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.help import HelpEntry
-from services.help import Audience
+from services.common.errors import Locked
+from services.help import SEARCHES_PER_MINUTE, Audience
 
 api = Api()
 TAG = "帮助中心"
@@ -89,8 +90,11 @@ async def entry(call: Call) -> EntryOut:
 
 
 @api.route("POST", "/help/ask", access=Access.PUBLIC, body=AskIn, response=AskOut, tag=TAG,
-           summary="智能客服：用自己的话提问，从帮助中心找解答（没有把握时给出最接近的几条）")
+           summary="智能客服：用自己的话提问，从帮助中心找解答（没有把握时给出最接近的几条；"
+                   "同一地址一分钟内提问过多时返回429，与帮助中心的搜索相同）")
 async def ask(call: Call, body: AskIn) -> AskOut:
+    if await call.services.over_limit(call.request, "help-ask", SEARCHES_PER_MINUTE):
+        raise Locked("help.busy", limit=SEARCHES_PER_MINUTE)  # as the 帮助中心's search
     knowledge = call.domain.knowledge
     audiences = frozenset({body.audience}) if body.audience else knowledge.audiences_of(set())
     found = await knowledge.ask(body.question, audiences, call.now, channel="miniapp")
