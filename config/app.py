@@ -61,7 +61,7 @@ from web.pay import setup_pay_pages
 from web.payout_page import setup_payout_page
 from web.personal_data import setup_personal_data
 from web.public_notice import setup_public_notice_page
-from web.rate import proxy_networks
+from web.rate import over_limit, proxy_networks
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,9 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         subscribe_templates={kind: tid for kind in notify.kinds()
                              if (tid := notify.subscribe_id(kind))},
         second_factor_roles=second_factor_roles(rt.settings.desk_2fa_roles),
-        password_days=rt.settings.desk_password_days, clock=rt.clock)
+        password_days=rt.settings.desk_password_days, clock=rt.clock,
+        over_limit=over_limit)
+    miniapp[PAGE_REDIS] = app[PAGE_REDIS]  # the same per-address counters as the pages'
     console_sessions = ConsoleSessions(rt.redis, rt.keys, rt.clock)
     console[CONSOLE] = ConsoleServices(
         domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),

@@ -70,7 +70,14 @@ from services.fees import (
     Receipts,
     TransferAuthorisations,
 )
-from services.help import Contact, Help, Mode, Ranker, RemoteModel, Segmenter, SupportDesk
+from services.help import (
+    Contact,
+    Help,
+    HelpBySms,
+    RemoteModel,
+    Segmenter,
+    SupportDesk,
+)
 from services.notifications import (
     CodeSms,
     NumberPrivacy,
@@ -143,6 +150,15 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
+    knowledge = Help(settings.texts_dir, Segmenter(),
+                     Contact(settings.help_hotline, settings.help_hours))
+    support = SupportDesk(outbox)
+
+    async def roles_of(person_id: int, now: datetime) -> set[str]:
+        return {str(g.role) for g in await people.active_roles(person_id, now)}
+
+    help_sms = HelpBySms(knowledge, support, texts, links.address, sms, outbox, redis, keys,
+                         vault.lookup_hash, roles_of)
     draws = Draws.made(
         outbox=outbox, schedule=schedule, vault=vault, texts=texts, links=links, redis=redis,
         keys=keys, answer_link=lambda invitation_id: links.address(
@@ -150,7 +166,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         timing=Timing(settings.emergency_response_minutes,
                       tuple(settings.minutes(settings.reminder_minutes)),
                       tuple(settings.minutes(settings.urge_minutes))),
-        privacy=privacy, face=face)
+        privacy=privacy, face=face, help_sms=help_sms)
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
@@ -204,11 +220,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         second_factor=second_factor, security=SecurityDesk(second_factor, codes.lockout),
         personal_data=PersonalData(texts, settings.retention_days, settings.log_retention_days,
                                    audit),
-        knowledge=Help(settings.texts_dir, Segmenter(),
-                       Contact(settings.help_hotline, settings.help_hours),
-                       Ranker(Mode(settings.help_ranker), settings.var_dir / "help-vectors",
-                              help_model)),
-        support=SupportDesk(outbox),
+        knowledge=knowledge, support=support,
         retention=RetentionJob(Retention(timedelta(days=settings.retention_days),
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),

@@ -6,6 +6,7 @@ among those of the sender's roles (handlers/commands.py); anything else a questi
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from difflib import SequenceMatcher
 
@@ -30,13 +31,20 @@ from handlers import (
 from handlers.commands import AUDIENCES, audiences_of
 from handlers.help import feedback, guide, support
 from handlers.help.ask import knowledge_reply
+from handlers.help.own import own_line
 from models.people import Person
+from services.applicants import ApplicationReads
 from services.common.links import Links
 from services.common.pii import mask_text
 from services.common.texts import Texts
-from services.help import Help, SupportDesk
+from services.help import Help
+from services.payments import Payments
 from services.people import People
+from services.standing import CreditDesk
 
+# 1 有用 / 2 没用 just after an answer (an open invitation's 1 / 2 never reaches here: the
+# draw's reply handler takes it first)
+RATING = re.compile(r"^\s*([12１２])\s*[。.!！]?\s*$")
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
 LIKE_A_COMMAND = 0.75  # this close to a command, the text is taken for it mistyped
 MOST = 3
@@ -122,8 +130,9 @@ async def on_subscribe(texts: Texts) -> str:
 
 @router.fallback(state=ANY)
 async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: Person | None,
-                           people: People, knowledge: Help, support: SupportDesk,
-                           links: Links, now: datetime) -> str:
+                           people: People, knowledge: Help, links: Links, credit: CreditDesk,
+                           payments: Payments, application_reads: ApplicationReads,
+                           now: datetime) -> str:
     """Inside a flow: the state's prompt again. Outside: a command mistyped gets the closest
     commands; anything else is a question for the 智能客服 (handlers/help/ask.py)."""
     if fsm.state is not None:
@@ -132,15 +141,18 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
         return texts.render("chat/fallback_in_flow.j2", prompt=prompt, title=state.flow.title)
     if not event.msg.has_text:
         return texts.render("chat/fallback.j2", text="", suggestions=())
-    ticket = await support.open_of(event.msg.openid)
-    if ticket is not None and await support.write(ticket, event.msg.content, now):
-        return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")  # the staff's
+    if (rating := RATING.match(event.text)) is not None and (rated := await knowledge.reviews.
+            rate_latest(event.msg.openid, rating.group(1) in "1１", now)) is not None:
+        return texts.render("help/rated.j2", useful=rated.feedback == "useful").strip()
     roles = ({g.role for g in await people.active_roles(person.id, now)}
              if person is not None else set())
     bound = person is not None
     close, match = closest(event.text, bound, roles)
-    if match >= LIKE_A_COMMAND:
+    if match >= LIKE_A_COMMAND and not event.asking:  # a question is no command mistyped
         return texts.render("chat/fallback.j2", text=mask_text(event.msg.content)[:20],
                             suggestions=close)
+    async def mine(key: str) -> str:
+        return await own_line(key, person, texts, credit, payments, application_reads, now)
+
     return await knowledge_reply(event.text, (event.msg.openid, person.id if person else None),
-                                 roles, close, knowledge, texts, links, now)
+                                 roles, close, knowledge, texts, links, now, mine)

@@ -23,7 +23,8 @@ from handlers.help import feedback, guide, support
 
 def routers() -> list[Router]:
     """Every router, global commands first and the fallback last."""
-    return [common.router, account.router, progress.router, training.router, pay.router,
+    return [support.desk_first,  # a ticket open: the desk takes everything, commands too
+            common.router, account.router, progress.router, training.router, pay.router,
             fees.router,
             performance.router, privacy.router,
             feedback.router, draw_reply.router, checkin.router, questions.router,

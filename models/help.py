@@ -66,9 +66,61 @@ class HelpQuestion(Model):
     # what ranked the entries (services.help.Mode): lexical, local or province
     ranked_by = fields.CharField(max_length=16, default="lexical")
     asked_at = fields.DatetimeField(db_index=True)
+    # where it was asked: chat, miniapp, web (the 帮助中心's search) or sms
+    channel = fields.CharField(max_length=8, default="chat", db_default="chat")
+    top_key = fields.CharField(max_length=64, default="", db_default="")  # the closest entry
+    token = fields.CharField(max_length=24, default="", db_default="")  # for 有用 / 没用
+    feedback = fields.CharField(max_length=8, default="", db_default="")  # useful / useless
+    feedback_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "help_question"
+
+
+class ReviewState(StrEnum):
+    OPEN = "open"  # waiting for the administrator
+    ATTACHED = "attached"  # the question added to an entry as a 相似问法
+    WRITTEN = "written"  # a new entry written for it
+    DISMISSED = "dismissed"  # nothing to do
+
+
+class ReviewReason(StrEnum):
+    USELESS = "useless"  # answered, and the asker said 没用
+    UNSURE = "unsure"  # the 智能客服 was not sure
+
+
+class HelpReview(Model):
+    """A question the administrator is asked to look at (帮助中心内容): answered and found 没用,
+    or one the 智能客服 was not sure of; the same words asked again count on the open item."""
+
+    id = fields.BigIntField(primary_key=True)
+    question = fields.CharField(max_length=200)  # masked
+    words = fields.CharField(max_length=200, db_index=True)  # the question compared
+    reason = fields.CharField(max_length=8)
+    answered_key = fields.CharField(max_length=64, default="")  # the entry found 没用
+    times = fields.IntField(default=1)
+    state = fields.CharField(max_length=10, default=ReviewState.OPEN, db_index=True)
+    entry_key = fields.CharField(max_length=64, default="")  # attached to, or written
+    opened_at = fields.DatetimeField()
+    last_at = fields.DatetimeField()  # the latest time it was asked
+
+    class Meta:
+        table = "help_review"
+
+
+class HelpReviewStep(Model):
+    """One step of a review item's history: who did what, when."""
+
+    id = fields.BigIntField(primary_key=True)
+    review_id = fields.BigIntField(db_index=True)
+    state = fields.CharField(max_length=10)
+    entry_key = fields.CharField(max_length=64, default="")
+    by = fields.BigIntField(null=True)  # None: the system opened it
+    at = fields.DatetimeField()
+    note = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "help_review_step"
 
 
 class SupportState(StrEnum):
@@ -90,6 +142,8 @@ class SupportTicket(Model):
     answered_at = fields.DatetimeField(null=True)  # the staff's last reply
     closed_at = fields.DatetimeField(null=True)
     closed_by = fields.BigIntField(null=True)  # a staff member; None: the asker
+    # a callback asked for by SMS (回复 人工): the number the staff call back
+    callback_phone = fields.CharField(max_length=20, null=True)
 
     class Meta:
         table = "support_ticket"

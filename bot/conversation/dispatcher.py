@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.conversation.event import Event, Outcome
-from bot.conversation.filters import normalize
+from bot.conversation.filters import read_text
 from bot.conversation.flow import State
 from bot.conversation.flowcheck import check_flows
 from bot.conversation.router import PASS, Handler, Router, message_order
@@ -93,7 +93,7 @@ class Dispatcher:
         ev = Event(msg=msg, now=datetime.now(UTC), outcome=outcome or Outcome(),
                    deferred=deferred)
         if msg.has_text:
-            ev.text = normalize(msg.content)
+            read_text(ev, msg.content)
         if msg.scene:
             try:
                 ev.scene = self.scenes.decode(msg.scene)

@@ -43,6 +43,9 @@ class Event:
     outcome: Outcome
     deferred: bool = False
     text: str = ""
+    said: str = ""  # the text folded with its punctuation (a "？" asks)
+    asking: bool = False  # the text asks something (bot/conversation/asking.py)
+    offline: bool = False  # a push made up to explain a route (`expertbot route`)
     scene: Any = None
     scene_error: str | None = None
     identity_row: IdentityRow | None = None

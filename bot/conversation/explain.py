@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from bot.conversation.event import Event, Outcome
-from bot.conversation.filters import Filter, normalize
+from bot.conversation.filters import Filter, read_text
 from bot.conversation.flow import Flow, State, StateSpec
 from bot.conversation.fsm import FSMContext, FSMRecord
 from bot.conversation.router import (
@@ -106,9 +106,9 @@ def synthetic_event(text: str, state: State | None, states: dict[str, State],
     msg = Incoming.parse({"ToUserName": "gh_explain", "FromUserName": "explain",
                           "MsgType": "text", "Content": text,
                           "CreateTime": str(int(now.timestamp()))})
-    ev = Event(msg=msg, now=now, outcome=Outcome())
+    ev = Event(msg=msg, now=now, outcome=Outcome(), offline=True)
     if msg.has_text:
-        ev.text = normalize(msg.content)
+        read_text(ev, msg.content)
     ev.fsm = FSMContext(FSMRecord(state.key) if state else None, states, now.timestamp())
     return ev
 

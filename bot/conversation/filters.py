@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import Any, Protocol
 
+from bot.conversation.asking import asks, folded
 from bot.conversation.event import Event
 
 _EDGE_PUNCT = " \t\r\n。.!！?？~～，,、；;：:“”\"'‘’【】[]()（）"
@@ -17,6 +18,14 @@ def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).strip().lower()
     trimmed = folded.strip(_EDGE_PUNCT)
     return trimmed or folded
+
+
+def read_text(ev: Event, content: str) -> None:
+    """The push's text as the filters read it: normalized, and folded with its marks; and
+    whether it asks something (decided here once, before any handler is tried)."""
+    ev.text = normalize(content)
+    ev.said = folded(content)
+    ev.asking = asks(ev.said)
 
 
 class Filter(Protocol):
@@ -47,13 +56,15 @@ class Text:
 
 
 class Keyword:
-    """The message contains one of the words."""
+    """The message contains one of the words, and asks nothing beyond it (a question about
+    the word's subject is the 智能客服's, bot/conversation/asking.py)."""
 
     def __init__(self, *words: str) -> None:
         self.words = tuple(normalize(w) for w in words)
 
     def __call__(self, ev: Event) -> bool:
-        return ev.msg.has_text and any(w in ev.text for w in self.words)
+        return ev.msg.has_text and any(
+            w in ev.text and not (ev.asking and asks(ev.said, w)) for w in self.words)
 
     def describe(self) -> str:
         return f"text with {_words(self.words, 2)}"

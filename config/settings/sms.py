@@ -58,7 +58,10 @@ class TencentSmsSettings(BaseSettings):
                     "`released`, `released_sanctioned` (a yes from an expert sanctioned "
                     "since the invitation), `declined_with_reason` / `ask_reason` "
                     "(`decision`), `reason_saved`, `acknowledged`, `reply_help`, "
-                    "`no_invitation`, `reply_several` (`count`); the words of each are "
+                    "`no_invitation`, `reply_several` (`count`), and the 智能客服's by SMS "
+                    "`help_answer` (`title`, `answer`, `key`: the page is "
+                    "`https://<host>/help/{3}`), `help_unsure` (`hotline`, `hours`), "
+                    "`help_callback` (`number`); the words of each are "
                     "`texts/chat/draw/<variant>.j2` or `texts/sms/<variant>.j2`. A kind "
                     "without a template is not sent by SMS (the error is kept on the "
                     "notification)")

@@ -19,6 +19,7 @@ from miniapp_api.routes.draws.record import performance_desk
 from miniapp_api.routes.draws.setup import templates, verify
 from miniapp_api.routes.draws.venue import attendance
 from miniapp_api.routes.fees import funding
+from miniapp_api.routes.help import support
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty, roles
@@ -70,6 +71,9 @@ async def home(request: web.Request) -> web.Response:
     holidays_missing = (await calls.call(reference_holidays.calendar, fields(
         reference_holidays.YearQuery, {}))).missing_next \
         if endpoints.admits(seen_roles, reference_holidays.calendar) else None
+    # people waiting for the 客服人员 (人工客服): how many, and the longest wait
+    asking = await calls.call(support.waiting) \
+        if endpoints.admits(seen_roles, support.waiting) else None
     # the security and audit administrators' duties (三权分立): what each may do here; the
     # trail is not read from here (each reading is an entry of its own)
     duties = [duty for duty, handler in (("security", admin_security.find_standing),
@@ -78,7 +82,8 @@ async def home(request: web.Request) -> web.Response:
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
                   duties=duties, downloads=downloads, link_requests=link_requests,
-                  choices=choices, holidays_missing=holidays_missing)
+                  choices=choices, holidays_missing=holidays_missing, asking=asking,
+                  desk_open=endpoints.admits(seen_roles, support.tickets))
 
 
 def _counted(rows: list[Any], more: str | None) -> int | str:

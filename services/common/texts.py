@@ -58,6 +58,8 @@ WordTable = Literal[
     "help_kind",
     "help_process",
     "help_ranker",
+    "help_review_reason",
+    "help_review_state",
     "import_status",
     "invitation_status",
     "invoice_title",

@@ -48,6 +48,7 @@ from services.draws.venue.attendance import Attendance
 from services.draws.venue.face import FaceCheckIns
 from services.draws.venue.identity import IdentityChecks
 from services.draws.venue.service import Venue
+from services.help import HelpBySms
 from services.notifications import NumberPrivacy, Outbox
 
 
@@ -77,8 +78,8 @@ class Draws:
     def made(cls, *, outbox: Outbox, schedule: Schedule, vault: Vault, texts: Texts,
              links: Links, redis: Redis, keys: RedisKeys, timing: Timing = Timing(),
              answer_link: Callable[[int], str] | None = None, calls: DrawCalls | None = None,
-             privacy: NumberPrivacy | None = None, face: FaceVerifier | None = None
-             ) -> Draws:
+             privacy: NumberPrivacy | None = None, face: FaceVerifier | None = None,
+             help_sms: HelpBySms | None = None) -> Draws:
         """Every part, each given what it uses."""
         running = Running.over(outbox, schedule, answer_link, calls)
         urgency = Urgency(texts, timing.emergency_minutes)
@@ -107,7 +108,7 @@ class Draws:
             answering=Answering(
                 answers=answers,
                 sms_answers=SmsReplies(answers, outbox, texts, answer_link, withdrawals,
-                                       attendance),
+                                       attendance, help_sms),
                 voice_answers=VoiceReplies(answers, withdrawals, outbox, texts,
                                            answer_link)),
             news=News(agency_news=AgencyNews(outbox)))

@@ -5,19 +5,24 @@ it but the edges.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.help.by_sms import HelpBySms
 from services.help.knowledge import Audience, EntryText, Kind, Process
 from services.help.ranker import Mode, ModelUnavailable, Ranker, RemoteModel
+from services.help.review import HelpReviews
 from services.help.segment import Segmenter
-from services.help.service import Answer, Contact, Help
-from services.help.support import Conversation, SupportDesk
+from services.help.service import SEARCHES_PER_MINUTE, Answer, Contact, Help
+from services.help.support import Conversation, SupportDesk, Waiting
 
 __all__ = [
+    "SEARCHES_PER_MINUTE",
     "Answer",
     "Audience",
     "Contact",
     "Conversation",
     "EntryText",
     "Help",
+    "HelpBySms",
+    "HelpReviews",
     "Kind",
     "Mode",
     "ModelUnavailable",
@@ -26,4 +31,5 @@ __all__ = [
     "RemoteModel",
     "Segmenter",
     "SupportDesk",
+    "Waiting",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,18 +19,22 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.help import HelpEntry, HelpEntryVersion, HelpQuestion
+from models.help import HelpEntry, HelpEntryVersion, HelpQuestion, ReviewReason
 from models.people import Person, Role
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
 from services.common.pii import mask_text
-from services.help.knowledge import Audience, EntryText, ShippedEntry, shipped
+from services.help.knowledge import Audience, EntryText, Kind, Process, ShippedEntry, shipped
 from services.help.ranker import Mode, Ranker
 from services.help.ranking import Index, Indexed
+from services.help.review import HelpReviews
 from services.help.segment import Segmenter
 
 log = logging.getLogger(__name__)
 CLOSEST = 3
 QUESTION_MAX = 200  # characters of a question looked at
+# questions one address may ask a minute, in the 帮助中心 or of the public 智能客服 (the
+# ranking is CPU; web/rate.py counts)
+SEARCHES_PER_MINUTE = 30
 ROLE_AUDIENCES: dict[str, frozenset[str]] = {
     Role.APPLICANT: frozenset({Audience.APPLICANT}), Role.EXPERT: frozenset({Audience.EXPERT}),
     Role.AGENCY_LEGAL: frozenset({Audience.AGENCY}),
@@ -50,11 +55,13 @@ class Contact:
 @dataclass(frozen=True)
 class Answer:
     """What the knowledge base says to a question: `best` when confident, else None and
-    the closest entries (perhaps none)."""
+    the closest entries that hold something of it (none: nothing near); `asked`: the question
+    as kept, whose id and token take the asker's 有用 / 没用 (None when it was not kept)."""
 
     best: HelpEntry | None
     closest: tuple[HelpEntry, ...]
     mode: Mode = Mode.LEXICAL  # what ranked the entries
+    asked: HelpQuestion | None = None
 
     @property
     def confident(self) -> bool:
@@ -81,6 +88,7 @@ class Help:
         self._items: list[Indexed] = []
         self._generation: int | None = None
         self._lock = asyncio.Lock()
+        self.reviews = HelpReviews(self)  # 有用 / 没用, and what the administrator looks at
 
     async def _ensure(self, now: datetime) -> None:
         """The shipped entries in the database: new ones added, ones the administrator never
@@ -128,24 +136,33 @@ class Help:
         return found
 
     async def ask(self, question: str, audiences: frozenset[str], now: datetime,
-                  asker: tuple[str, int | None] | None = None) -> Answer:
-        """The knowledge base's answer to a question in a person's own words; asked in chat
-        (`asker`: the openid and person), the question is kept masked with what answered it
-        (the conversation so far, should the person ask for 人工客服)."""
+                  asker: tuple[str, int | None] | None = None, channel: str = "chat"
+                  ) -> Answer:
+        """The knowledge base's answer to a question in a person's own words, kept masked
+        with what answered it and where it was asked (`channel`; in chat `asker`, the openid
+        and person: the conversation so far, should the person ask for 人工客服), with the
+        token its 有用 / 没用 is given with; one it was not sure of is a review item."""
         index = await self._current(now)
         ranked = await self.ranker.rank(index, self._items, question[:QUESTION_MAX], audiences)
         hits = ranked.ranked.hits
         by_key = {e.key: e for e in await HelpEntry.filter(key__in=[h.key for h in hits])}
-        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST] if h.key in by_key),
-                        ranked.mode)
+        # an entry that holds nothing of the question is not near it: with none near, the
+        # question is outside what the centre handles (the chat says so)
+        answer = Answer(None, tuple(by_key[h.key] for h in hits[:CLOSEST]
+                                    if h.key in by_key and h.coverage > 0), ranked.mode)
         if hits and ranked.ranked.sure and hits[0].key in by_key:
             answer = Answer(by_key[hits[0].key], (), ranked.mode)
-        if asker is not None:
-            await HelpQuestion.create(
-                openid=asker[0], person_id=asker[1], question=mask_text(question)[:QUESTION_MAX],
-                answered_key=answer.best.key if answer.best else "", asked_at=now,
-                ranked_by=str(ranked.mode))
-        return answer
+        if not question.strip():
+            return answer
+        openid, person_id = asker or ("", None)
+        kept = await HelpQuestion.create(
+            openid=openid, person_id=person_id, question=mask_text(question)[:QUESTION_MAX],
+            answered_key=answer.best.key if answer.best else "", asked_at=now, channel=channel,
+            top_key=hits[0].key if hits else "", token=secrets.token_urlsafe(12),
+            ranked_by=str(ranked.mode))
+        if answer.best is None:
+            await self.reviews.open_item(kept, ReviewReason.UNSURE, now)
+        return Answer(answer.best, answer.closest, ranked.mode, kept)
 
     async def warm(self, now: datetime) -> Mode:
         """The index and the entries' vectors made now rather than at the first question
@@ -192,9 +209,23 @@ class Help:
             await _version(entry, editor_id, now, note)
         return entry
 
+    async def add(self, key: str, text: EntryText, kind: Kind, process: Process, note: str,
+                  editor_id: int, now: datetime) -> HelpEntry:
+        """A new entry the administrator wrote (its first version)."""
+        await self._ensure(now)
+        if await HelpEntry.exists(key=key):
+            raise Conflict("help.key_taken")
+        async with in_transaction():
+            entry = await HelpEntry.create(
+                key=key, kind=str(kind), process=str(process), title=text.title, body=text.body,
+                audiences=[str(a) for a in text.audiences], keywords=list(text.keywords),
+                similar=list(text.similar), edited_by=editor_id, updated_at=now)
+            await _version(entry, editor_id, now, note)
+        return entry
+
     @staticmethod
     async def unanswered(now: datetime, days: int = 30) -> tuple[int, list[HelpQuestion]]:
-        """How many questions were asked in chat in the last `days`, and the latest of those
+        """How many questions were asked in the last `days`, and the latest of those
         the knowledge base was not sure of (masked): what the centre adds 相似问法 from."""
         since = now - timedelta(days=days)
         asked = await HelpQuestion.filter(asked_at__gte=since).count()

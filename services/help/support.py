@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models.help import HelpQuestion, SupportMessage, SupportState, SupportTicket
+from models.help import HelpEntry, HelpQuestion, SupportMessage, SupportState, SupportTicket
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
@@ -29,6 +29,17 @@ class Conversation:
     ticket: SupportTicket
     asker: str  # masked name, "" for a visitor who never bound an account
     messages: list[SupportMessage]
+    # a question handed over (by message id) -> the title of the entry the 智能客服 answered
+    # it with, "" when it was not sure
+    answered: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The conversations waiting for a staff reply, and the longest wait's start."""
+
+    count: int
+    since: datetime | None
 
 
 class SupportDesk:
@@ -57,6 +68,16 @@ class SupportDesk:
             for q in asked:
                 await SupportMessage.create(ticket_id=ticket.id, text=q.question, at=q.asked_at)
         return ticket, True
+
+    async def callback(self, asker: str, phone: str, person_id: int | None, now: datetime
+                       ) -> tuple[SupportTicket, bool]:
+        """人工 sent by SMS: the asker queued for a call back to that number (`asker`: the
+        number's key, as an openid is in chat), with the questions asked before."""
+        ticket, new = await self.request(asker, person_id, [], now)
+        if ticket.callback_phone != phone:
+            ticket.callback_phone = phone
+            await ticket.save(update_fields=["callback_phone"])
+        return ticket, new
 
     @staticmethod
     async def write(ticket: SupportTicket, text: str, now: datetime) -> bool:
@@ -92,12 +113,13 @@ class SupportDesk:
         return {t.id: mask_name(names.get(t.person_id or 0, "")) for t in tickets}
 
     async def conversation(self, ticket_id: int) -> Conversation:
+        """A conversation with what the 智能客服 answered the questions asked before it."""
         ticket = await SupportTicket.get_or_none(id=ticket_id)
         if ticket is None:
             raise NotFound("support.not_found")
         asker = (await self.askers([ticket]))[ticket.id]
-        return Conversation(ticket, asker, await SupportMessage.filter(
-            ticket_id=ticket.id).order_by("id"))
+        messages = await SupportMessage.filter(ticket_id=ticket.id).order_by("id")
+        return Conversation(ticket, asker, messages, await _bot_answers(ticket, messages))
 
     async def reply(self, ticket_id: int, text: str, staff: Person, now: datetime
                     ) -> SupportTicket:
@@ -123,9 +145,9 @@ class SupportDesk:
                     openid=ticket.openid, person_id=ticket.person_id)
         return ticket
 
-    @staticmethod
-    async def close(ticket_id: int, staff: Person, now: datetime) -> SupportTicket:
-        """The staff close a conversation (answered, or nothing more to do)."""
+    async def close(self, ticket_id: int, staff: Person, now: datetime) -> SupportTicket:
+        """The staff close a conversation (answered, or nothing more to do); the asker is
+        told, with the way to a person again (their next message is the bot's)."""
         async with in_transaction():
             ticket = await SupportTicket.select_for_update().get_or_none(id=ticket_id)
             if ticket is None:
@@ -134,9 +156,28 @@ class SupportDesk:
                 ticket.state, ticket.closed_at, ticket.closed_by = \
                     SupportState.CLOSED, now, staff.id
                 await ticket.save(update_fields=["state", "closed_at", "closed_by"])
+                async with self.outbox.change(now) as change:
+                    await change.notify("support.ended", {
+                        "number": f"K{ticket.id:06d}", "at": china_time(now)},
+                        openid=ticket.openid, person_id=ticket.person_id)
         return ticket
 
     @staticmethod
-    async def waiting() -> int:
-        """How many wait for the staff (the desk's home)."""
-        return await SupportTicket.filter(state=SupportState.QUEUED).count()
+    async def waiting() -> Waiting:
+        """How many wait for the staff, and since when the longest waiting has (the homes
+        of the desk and of the administrator)."""
+        queued = SupportTicket.filter(state=SupportState.QUEUED)
+        oldest = await queued.order_by("asked_at").first()
+        return Waiting(await queued.count(), oldest.asked_at if oldest else None)
+
+
+async def _bot_answers(ticket: SupportTicket, messages: list[SupportMessage]
+                       ) -> dict[int, str]:
+    """What the 智能客服 answered each question handed over with the request."""
+    asked = await HelpQuestion.filter(openid=ticket.openid, asked_at__gte=ticket.opened_at
+                                      - SO_FAR, asked_at__lte=ticket.opened_at)
+    keys = {(q.question, q.asked_at): q.answered_key for q in asked}
+    titles = dict(await HelpEntry.filter(key__in={k for k in keys.values() if k}
+                                         ).values_list("key", "title"))
+    return {m.id: titles.get(keys[(m.text, m.at)], "") for m in messages
+            if not m.from_staff and (m.text, m.at) in keys}

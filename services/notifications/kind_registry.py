@@ -79,6 +79,7 @@ NotificationKind = Literal[
     "register.phone_differs",
     "review.waiting",
     "sms.reply",
+    "support.ended",
     "support.reply",
     "system.test",
     "wechat.cancelled",

@@ -86,3 +86,33 @@ async def test_the_staff_answer_a_person_who_asked_for_a_human(
     await screenshot(desk, "var/console-support-ticket.png")
     await eventually(lambda: any("学完即可" in str(s.payload)
                                  for s in platform.received_by(expert.openid)), timeout=10)
+
+
+async def test_the_desks_homes_count_who_waits_and_the_ticket_shows_the_bots_answers(
+        chat: Chat, client: TestClient, demo: dict, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    page = await browser.new_page()
+    await page.goto(str(client.server.make_url("/console/")))
+    await expect(page.get_by_text("客服人员").first).to_be_visible()  # the sign-in page
+    applicant = demo["applicant"]
+    await chat.say(applicant.openid, "劳务费扣税吗")  # the knowledge base loaded
+    await chat.say(applicant.openid, "缴费以后发票在哪里看")
+    await chat.say(applicant.openid, "人工客服")
+    await chat.say(applicant.openid, "我上个月交的培训费想退，但是上面说不行，能不能帮我看看")
+    desk = await signed_in(browser, client.server, demo["support"].phone, "/console/home")
+    waiting = desk.get_by_test_id("support-waiting")
+    await expect(waiting).to_contain_text("待回复的人工客服咨询 1 条")
+    await expect(desk.get_by_test_id("support-oldest")).to_contain_text("分钟")
+    await expect(desk.get_by_text("没有需要在工作台处理的事项")).to_have_count(0)
+    await screenshot(desk, "var/console-support-home.png")
+    await waiting.get_by_role("link", name="去回复").click()
+    await desk.get_by_test_id("tickets").locator("tr", has_text="申请人").get_by_role(
+        "link").click()
+    await expect(desk.get_by_test_id("bot-answer").nth(1)).to_contain_text("发票怎么开")
+    await expect(desk.get_by_test_id("conversation")).to_contain_text("培训费想退")
+    await screenshot(desk, "var/console-support-ticket-bot.png")
+    admin = await signed_in(browser, client.server, demo["admin"].phone, "/console/home")
+    await expect(admin.get_by_test_id("support-waiting")).to_contain_text("1 条")
+    await expect(admin.get_by_test_id("support-waiting").get_by_role("link")).to_have_count(0)
+    await screenshot(admin, "var/console-admin-home-support.png")

@@ -21,7 +21,7 @@ from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
 from models.evaluation.scores import ProposalKind, ProposalStatus
-from models.help import SupportState
+from models.help import ReviewReason, ReviewState, SupportState
 from models.learning.education import Grading
 from models.money.payments import FapiaoState, OrderStatus, SettledBy
 from models.money.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
@@ -73,8 +73,13 @@ SAMPLES: dict[str, object] = {
     "absent": 1, "tables": 4, "mean": "2.3", "proposed": 2, "dismissed": 1, "leanings": 1,
     "disputed": True, "explanation": "评分偏离评标委员会中位数超过 5%", "year": 2026,
     # the 智能客服 and 人工客服 (handlers/help/ask.py, handlers/help/support.py)
+    "useful": False, "share": 0.25, "answer": "入库考试每年组织两次，未通过可下次再考。",
+    "start": date(2026, 11, 23), "end": date(2026, 11, 29),
     "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
     "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
+    "own": "您的信用分 100 分（A级）。", "subject": "payments", "paid_on": "2026年03月02日",
+    "latest": {"title": "入库培训费", "amount": "300.00元", "paid_at": "2026-03-02",
+               "refunded_at": None, "invoice_no": "", "invoice_requested_at": "2026-03-02"},
     "version": 2,
     "peer": "440200", "peer_name": "韶关市评标专家库", "tries": 2, "started": True,
     "kept": [{"title": "抽取与评标记录", "retention": "不少于15年且不删除",
@@ -353,6 +358,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "help_audience": (_values(HelpAudience), {"all"}),
     "help_process": (_values(HelpProcess), set()),
     "help_ranker": (_values(HelpMode), set()),
+    "help_review_reason": (_values(ReviewReason), set()),
+    "help_review_state": (_values(ReviewState), set()),
     "support_state": (_values(SupportState), set()),
     "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),

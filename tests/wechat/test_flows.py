@@ -88,7 +88,7 @@ async def test_idle_commands_and_fallback(chat: Chat) -> None:
 
 @pytest.mark.parametrize(("sentence", "command"), [
     ("我想交一下培训费", "缴费"),
-    ("请问在哪里付款", "缴费"),
+    ("请交一下培训费", "缴费"),
     ("我的申请审核到哪一步了", "审核进度"),
     ("查一下审核结果", "审核进度"),
 ])

@@ -72,9 +72,11 @@ def test_an_invitation_answer_goes_to_draw_reply(text: str, seen: str) -> None:
     assert answered_by(out) == f"handlers.draw_reply.answer ({located(draw_reply.answer)})"
     assert f"[{seen}]" in out  # what the regex hands the handler
     order = tried(out)
-    # the global commands were tried first, and said no; then the routers in order
-    assert order[:3] == ["handlers.common.on_help", "handlers.common.on_menu",
-                         "handlers.common.on_cancel"]
+    # the global commands were tried first, and said no — the 人工客服 desk's first, which
+    # takes text only while the sender's ticket is open (none is, explaining a route)
+    assert order[:4] == ["handlers.help.support.with_the_desk", "handlers.common.on_help",
+                         "handlers.common.on_menu", "handlers.common.on_cancel"]
+    assert "Texting(any text while a 人工客服 ticket is open) does not match" in out
     assert order.index("handlers.account.start_binding") < order.index(
         "handlers.help.feedback.start") < order.index("handlers.draw_reply.answer")
     assert "rejected: Text(帮助 / help / ? …) does not match" in out
@@ -106,8 +108,9 @@ def test_inside_the_bind_flow_its_own_handler_answers_first() -> None:
     assert answered_by(out) == f"handlers.account.take_id_number ({located(take)})"
     assert "state: bind:ask_id (flow 绑定账户)" in out
     assert "an unbound visitor (no person: no --roles given)" in out
-    assert tried(out) == ["handlers.common.on_help", "handlers.common.on_menu",
-                          "handlers.common.on_cancel", "handlers.account.take_id_number"]
+    assert tried(out) == ["handlers.help.support.with_the_desk", "handlers.common.on_help",
+                          "handlers.common.on_menu", "handlers.common.on_cancel",
+                          "handlers.account.take_id_number"]
     assert "the flow's own handlers (a flow owns its input)" in out
     assert "draw_reply" not in out and "may decline" not in out
 
@@ -116,7 +119,7 @@ def test_a_global_command_answers_first_inside_a_flow() -> None:
     status, out, _ = route("帮助", "bind:ask_id")
     assert status == 0
     assert answered_by(out) == f"handlers.common.on_help ({located(common.on_help)})"
-    assert tried(out) == ["handlers.common.on_help"]
+    assert tried(out) == ["handlers.help.support.with_the_desk", "handlers.common.on_help"]
 
 
 def test_another_flows_state_takes_its_own_digits() -> None:

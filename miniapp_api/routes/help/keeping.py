@@ -42,7 +42,7 @@ class AskedOut(Model):
 
 
 class UnansweredOut(Model):
-    asked: int = Field(description="近30天在公众号里向智能客服提的问题数")
+    asked: int = Field(description="近30天向智能客服提的问题数（公众号、小程序、帮助中心、短信）")
     unanswered: list[AskedOut] = Field(
         description="其中智能客服没有把握、给出最接近几条并提供人工客服的（最新100条）")
 

@@ -9,7 +9,8 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.help import HelpEntry
-from services.help import Audience
+from services.common.errors import Locked
+from services.help import SEARCHES_PER_MINUTE, Audience
 
 api = Api()
 TAG = "帮助中心"
@@ -50,6 +51,18 @@ class AskOut(Model):
     answered: bool = Field(description="有把握的解答；否则 closest 列出最接近的几条，可转人工客服")
     entry: EntryOut | None
     closest: list[EntryOut]
+    answer_id: int = Field(description="这次解答的编号：评价“有用 / 没用”时带上（空白提问为0）")
+    token: str = Field(description="评价这次解答用的凭据（只有提问的人拿到）")
+
+
+class RateIn(Model):
+    token: str = Field(min_length=8, max_length=24, description="提问时返回的 token")
+    useful: bool = Field(description="true 有用 / false 没用")
+
+
+class RateOut(Model):
+    feedback: str = Field(description="useful 有用 / useless 没用（同一次解答只记一次）")
+    said: str = Field(description="给用户看的一句话")
 
 
 def entry_out(call: Call, e: HelpEntry) -> EntryOut:
@@ -77,11 +90,26 @@ async def entry(call: Call) -> EntryOut:
 
 
 @api.route("POST", "/help/ask", access=Access.PUBLIC, body=AskIn, response=AskOut, tag=TAG,
-           summary="智能客服：用自己的话提问，从帮助中心找解答（没有把握时给出最接近的几条）")
+           summary="智能客服：用自己的话提问，从帮助中心找解答（没有把握时给出最接近的几条；"
+                   "同一地址一分钟内提问过多时返回429，与帮助中心的搜索相同）")
 async def ask(call: Call, body: AskIn) -> AskOut:
+    if await call.services.over_limit(call.request, "help-ask", SEARCHES_PER_MINUTE):
+        raise Locked("help.busy", limit=SEARCHES_PER_MINUTE)  # as the 帮助中心's search
     knowledge = call.domain.knowledge
     audiences = frozenset({body.audience}) if body.audience else knowledge.audiences_of(set())
-    found = await knowledge.ask(body.question, audiences, call.now)
+    found = await knowledge.ask(body.question, audiences, call.now, channel="miniapp")
     return AskOut(answered=found.best is not None,
                   entry=entry_out(call, found.best) if found.best else None,
-                  closest=[entry_out(call, e) for e in found.closest])
+                  closest=[entry_out(call, e) for e in found.closest],
+                  answer_id=found.asked.id if found.asked else 0,
+                  token=found.asked.token if found.asked else "")
+
+
+@api.route("POST", "/help/answers/{answer_id}/feedback", access=Access.PUBLIC, body=RateIn,
+           response=RateOut, tag=TAG,
+           summary="评价智能客服的一次解答：有用或没用（没用的提问交管理员补充帮助中心内容）")
+async def rate(call: Call, body: RateIn) -> RateOut:
+    rated = await call.domain.knowledge.reviews.rate(call.path_int("answer_id"), body.token,
+                                                      body.useful, call.now)
+    return RateOut(feedback=rated.feedback, said=call.services.texts.render(
+        "help/rated.j2", useful=rated.feedback == "useful").strip())

@@ -17,6 +17,7 @@ from services.help import Conversation
 api = Api()
 TAG = "人工客服"
 SUPPORT = {Role.SUPPORT}
+WATCHERS = {Role.SUPPORT, Role.ADMIN}  # who see how many wait (their homes)
 
 
 class TicketQuery(Model):
@@ -43,10 +44,20 @@ class MessageOut(Model):
     from_staff: bool
     text: str = Field(description="咨询人的消息已脱敏")
     at: datetime
+    bot_answer: str | None = Field(
+        default=None, description="转人工前问智能客服的问题：智能客服当时回答的条目标题，"
+                                  "没有把握时为空字符串；转人工后的留言和客服的回复为 null")
+
+
+class WaitingOut(Model):
+    waiting: int = Field(description="等待客服回复的咨询数")
+    oldest_since: datetime | None = Field(description="其中等待最久的一条从何时起等待；没有时为空")
+    oldest_minutes: int | None = Field(description="等待最久的一条已等待的分钟数；没有时为空")
 
 
 class ConversationOut(TicketOut):
     messages: list[MessageOut]
+    callback_phone: str = Field(default="", description="短信里回复“人工”、等回电的号码（脱敏）")
 
 
 class ReplyIn(Model):
@@ -63,8 +74,10 @@ def ticket_out(call: Call, t: SupportTicket, asker: str) -> TicketOut:
 
 def conversation_out(call: Call, found: Conversation) -> ConversationOut:
     return ConversationOut(**ticket_out(call, found.ticket, found.asker).model_dump(),
-                           messages=[MessageOut(from_staff=m.from_staff, text=m.text, at=m.at)
-                                     for m in found.messages])
+                           messages=[MessageOut(from_staff=m.from_staff, text=m.text, at=m.at,
+                                                bot_answer=found.answered.get(m.id))
+                                     for m in found.messages],
+                           callback_phone=found.ticket.callback_phone or "")
 
 
 @api.route("GET", "/support/tickets", access=SUPPORT, query=TicketQuery, response=TicketsOut,
@@ -73,6 +86,14 @@ async def tickets(call: Call, query: TicketQuery) -> TicketsOut:
     found = await call.domain.support.queue(query.state)
     askers = await call.domain.support.askers(found)
     return TicketsOut(tickets=[ticket_out(call, t, askers[t.id]) for t in found])
+
+
+@api.route("GET", "/support/waiting", access=WATCHERS, response=WaitingOut, tag=TAG,
+           summary="等待客服回复的咨询数，以及等待最久的一条已等了多久（客服人员和管理员的工作台首页）")
+async def waiting(call: Call) -> WaitingOut:
+    found = await call.domain.support.waiting()
+    return WaitingOut(waiting=found.count, oldest_since=found.since, oldest_minutes=int(
+        (call.now - found.since).total_seconds() // 60) if found.since else None)
 
 
 @api.route("GET", "/support/tickets/{ticket_id}", access=SUPPORT, response=ConversationOut,

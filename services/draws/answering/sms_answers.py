@@ -9,7 +9,9 @@ and the SMS lists them, each with its own link; with none open an everyday word 
 no answer. 收到 acknowledges a withdrawal notice, as in chat. The 6-digit verification code
 sent back checks the expert in at the venue, and out on a later one, as the same code in
 chat does (the venue's rules are the same: its window, its identity check, an absence
-registered): the way for an expert without WeChat (the confirmation and the urges say so)."""
+registered), alone or after 签到 / 签退: the way for an expert without WeChat (the
+confirmation and the urges say so). Free text that is none of these, from anybody, is the
+智能客服's (services/help/by_sms.py): answered in one SMS, or the hotline and a call back."""
 
 from __future__ import annotations
 
@@ -43,11 +45,14 @@ from services.draws.news.notices import Notices, answer_params
 from services.draws.running.replies import OPEN, OPEN_ORDER, ReplyOutcome
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.identity_rule import identity_required
+from services.help import HelpBySms
 from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)
 
-CODE = re.compile(r"^\s*(\d{6})\s*[。.]?\s*$")  # a verification code on its own
+# a verification code on its own, or after the word 签到 / 签退 (a space or a colon between)
+CODE = re.compile(r"^\s*(?:(?:签到|签退)\s*[:：]?\s*)?(\d{6})\s*[\u3002.]?\s*$")
+HELP = "help"  # (a text's name) free text that answers nothing: the 智能客服's by SMS
 
 
 @dataclass
@@ -58,6 +63,7 @@ class SmsReplies:
     answer_link: Callable[[int], str] | None = None  # each invitation's page, when several
     withdrawals: Withdrawals | None = None  # 收到 acknowledges a withdrawal notice
     attendance: Attendance | None = None  # the verification code checks in and out
+    help_sms: HelpBySms | None = None  # free text that answers nothing: the 智能客服
 
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them: an
@@ -65,6 +71,8 @@ class SmsReplies:
         when no person has this phone (nothing is sent to an unknown number)."""
         person, waiting = await sender(phone, now)
         if person is None:
+            if self.help_sms is not None and not answer_like(text):  # anybody's question
+                return await self.help_sms.answer(phone, None, text.strip()[:200], now)
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
         told = Told(self.answer_link, self.texts, person.id)
@@ -72,6 +80,8 @@ class SmsReplies:
         if said is None:
             return told.text
         name, values = said
+        if name == HELP and self.help_sms is not None:
+            return await self.help_sms.answer(phone, person.id, text.strip()[:200], now)
         reply = self.texts.render(name, **values)
         await self.outbox.queue(now, "sms.reply", reply_params(reply, name, values), person.id)
         return reply
@@ -154,7 +164,8 @@ class SmsReplies:
             return "chat/draw/reason_saved.j2", {}
         if waiting:
             return "sms/reply_help.j2", {}
-        return "sms/no_invitation.j2", {}
+        return (HELP, {}) if self.help_sms is not None and text else (
+            "sms/no_invitation.j2", {})
 
 
 async def answer_words(answer_link: Callable[[int], str] | None, texts: Texts,
@@ -163,6 +174,11 @@ async def answer_words(answer_link: Callable[[int], str] | None, texts: Texts,
     name, values, _ = said_parts(texts, outcome, reason)
     return await by_sms(answer_link, outcome.invitation, name, values, outcome.notice,
                         outcome.identity)
+
+
+def answer_like(text: str) -> bool:
+    """An answer, a code or 收到 (from a number nobody has: no answer, and no help either)."""
+    return bool(CODE.match(text) or parse_answer(text) or check_acknowledgement(text))
 
 
 @dataclass

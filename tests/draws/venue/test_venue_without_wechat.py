@@ -104,12 +104,12 @@ async def test_experts_without_wechat_arrive_and_leave_and_the_evaluation_ends(
     urged = await _latest(platform, sms_phone, "您尚未签到")
     assert f"回复本短信验证码{by_sms.code}即可签到" in urged and "/a/" in urged
     # 3. arrivals: the code replied by SMS; 签到 on the link's page
-    await _sms(client, settings, sms_phone, by_sms.code, ago=3)
+    await _sms(client, settings, sms_phone, f"签到 {by_sms.code}", ago=3)  # the word may lead
     assert "签到成功" in await _latest(platform, sms_phone, "签到成功")
     page = await _press(client, link, "checkin-button")
     assert "签到成功" in page and "当前已到场 2/2 人" in page
     # a second reply within 10 minutes is a repeat, not a departure
-    await _sms(client, settings, sms_phone, by_sms.code, ago=2)
+    await _sms(client, settings, sms_phone, f"签到：{by_sms.code}", ago=2)
     assert "无需重复签到" in await _latest(platform, sms_phone, "无需重复签到")
     assert (await Invitation.get(id=by_sms.id)).checkout_at is None
     # 4. departures: not before the evaluation has begun, however long since the check-in
