@@ -47,6 +47,8 @@ from services.standing import CreditDesk
 RATING = re.compile(r"^\s*([12１２])\s*[。.!！]?\s*$")
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
 LIKE_A_COMMAND = 0.75  # this close to a command, the text is taken for it mistyped
+NEAR_A_COMMAND = 0.5  # this close to a command, a text no entry is near is no question from
+# outside the centre's work (further off, the closest are only the role's usual commands)
 MOST = 3
 NOT_SUGGESTED = {"解绑", "取消", "帮助", "菜单"}  # never a guess (帮助 is always mentioned)
 # command -> its handler (the words it answers to are read from that handler's filters)
@@ -155,4 +157,5 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
         return await own_line(key, person, texts, credit, payments, application_reads, now)
 
     return await knowledge_reply(event.text, (event.msg.openid, person.id if person else None),
-                                 roles, close, knowledge, texts, links, now, mine)
+                                 roles, close, knowledge, texts, links, now, mine,
+                                 near_command=match >= NEAR_A_COMMAND)

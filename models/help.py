@@ -142,8 +142,10 @@ class SupportTicket(Model):
     answered_at = fields.DatetimeField(null=True)  # the staff's last reply
     closed_at = fields.DatetimeField(null=True)
     closed_by = fields.BigIntField(null=True)  # a staff member; None: the asker
-    # a callback asked for by SMS (回复 人工): the number the staff call back
-    callback_phone = fields.CharField(max_length=20, null=True)
+    # a callback asked for by SMS (回复 人工): the number the staff call back, sealed at rest
+    # (services/help/support.py), and as every page shows it
+    callback_phone_enc = fields.TextField(default="")
+    callback_phone_masked = fields.CharField(max_length=20, default="")
 
     class Meta:
         table = "support_ticket"

@@ -23,9 +23,12 @@ HELP_PATH = "/help"
 async def knowledge_reply(text: str, asker: tuple[str, int | None], roles: set[str],
                           suggestions: tuple[str, ...], knowledge: Help, texts: Texts,
                           links: Links, now: datetime,
-                          mine: Callable[[str], Awaitable[str]] | None = None) -> str:
+                          mine: Callable[[str], Awaitable[str]] | None = None, *,
+                          near_command: bool = False) -> str:
     """The reply to a question in a person's own words (`asker`: the openid and person);
-    `mine` gives the asker's own line for an entry's key ("" for none)."""
+    `mine` gives the asker's own line for an entry's key ("" for none); `near_command`: the
+    text is near one of the `suggestions` (a command mistyped), so never outside the
+    centre's work."""
     answer = await knowledge.ask(text, knowledge.audiences_of(roles), now, asker)
     if answer.best is not None:
         body = answer.best.body.strip()
@@ -33,7 +36,7 @@ async def knowledge_reply(text: str, asker: tuple[str, int | None], roles: set[s
         return texts.render("chat/help/answer.j2", title=answer.best.title, own=own,
                             body=body[:CHAT_BODY], cut=len(body) > CHAT_BODY,
                             link=links.address(f"{HELP_PATH}/{answer.best.key}"))
-    if not answer.closest:  # nothing near: outside what the centre handles
+    if not answer.closest and not near_command:  # nothing near: outside what it handles
         return texts.render("chat/help/outside.j2", text=mask_text(text)[:ECHO],
                             hotline=knowledge.contact.hotline, hours=knowledge.contact.hours)
     return texts.render("chat/help/unsure.j2", text=mask_text(text)[:ECHO],

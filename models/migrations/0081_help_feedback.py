@@ -74,8 +74,13 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='SupportTicket',
-            name='callback_phone',
-            field=fields.CharField(null=True, max_length=20),
+            name='callback_phone_enc',
+            field=fields.TextField(default=''),
+        ),
+        ops.AddField(
+            model_name='SupportTicket',
+            name='callback_phone_masked',
+            field=fields.CharField(default='', max_length=20),
         ),
         ops.AlterModelOptions(
             name='TransferBillMismatch',

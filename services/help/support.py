@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models.draw_handler import masked_phone
 from models.help import HelpEntry, HelpQuestion, SupportMessage, SupportState, SupportTicket
+from models.orm import sealing
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
@@ -74,9 +76,11 @@ class SupportDesk:
         """人工 sent by SMS: the asker queued for a call back to that number (`asker`: the
         number's key, as an openid is in chat), with the questions asked before."""
         ticket, new = await self.request(asker, person_id, [], now)
-        if ticket.callback_phone != phone:
-            ticket.callback_phone = phone
-            await ticket.save(update_fields=["callback_phone"])
+        seal = sealing.sealer()
+        if not ticket.callback_phone_enc or seal.open_phone(ticket.callback_phone_enc) != phone:
+            ticket.callback_phone_enc = seal.seal_phone(phone)  # sealed at rest
+            ticket.callback_phone_masked = masked_phone(phone)
+            await ticket.save(update_fields=["callback_phone_enc", "callback_phone_masked"])
         return ticket, new
 
     @staticmethod

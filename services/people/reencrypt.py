@@ -19,6 +19,7 @@ from models.applications import FORM_PHONES, Application
 from models.desk_auth import DeskFactor
 from models.draw_handler import ProjectInvolvement
 from models.draws import AVOID_ID, SEED, Avoidance, DrawActivity, sealed_seed
+from models.help import SupportTicket
 from models.orm.sealed_json import MARK
 from models.people import Person, rehash_id_number, rewrap_id_number, sealed_phone
 from services.common.pii import SM3_MARK, Vault
@@ -86,6 +87,16 @@ async def reseal_handlers(vault: Vault, batch: int = BATCH) -> int:
                                                         ).update(id_sealed=vault.encrypt(
                                                             vault.decrypt(sealed, AVOID_ID),
                                                             AVOID_ID))
+    cursor = 0  # the numbers 人工客服 calls back (a ticket asked for by SMS)
+    while rows := await SupportTicket.filter(id__gt=cursor).exclude(
+            callback_phone_enc="").order_by("id").limit(batch).values_list(
+            "id", "callback_phone_enc"):
+        for ticket_id, sealed in rows:
+            cursor = int(ticket_id)
+            if _old(sealed, vault):
+                done += await SupportTicket.filter(id=ticket_id, callback_phone_enc=sealed
+                                                   ).update(callback_phone_enc=vault.seal_phone(
+                                                       vault.open_phone(sealed)))
     return done
 
 
@@ -171,6 +182,8 @@ class Reencryption:
         avoided = await Avoidance.filter(id_sealed__not_isnull=True).exclude(
             id_sealed__startswith=prefix).count() + await ProjectInvolvement.filter(
             id_sealed__not_isnull=True).exclude(id_sealed__startswith=prefix).count()
+        avoided += await SupportTicket.exclude(callback_phone_enc="").exclude(
+            callback_phone_enc__startswith=prefix).count()
         return factors + seeds + avoided + await Person.filter(
             ~Q(id_number_enc__startswith=prefix) | Q(phone_clear__not_isnull=True)
             | (~Q(phone_enc="") & ~Q(phone_enc__startswith=prefix))

@@ -71,7 +71,9 @@ async def test_unsure_offers_the_hotline_and_a_call_back_within_the_budget(
     assert "13900001111" not in unsure
     await _text(client, settings, STRANGER, "人工", 7)
     called = (await _got(platform, STRANGER, 2))[-1]
-    ticket = await SupportTicket.get(callback_phone=STRANGER)
+    (ticket,) = await SupportTicket.exclude(callback_phone_enc="")
+    # the number is kept sealed, never in clear in the database
+    assert STRANGER not in ticket.callback_phone_enc and ticket.callback_phone_enc
     assert f"K{ticket.id:06d}" in called and "回电" in called
     staff = await api.login(demo["support"].mp_openid)
     told = await api.call("GET", f"/support/tickets/{ticket.id}", staff)

@@ -77,7 +77,7 @@ def conversation_out(call: Call, found: Conversation) -> ConversationOut:
                            messages=[MessageOut(from_staff=m.from_staff, text=m.text, at=m.at,
                                                 bot_answer=found.answered.get(m.id))
                                      for m in found.messages],
-                           callback_phone=found.ticket.callback_phone or "")
+                           callback_phone=found.ticket.callback_phone_masked)
 
 
 @api.route("GET", "/support/tickets", access=SUPPORT, query=TicketQuery, response=TicketsOut,
