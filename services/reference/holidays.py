@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -87,13 +88,6 @@ def parse_csv(text: str) -> list[CalendarEntry]:
     return out
 
 
-def next_year_missing(today: date, known: list[int]) -> int | None:
-    """From 1 November: next year, when no source knows it yet."""
-    if (today.month, today.day) >= WARN_FROM and today.year + 1 not in known:
-        return today.year + 1
-    return None
-
-
 class Holidays:
     """The working-day calendar (法定节假日 and 调休), which deadlines count by."""
 
@@ -143,9 +137,14 @@ class Holidays:
         return sorted(set(await known_years()) | changed)
 
     @staticmethod
-    async def missing_next(now: datetime) -> int | None:
-        """From 1 November (China time): next year, if no source knows its calendar yet."""
-        return next_year_missing(china_today(now), await known_years())
+    async def missing_next(now: datetime, known: Iterable[int] | None = None) -> int | None:
+        """From 1 November (China time): next year, if no source knows its calendar yet
+        (`known`: the years the sources know, read when not given)."""
+        today = china_today(now)
+        if (today.month, today.day) < WARN_FROM:
+            return None
+        years = set(await known_years() if known is None else known)
+        return today.year + 1 if today.year + 1 not in years else None
 
     @staticmethod
     async def set_day(day: date, off: bool, name: str, reason: str, by: int, now: datetime

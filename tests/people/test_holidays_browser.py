@@ -69,11 +69,10 @@ async def test_from_november_the_home_page_asks_for_next_years_calendar(
 
     from playwright.async_api import expect
 
-    from services.common.clock import china_today
-    from services.reference.holidays import next_year_missing
+    from services.reference.holidays import Holidays
 
     desk = await signed_in(browser, sandbox, "13800000007", "/console/home")
-    missing = next_year_missing(china_today(datetime.now(UTC)), list(package_years()))
+    missing = await Holidays.missing_next(datetime.now(UTC), package_years())
     said = desk.get_by_test_id("holidays-next-missing")
     if missing is None:
         await expect(said).to_have_count(0)

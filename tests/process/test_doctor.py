@@ -16,8 +16,7 @@ from aiohttp.test_utils import TestServer
 from config.dev_secrets import generate_pay_secrets
 from config.doctor import Finding, examine
 from sandbox.pay.gateway import PayGateway
-from services.common.clock import china_today
-from services.reference.holidays import next_year_missing
+from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_years
 from tests.support.helpers import process_env
 from tests.support.settings import make_settings
@@ -51,7 +50,7 @@ async def test_a_ready_machine_is_ok_on_every_line(healthy: dict[str, str]) -> N
     calendar = found.pop("holiday calendar")
     assert [f.status for f in found.values()] == ["ok"] * 7, found
     # from 1 November, next year's calendar asked for until the package or a notice has it
-    missing = next_year_missing(china_today(datetime.now(UTC)), list(package_years()))
+    missing = await Holidays.missing_next(datetime.now(UTC), package_years())
     assert calendar.status == ("warn" if missing else "ok"), calendar
     assert calendar.detail.startswith(f"{missing} not loaded: working days" if missing
                                       else "known for 2004–"), calendar

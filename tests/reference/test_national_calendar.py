@@ -6,7 +6,7 @@ deadline counts Monday to Friday, saying so."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
@@ -15,7 +15,7 @@ from models.people import Person, phone_is
 from services.common.clock import CHINA
 from services.draws.facts.law_timing import earliest_day
 from services.reference import HolidayReminder
-from services.reference.holidays import Holidays, next_year_missing
+from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_days, package_years
 from services.standing.conduct import ConductCatalogue, deadline
 from web.context import DOMAIN
@@ -52,13 +52,16 @@ def test_the_package_holds_2026_as_the_notice_gave_it() -> None:
     assert {e.day: (e.off, e.name) for e in package_days(2026)} == _days(NOTICE_2026)
 
 
-def test_a_year_the_package_does_not_hold_is_unknown_not_monday_to_friday() -> None:
+async def test_a_year_the_package_does_not_hold_is_unknown_not_monday_to_friday() -> None:
     after = max(package_years()) + 1
     assert package_days(after) == [] and after not in package_years()
     # from 1 November the next year is asked for; before it, not yet
-    assert next_year_missing(date(after - 1, 11, 1), list(package_years())) == after
-    assert next_year_missing(date(after - 1, 10, 31), list(package_years())) is None
-    assert next_year_missing(date(after - 2, 11, 1), list(package_years())) is None
+    def noon(day: date) -> datetime:  # China's noon
+        return datetime(day.year, day.month, day.day, 4, tzinfo=UTC)
+
+    assert await Holidays.missing_next(noon(date(after - 1, 11, 1)), package_years()) == after
+    assert await Holidays.missing_next(noon(date(after - 1, 10, 31)), package_years()) is None
+    assert await Holidays.missing_next(noon(date(after - 2, 11, 1)), package_years()) is None
 
 
 # the evaluation's day -> the first day its 政府采购 draw may start (CK-198 Art. 14)
