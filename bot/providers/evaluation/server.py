@@ -5,7 +5,6 @@ Each call answered is on the audit trail with the system's name."""
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from bot.errors import TooLarge
+from bot.providers.last_line import guarded
 from bot.wechat.callback import read_capped
 from services.audit import AuditChain
 from services.common.bodies import check_json_type, json_object
@@ -27,7 +27,6 @@ from services.common.errors import (
     DomainError,
     http_status,
 )
-from services.common.runtime.infra import bad_value
 from services.common.texts import Texts
 from services.evaluation import (
     EVALUATION_PROTOCOL,
@@ -197,21 +196,8 @@ async def post_event(request: web.Request) -> web.Response:
 
 
 def last_line(handler: Handler) -> Handler:
-    """The handler, answering a value the database cannot take (a number past its column)
-    as a wrong message, never a 500: the last line behind the protocol's checks."""
-
-    @functools.wraps(handler)
-    async def answer(request: web.Request) -> web.Response:
-        try:
-            return await handler(request)
-        except Exception as exc:
-            if not bad_value(exc):
-                raise
-            log.warning("a value the database cannot take on %s: %s", request.path,
-                        type(exc).__name__)
-            return _refused(request.app[EVALUATION], BadInput("api.invalid_value"))
-
-    return answer
+    """The handler, a value the database cannot take answered as a wrong message."""
+    return guarded(handler, lambda request, exc: _refused(request.app[EVALUATION], exc))
 
 
 def setup_evaluation_server(app: web.Application) -> None:

@@ -5,7 +5,6 @@ peer at all). Each answered read is on the audit trail with the peer's name."""
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,12 +15,12 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from bot.errors import TooLarge
+from bot.providers.last_line import guarded
 from bot.wechat.callback import read_capped
 from services.audit import AuditChain
 from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
 from services.common.errors import BadInput, Conflict, DomainError
-from services.common.runtime.infra import bad_value
 from services.common.texts import Texts
 from services.federation import (
     SMALL,
@@ -261,21 +260,8 @@ async def fees_checkout(request: web.Request) -> web.Response:
 
 
 def last_line(handler: Handler) -> Handler:
-    """The handler, answering a value the database cannot take (a number past its column)
-    as a message it cannot take, never a 500: the last line behind the protocol's checks."""
-
-    @functools.wraps(handler)
-    async def answer(request: web.Request) -> web.Response:
-        try:
-            return await handler(request)
-        except Exception as exc:
-            if not bad_value(exc):
-                raise
-            log.warning("a value the database cannot take on %s: %s", request.path,
-                        type(exc).__name__)
-            return bad_request(request.app[FEDERATION], BadInput("api.invalid_value"))
-
-    return answer
+    """The handler, a value the database cannot take answered as a wrong message."""
+    return guarded(handler, lambda request, exc: bad_request(request.app[FEDERATION], exc))
 
 
 def setup_federation_server(app: web.Application) -> None:
