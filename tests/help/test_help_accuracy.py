@@ -5,7 +5,7 @@ reading the entries' keywords, bodies or 相似问法; the ranking's constants a
 by words; and tests/help/unseen_questions.toml (written blind, never used to set anything),
 by the ranking a deployment gets by default (HELP_RANKER=lexical) — the floors below hold
 what is reached. The words fused with the shipped model are measured on the unseen set by
-`python -m bench.help` (bench/README.md: embedding its 1,109 问法 costs some 40 s of CPU on a
+`python -m bench.help` (bench/README.md: embedding its 1,581 问法 costs about a minute of CPU on a
 fresh clone, more than this suite can spend on one figure); tests/help/test_ranker.py holds
 what the model mode does. The targets are ≥ 90 % sure and right, ≤ 3 % sure and wrong,
 ≥ 95 % handed to a person."""
