@@ -30,8 +30,7 @@ NO_CHROMIUM = ("browser tests need Debian's chromium (never a downloaded browser
                "install -y chromium-headless-shell chromium chromium-driver fonts-noto-cjk")
 # headless, and nothing that would call out of this closed network
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        *os.environ.get("XCHROME", "").split()]
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # EXPERTBOT_TEST_SCREENSHOTS=0: no screenshots (the PostgreSQL run of .ci/run shows the same
 # pages again, and each full-page screenshot costs Chromium about half a second of CPU)
