@@ -22,6 +22,7 @@ from models.draws import (
     Condition,
     DrawActivity,
     DrawStatus,
+    Notice,
 )
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
@@ -96,11 +97,20 @@ class PeerAsks:
         activity = await DrawActivity.get(id=condition.activity_id)
         if activity.status not in BEFORE_START:
             raise Conflict("federation.started")
+        if await self.for_the_main_venue(condition):
+            raise Conflict("federation.main_venue")
         await PeerAsk.filter(condition_id=condition_id).delete()
         return await PeerAsk.create(
             activity_id=activity.id, condition_id=condition_id, peer_code=peer.code,
             peer_name=peer.name[:64], request_id=f"{self.desk.federation.identity.code}-"
             f"{secrets.token_hex(8)}" if self.desk.federation.identity else secrets.token_hex(8))
+
+    @staticmethod
+    async def for_the_main_venue(condition: Condition) -> bool:
+        """Whether the condition's experts go to the 主场 of a remote evaluation: those are
+        this library's to draw; another library draws for a 副场 in its region (FG-807)."""
+        return await Notice.filter(id=condition.notice_id, role="main").exists() and \
+            await Notice.filter(activity_id=condition.activity_id, role="secondary").exists()
 
     async def clear(self, activity_id: int, condition_id: int) -> None:
         """The condition drawn here after all (while the request may still be edited)."""
