@@ -12,6 +12,7 @@ from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.admin import federation as peers_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
 from miniapp_api.routes.draws.facts import log as draw_log
@@ -94,7 +95,8 @@ def _counted(rows: list[Any], more: str | None) -> int | str:
 async def _administrator(request: web.Request) -> dict[str, int | str]:
     """What waits for an administrator today: the day's draws, notifications nobody
     received, feedback, objections, experts' disputes of their records and appeals of
-    their sanctions, experts found on the list of dishonest judgment debtors."""
+    their sanctions, experts found on the list of dishonest judgment debtors, other
+    libraries' requests for experts to decide."""
     calls = api(request)
     today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
     most = {"limit": MOST}
@@ -106,7 +108,10 @@ async def _administrator(request: web.Request) -> dict[str, int | str]:
     disputes = await calls.call(performance_desk.disputed)
     appeals = await calls.call(sanctions.sanction_list,
                                fields(sanctions.SanctionsQuery, {**most, "view": "appealed"}))
+    # other libraries' requests for experts waiting on this library's decision
+    lent = await calls.call(peers_desk.lent_requests)
     return {"draws": len(today.draws),
+            "peer_requests": sum(r.status == "pending" for r in lent.requests),
             "drawing": sum(d.status == "drawing" for d in today.draws),
             "stuck": _counted(stuck.notifications, stuck.next),
             "feedback": _counted(feedback.feedback, feedback.next),

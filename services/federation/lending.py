@@ -21,8 +21,9 @@ from models import column
 from models.draws import DrawActivity, DrawStatus
 from models.experts import ExpertProfile, ExpertSpecialty
 from models.federated_draws import PeerDraw
-from models.people import Person
+from models.people import Person, Role, RoleGrant
 from services.audit import AuditChain
+from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import Draws
@@ -129,7 +130,20 @@ class PeerLending:
             return await self._accept(draw, now, None)
         if peer.accept == "never":
             return await self._refuse(draw, now, None, "")
+        await self._tell_admins(draw, asked.order.eval_start, now)
         return draw
+
+    async def _tell_admins(self, draw: PeerDraw, eval_start: datetime, now: datetime) -> None:
+        """A request waiting on a decision here: each active system administrator told at
+        once, with the desk's page (the request's own dedupe: once per request and person)."""
+        grants = await RoleGrant.filter(role=Role.ADMIN, revoked_at=None)
+        waiting = await PeerDraw.filter(status="pending").count()
+        async with self.draws.running.waves.outbox.change(now) as change:
+            for person_id in sorted({g.person_id for g in grants if g.active(now)}):
+                await change.notify("draw.lent_asked", {
+                    "library": draw.peer_name, "count": draw.count, "n": waiting,
+                    "eval_start": china_time(eval_start), "at": china_time(now)},
+                    person_id=person_id, dedupe_key=f"lent-asked:{draw.id}:{person_id}")
 
     async def decide(self, draw_id: int, accept: bool, reason: str, now: datetime,
                      person_id: int) -> PeerDraw:

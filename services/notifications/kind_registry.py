@@ -40,6 +40,7 @@ NotificationKind = Literal[
     "draw.not_arrived",
     "draw.lent_absent",
     "draw.lent_fees",
+    "draw.lent_asked",
     "draw.lent_wanted",
     "draw.place_opened",
     "draw.kin_released",

@@ -25,7 +25,7 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
-from models.people import Person, RoleGrant, phone_is
+from models.people import Person, Role, RoleGrant, phone_is
 from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
 from services.demo_codes import demo_credit_code, demo_id
@@ -131,9 +131,20 @@ async def test_the_administrator_decides_on_the_console_and_a_refusal_says_why(
         assert row["peer_name"] == "广州市评标专家库" and row["region_name"] == "广东省韶关市"
         assert row["region"] == "440200" and row["count"] == 2
         assert "建筑工程设计" in row["specialty_name"] and "韶关市公共资源交易中心" in row["venue"]
-        # on the console: a refusal without a reason is refused, what was typed kept
+        # each system administrator is told at once, once a request (the same request sent
+        # again is the same), and her home counts what waits on her
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                              data=first)
+        admins = {g.person_id for g in await RoleGrant.filter(role=Role.ADMIN,
+                                                               revoked_at=None)}
+        told = await Notification.filter(kind="draw.lent_asked").order_by("id")
+        assert admins and sorted(n.person_id for n in told) == sorted([*admins, *admins])
+        assert (told[0].params["library"], told[0].params["count"]) == ("广州市评标专家库", 2)
         desk = Desk(client)
         await desk.sign_in("13800000007")
+        _, home = await desk.get("/console/home")
+        assert '<b>2</b>待决定的其他专家库抽取请求' in home
+        # on the console: a refusal without a reason is refused, what was typed kept
         page, text = await desk.get("/console/federation-requests")
         assert page.status == 200 and "广东省韶关市" in text and "待审核" in text
         waiting = await PeerDraw.get(request_id=first["request_id"])
