@@ -70,7 +70,7 @@ class Peer:
     requests for experts are decided here ("admin": an administrator; "auto": the standing
     rule accepts; "never": refused). A key may have an end (`until`: not accepted from that
     moment), and a second key may be listed with its own: during a rotation's overlap both
-    are accepted, then only the one still good (docs/federation.md, "更换密钥")."""
+    are accepted, then only the one still good (docs/federation.md, "Rotating a key")."""
 
     code: str
     name: str

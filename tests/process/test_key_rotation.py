@@ -1,4 +1,4 @@
-"""A federation key rotated where the other side holds it (docs/federation.md, "更换密钥";
+"""A federation key rotated where the other side holds it (docs/federation.md, "Rotating a key";
 GB-39786: a key replaced within its period): 韶关's library makes a new key and 广州's
 (`expertbot serve` of its own) lists it beside the old one, whose end its operator set. In
 the overlap 广州 answers 韶关 signed with either key; once the old key's end has passed —
