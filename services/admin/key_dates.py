@@ -3,7 +3,7 @@ period and replaced before it ends; WX-PAY: a platform certificate lasts five ye
 be replaced before it expires). Each has the moment it stops being good: read from the
 material where it carries one (an X.509 certificate's notAfter), recorded by the operator
 where it does not (a raw Ed25519 or SM4 key: `KEY_ROTATE_BY`, a peer's `until` in
-`FEDERATION_PEERS`). The system administrator's
+`FEDERATION_PEERS`, an evaluation system's in its register). The system administrator's
 home page and `expertbot doctor` warn 30 and 7 days ahead and once past
 (docs/rules-that-are-ours.md, "Keys and certificates")."""
 
@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from services.common.clock import china_today
+from models.evaluation.systems import EvaluationSystem
+from models.people import Person
+from services.common.clock import china_today, end_of_china_day
 from services.common.texts import Texts
 
 WARN_DAYS = (30, 7)  # days ahead of a key's last day the warning starts, then sharpens
 Level = Literal["30", "7", "past"]
 # what each kind is (texts/keys/<kind>.j2 words it and says what to do)
 KINDS = ("wechatpay_platform_cert", "wechatpay_cert", "federation", "federation_peer",
-         "evaluation", "sm4", "unified_identity")
+         "evaluation", "evaluation_system", "sm4", "unified_identity")
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,23 @@ class KeyDates:
         self.dates = tuple(dates)
         self.texts = texts
 
-    async def known(self) -> list[KeyDate]:
-        """Every dated key, soonest first."""
-        return sorted(self.dates, key=lambda k: (k.ends, k.kind, k.name))
+    async def known(self, register: bool = True) -> list[KeyDate]:
+        """Every dated key, the active evaluation systems' included (unless `register` is
+        false: the configuration's only), soonest first."""
+        systems = await EvaluationSystem.filter(
+            active=True, key_rotate_by__isnull=False) if register else []
+        ids = {s.key_dated_by for s in systems if s.key_dated_by is not None}
+        names = {p.id: p.name for p in await Person.filter(id__in=ids)} if ids else {}
+        registered = [KeyDate(
+            "evaluation_system", s.name, end_of_china_day(s.key_rotate_by), False,
+            names.get(s.key_dated_by or 0, ""),
+            china_today(s.key_dated_at) if s.key_dated_at else None)
+            for s in systems if s.key_rotate_by is not None]
+        return sorted([*self.dates, *registered], key=lambda k: (k.ends, k.kind, k.name))
 
-    async def due(self, now: datetime) -> list[KeyWarning]:
+    async def due(self, now: datetime, register: bool = True) -> list[KeyWarning]:
         """The keys to warn of now, soonest first."""
-        found = [level_of(k, now) for k in await self.known()]
+        found = [level_of(k, now) for k in await self.known(register)]
         return [w for w in found if w is not None]
 
     def words(self, warning: KeyWarning) -> str:

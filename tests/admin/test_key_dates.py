@@ -75,7 +75,7 @@ def test_the_words_say_when_and_what_to_do() -> None:
     assert "expertbot reencrypt" in said[30] and "docs/security.md" in said[30]
     assert "还有7天" in said[7]
     assert "今天（2027年06月30日）是最后一天" in said[0]
-    assert said[-1].startswith("个人信息加密密钥（SM4 第2版）已于2027年06月30日到期，现已失效")
+    assert said[-1].startswith("个人信息加密密钥（SM4 第2版）已于2027年06月30日到期（到期日由王工")
     assert "请尽快" in said[-1]
 
 
@@ -183,13 +183,30 @@ def settings(settings: Settings) -> Settings:
 
 async def test_the_administrator_reads_the_keys_and_their_warnings(
         api: Api, demo: dict) -> None:
+    """The SM4 key recorded in the settings; an evaluation system's key dated on its row of
+    the register, by the administrator who entered it (a stopped system is not warned of)."""
     admin = await api.login(demo["admin"].mp_openid)
+    soon = (datetime.now(CHINA) + timedelta(days=12)).date()
+    system = {"code": "GZJY", "name": "广州公共资源交易中心电子评标系统", "centres": ["440100"],
+              "public_key": Identity("GZJY", "x", Keys.new_private()).public_key(),
+              "key_rotate_by": soon.isoformat()}
+    made = await api.call("POST", "/admin/evaluation-systems", admin, system)
+    assert made.status == 200, made.data
+    assert made.data["systems"][0]["key_rotate_by"] == soon.isoformat()
     got = await api.call("GET", "/admin/keys", admin)
     assert got.status == 200, got.data
-    assert got.data["warnings"] == 1
-    first, second = got.data["keys"]
+    assert got.data["warnings"] == 2
+    first, second, third = got.data["keys"]
     assert (first["kind"], first["level"], first["recorded_by"]) == ("sm4", "7", "王工")
     assert "还有5天" in first["words"] and "expertbot reencrypt" in first["words"]
-    assert (second["kind"], second["level"], second["words"]) == ("federation", None, "")
+    assert (second["kind"], second["name"], second["level"]) == (
+        "evaluation_system", "广州公共资源交易中心电子评标系统", "30")
+    assert second["recorded_by"] == demo["admin"].name and "还有12天" in second["words"]
+    assert (third["kind"], third["level"], third["words"]) == ("federation", None, "")
+    # stopped: not warned of
+    system_id = made.data["systems"][0]["id"]
+    assert (await api.call("PUT", f"/admin/evaluation-systems/{system_id}", admin,
+                           {**system, "active": False})).status == 200
+    assert (await api.call("GET", "/admin/keys", admin)).data["warnings"] == 1
     expert = await api.login(demo["expert"].mp_openid)
     assert (await api.call("GET", "/admin/keys", expert)).status == 403
