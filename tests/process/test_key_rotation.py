@@ -1,8 +1,8 @@
 """A federation key rotated where the other side holds it (docs/federation.md, "Rotating a key";
-GB-39786: a key replaced within its period): 韶关's library makes a new key and 广州's
-(`expertbot serve` of its own) lists it beside the old one, whose end its operator set. In
-the overlap 广州 answers 韶关 signed with either key; once the old key's end has passed —
-广州 started again with the same list, the day gone by — only the new one."""
+GB-39786: a key replaced within its period): two libraries each made a new key, and 广州's
+(`expertbot serve` of its own, started once) lists each new key beside the old one, whose
+end its operator set: 深圳's old key ends tomorrow (the overlap: 广州 answers 深圳 signed
+with either key), 韶关's ended yesterday (only its new key is believed)."""
 
 from __future__ import annotations
 
@@ -30,12 +30,14 @@ def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
     return library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
 
 
-def trusting(library: LibraryProcess, old: Identity, new: Identity, until: str) -> dict[str, str]:
-    """广州's environment: 韶关's old key ending `until`, its new key beside it."""
-    env = library.env(old, "http://127.0.0.1:9", "admin")
+def trusting(library: LibraryProcess, keys: list[tuple[Identity, Identity, str]]
+             ) -> dict[str, str]:
+    """广州's environment: each library's old key ending `until`, its new key beside it."""
+    env = library.env(keys[0][0], "http://127.0.0.1:9", "admin")
     env["FEDERATION_PEERS"] = json.dumps([{
         "code": old.code, "name": old.name, "url": "http://127.0.0.1:9",
-        "public_key": old.public_key(), "until": until, "second_public_key": new.public_key()}])
+        "public_key": old.public_key(), "until": until, "second_public_key": new.public_key()}
+        for old, new, until in keys])
     return env
 
 
@@ -54,21 +56,27 @@ async def read_directory(library: LibraryProcess, signer: Identity) -> str:
 
 async def test_a_rotated_key_is_accepted_in_the_overlap_then_only_the_new(
         guangzhou: LibraryProcess, infra: dict[str, str]) -> None:
-    old = SHAOGUAN
-    new = Identity(SHAOGUAN.code, SHAOGUAN.name, Keys.new_private())
+    shenzhen = Identity("440300", "深圳市评标专家库", Keys.new_private())
+    renewed = {lib.code: Identity(lib.code, lib.name, Keys.new_private())
+               for lib in (SHAOGUAN, shenzhen)}
     today = datetime.now(CHINA).date()
     # its database: the run's migrated template (no experts: the directory counts none)
     guangzhou.folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(infra["SQLITE_TEMPLATE"], guangzhou.database)
-    await guangzhou.start(trusting(guangzhou, old, new, (today + timedelta(days=1)).isoformat()))
+    await guangzhou.start(trusting(guangzhou, [
+        (shenzhen, renewed[shenzhen.code], (today + timedelta(days=1)).isoformat()),
+        (SHAOGUAN, renewed[SHAOGUAN.code], (today - timedelta(days=1)).isoformat())]))
     try:
-        assert await read_directory(guangzhou, old) == "ok"  # not switched yet
-        assert await read_directory(guangzhou, new) == "ok"  # switched
-        await guangzhou.stop()
-        # the old key's last day was yesterday (China): 广州 no longer believes it
-        await guangzhou.start(trusting(guangzhou, old, new,
-                                       (today - timedelta(days=1)).isoformat()))
-        assert await read_directory(guangzhou, old) == "bad_signature"
-        assert await read_directory(guangzhou, new) == "ok"
+        # its operator reads at start-up how each rotation stands
+        said = guangzhou.banner()
+        assert (f"; its key: believed before {today + timedelta(days=2)} 00:00 China time, "
+                "a second key: no end") in said, said
+        assert f"; its key: believed before {today} 00:00 China time" in said, said
+        # the overlap: 深圳 not switched yet, and switched
+        assert await read_directory(guangzhou, shenzhen) == "ok"
+        assert await read_directory(guangzhou, renewed[shenzhen.code]) == "ok"
+        # past the old key's last day: only the new one
+        assert await read_directory(guangzhou, SHAOGUAN) == "bad_signature"
+        assert await read_directory(guangzhou, renewed[SHAOGUAN.code]) == "ok"
     finally:
         await guangzhou.stop()
