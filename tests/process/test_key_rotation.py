@@ -19,15 +19,14 @@ from aiohttp.test_utils import TestServer
 from bot.providers.federation.client import FederationClient
 from services.common.clock import CHINA
 from services.federation import Federation, Identity, Keys, Peer, PeerRefused, Trust
-from tests.support.cli import Preloaded
 from tests.support.peer_process import LibraryProcess
 from tests.support.two_libraries import GUANGZHOU, SHAOGUAN, library_of_guangzhou
 
 
 @pytest.fixture
-def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
-              preloaded_cli: Preloaded) -> LibraryProcess:
-    return library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
+def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
+    """广州's library, to be started (no `expertbot` command of its own is run)."""
+    return library_of_guangzhou(infra, tmp_path, wechat)
 
 
 def trusting(library: LibraryProcess, keys: list[tuple[Identity, Identity, str]]
@@ -42,7 +41,8 @@ def trusting(library: LibraryProcess, keys: list[tuple[Identity, Identity, str]]
 
 
 async def read_directory(library: LibraryProcess, signer: Identity) -> str:
-    """广州's directory as 韶关 signing with that key reads it: "ok", or 广州's refusal."""
+    """广州's directory as the library signing with that key reads it: "ok", or 广州's
+    refusal."""
     peer = Peer(GUANGZHOU.code, GUANGZHOU.name, library.url, GUANGZHOU.public_key())
     async with aiohttp.ClientSession() as http:
         client = FederationClient(Trust(Federation(signer, {peer.code: peer}), None, ""), http)
