@@ -66,13 +66,14 @@ def job_functions() -> list[Any]:
             func(relay_outbox, keep_result=0, max_tries=1)]
 
 
-def cron_jobs() -> list[Any]:
+def cron_jobs(draw_sweep: int = 15) -> list[Any]:
     """Periodic sweeps (each occurrence runs on one worker only), their next runs computed
-    quickly (config/cron_times.py)."""
-    return [quick(job) for job in _crons()]
+    quickly (config/cron_times.py); the draws swept every `draw_sweep` seconds
+    (DRAW_SWEEP_SECONDS)."""
+    return [quick(job) for job in _crons(draw_sweep)]
 
 
-def _crons() -> list[Any]:
+def _crons(draw_sweep: int) -> list[Any]:
     return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
                  keep_result=0, max_tries=1),
             cron(apply_receipts, second=set(range(60)), keep_result=0, max_tries=1,
@@ -94,7 +95,8 @@ def _crons() -> list[Any]:
             cron(reconcile_bill, hour={t.hour for t in BILL_CHECKS},
                  minute={t.minute for t in BILL_CHECKS}, keep_result=0, max_tries=1,
                  timeout=300),
-            cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
+            cron(sweep_draws, second=set(range(5 % draw_sweep, 60, draw_sweep)), keep_result=0,
+                 max_tries=1),
             # voice callbacks that came before their call (bot/providers/voice/callbacks.py)
             cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1),
             # 失信被执行人: admissions and stopped runs to a worker; the periodic full run is
@@ -152,7 +154,7 @@ def build_worker(rt: Runtime) -> KeepingWorker:
     its pool when the worker closes). Signals are handled by `supervise`'s caller."""
     return KeepingWorker(
         functions=traced_all(job_functions()),
-        cron_jobs=traced_all(cron_jobs()),
+        cron_jobs=traced_all(cron_jobs(rt.settings.draw_sweep_seconds)),
         timezone=CRON_TIMEZONE,
         redis_pool=make_arq(rt.redis_target, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)

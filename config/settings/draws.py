@@ -4,7 +4,7 @@ config/settings/core.py."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
 
@@ -24,3 +24,16 @@ class DrawSettings(BaseSettings):
         description="the answer window of an urgent (应急) draw's invitations, when the "
                     "activity's own window is longer; an urgent draw invites the emergency "
                     "experts (是否愿意成为应急专家: 是) first (docs/rules-that-are-ours.md)")
+    draw_sweep_seconds: int = Field(
+        15, ge=1, le=30, validation_alias="DRAW_SWEEP_SECONDS",
+        description="how often a worker sweeps the draws (lost invitation timers, results "
+                    "that unsealed, reminders and urges, other libraries' requests, "
+                    "rosters and fee sheets, evaluation systems' committees): every N "
+                    "seconds, N dividing 60")
+
+    @field_validator("draw_sweep_seconds")
+    @classmethod
+    def _divides_a_minute(cls, value: int) -> int:
+        if 60 % value:
+            raise ValueError("must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)")
+        return value

@@ -40,6 +40,9 @@ async def _passed(api: Api, demo: dict) -> tuple[str, dict]:
     return token, links.data
 
 
+# drawn in the machine's CJK font: a machine without one answers as the next test shows
+@pytest.mark.skipif(raster._font_file() is None, reason="no CJK font on this machine "
+                    "(.ci/run installs fonts-noto-cjk with the browser)")
 async def test_the_certificate_downloads_as_a_picture(
         api: Api, client: TestClient, demo: dict) -> None:
     _, links = await _passed(api, demo)

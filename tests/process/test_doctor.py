@@ -4,10 +4,8 @@ each part broken in turn."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
 from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_years
+from tests.support.cli import Preloaded
 from tests.support.helpers import process_env
 from tests.support.settings import make_settings
 from tests.support.sms import SECRET_ID, sms_env, sms_fake
@@ -156,23 +155,22 @@ async def test_the_sms_provider_and_its_keys(healthy: dict[str, str], wechat: Te
     assert found.status == "FAIL" and "cannot reach http://127.0.0.1:1/" in found.detail
 
 
-async def _doctor(env: dict[str, str]) -> tuple[int, list[str], str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "config.cli", "doctor", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    return proc.returncode or 0, out.decode().splitlines(), err.decode()
+async def _doctor(env: dict[str, str], preloaded: Preloaded) -> tuple[int, list[str], str]:
+    """`expertbot doctor` in a process of its own (forked from the preloaded process)."""
+    status, out, err = await preloaded.run_apart(env, ("doctor",))
+    return status, out.splitlines(), err
 
 
 async def test_the_command_prints_a_line_a_part_and_exits_1_on_a_fault(
-        healthy: dict[str, str]) -> None:
-    status, lines, err = await _doctor({**healthy, "REDIS_URL": "redis://127.0.0.1:1/0"})
+        healthy: dict[str, str], preloaded_cli: Preloaded) -> None:
+    status, lines, err = await _doctor({**healthy, "REDIS_URL": "redis://127.0.0.1:1/0"},
+                                       preloaded_cli)
     assert status == 1, err
     assert [line[6:].split("  ")[0].strip() for line in lines] == [
         "configuration", "database", "read replica", "redis", "wechat", "wechat pay", "sms",
         "holiday calendar", "keys and certificates"]
     assert lines[3].startswith("FAIL  redis")
-    status, lines, err = await _doctor(healthy)
+    status, lines, err = await _doctor(healthy, preloaded_cli)
     assert status == 0, "\n".join(lines) + err  # a warning is no fault
     assert all(line.startswith("ok    ") for line in lines[:-2]) and not err
     assert lines[-2].startswith(("ok    holiday calendar", "warn  holiday calendar"))

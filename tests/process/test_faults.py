@@ -12,7 +12,6 @@ import contextlib
 import json
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +33,9 @@ from sandbox.platform_records import Fault
 from sandbox.wechat_push import event_fields, text_fields
 from services.common.redis_keys import RedisKeys
 from tests.support.api import Api
+from tests.support.cli import Preloaded
 from tests.support.draw_world import make_experts, prepared, start_draw
+from tests.support.forked import Forked
 from tests.support.helpers import eventually, process_env, redis_of
 from tests.support.settings import make_settings
 from tests.support.wechat import Chat
@@ -49,15 +50,13 @@ def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
                          **OVERRIDES)
 
 
-def _worker(settings: Settings, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    """`expertbot worker` in its own process, its log written to `log`."""
-    with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],
-                                env={**process_env(settings), **env},
-                                stdout=subprocess.DEVNULL, stderr=out)
+def _worker(preloaded: Preloaded, settings: Settings, log: Path, **env: str) -> Forked:
+    """`expertbot worker` in its own process (a fork of the preloaded one), its output and
+    log written to `log`."""
+    return preloaded.spawn({**process_env(settings), **env}, ("worker",), log)
 
 
-async def _stop(proc: subprocess.Popen[bytes], log: Path) -> str:
+async def _stop(proc: Forked, log: Path) -> str:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
     try:
@@ -70,14 +69,15 @@ async def _stop(proc: subprocess.Popen[bytes], log: Path) -> str:
 
 async def test_a_standalone_worker_outlives_a_redis_outage(
         client: TestClient, settings: Settings, platform: Platform, demo: dict,
-        tmp_path: Path) -> None:
+        tmp_path: Path, preloaded_cli: Preloaded) -> None:
     """Before: arq's poll loop let the refused connection through and `expertbot worker`
     exited with 1, for good. Now it waits, starts again once Redis answers, logs the outage
     once, and sends what was queued meanwhile."""
     proc, url = start_server(tmp_path / "redis", persist=False)
     await asyncio.to_thread(wait_ready, proc, url)
     # JSON logs: a line per job run, so that a failure shows whether the relay ran
-    worker = _worker(settings, tmp_path / "worker.log", REDIS_URL=url, LOG_FORMAT="json")
+    worker = _worker(preloaded_cli, settings, tmp_path / "worker.log", REDIS_URL=url,
+                     LOG_FORMAT="json")
     probe = Redis.from_url(url)
     try:
         await eventually(lambda: probe.exists(WORKER_HEARTBEAT), timeout=20)
@@ -122,13 +122,13 @@ async def test_a_standalone_worker_outlives_a_redis_outage(
 
 async def test_a_worker_killed_mid_send_sends_a_chat_message_once(
         client: TestClient, chat: Chat, settings: Settings, platform: Platform, demo: dict,
-        tmp_path: Path) -> None:
+        tmp_path: Path, preloaded_cli: Preloaded) -> None:
     """Before: the "sent" marker was written after the call returned, so the relay that
     took the lapsed claim over sent the customer-service message again (3 in 9 kills)."""
     relay, openid = client.app[CHANNELS].relay, demo["expert"].openid
     await chat.say(openid, "帮助")  # the 48 h window is open: a customer-service message
     platform.interact(openid)
-    worker = _worker(settings, tmp_path / "worker.log")
+    worker = _worker(preloaded_cli, settings, tmp_path / "worker.log")
     try:
         # WeChat takes the message, then the worker dies before it hears back
         platform.inject(Fault("/cgi-bin/message/custom/send", delay_after=8))

@@ -5,10 +5,10 @@ runs out, not lost, and WeChat sends it once (same client_msg_id)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
-import subprocess
-import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -19,6 +19,7 @@ from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from sandbox.platform_records import Fault
+from tests.support.cli import Preloaded
 from tests.support.helpers import eventually, process_env
 from tests.support.settings import make_settings
 from web.context import DOMAIN
@@ -33,11 +34,10 @@ def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
 
 
 async def test_killed_relay(client: TestClient, settings: Settings, platform: Platform,
-                            demo: dict) -> None:
+                            demo: dict, preloaded_cli: Preloaded) -> None:
     domain, relay = client.app[DOMAIN], client.app[CHANNELS].relay
-    worker = subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],  # noqa: ASYNC220
-                              env=process_env(settings), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    # `expertbot worker` in a process of its own (a fork of the preloaded one)
+    worker = preloaded_cli.spawn(process_env(settings), ("worker",), Path(os.devnull))
     try:
         # WeChat records the message, then the worker dies before it hears back
         platform.inject(Fault("/cgi-bin/message/template/send", delay_after=8))

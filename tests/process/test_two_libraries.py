@@ -270,7 +270,7 @@ async def test_the_other_librarys_roster_shows_its_experts_arriving(
         async def roster(seq: int) -> bool:
             return (await PeerAsk.get(condition_id=condition)).roster_seq >= seq
 
-        await eventually(lambda: roster(1), timeout=40)  # 广州's sweep, every 15 s
+        await eventually(lambda: roster(1), timeout=40)  # 广州's sweep, every second here
         ask = await PeerAsk.get(condition_id=condition)
         assert [e["state"] for e in ask.experts] == ["serving", "serving"]
         await asking.sweep(datetime.now(UTC) + timedelta(seconds=30))  # polled: done

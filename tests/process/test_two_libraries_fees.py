@@ -72,7 +72,8 @@ async def test_the_lent_experts_fees_are_funded_once_across_a_restart(
             fees = (await PeerAsk.get(condition_id=condition)).fees
             return fees is not None and fees["state"] == state
 
-        await eventually(lambda: sheet_state("paying"), timeout=40)  # 广州's sweep, 15 s
+        # 广州's sweep (every second here)
+        await eventually(lambda: sheet_state("paying"), timeout=40)
         sheet = (await PeerAsk.get(condition_id=condition)).fees
         assert sheet is not None and len(sheet["experts"]) == 2
         total = sheet["total_fen"]

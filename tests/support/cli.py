@@ -15,15 +15,21 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from config.settings import Settings
+from tests.support.forked import Forked
 from tests.support.helpers import process_env
 
 # the `expertbot` fixture: run(*argv) -> (exit status, what it printed)
 Expertbot = Callable[..., Awaitable[tuple[int, str]]]
 
 
+def _apart(out: str, err: str) -> tuple[str, str]:
+    """What the command wrote to its standard output and to its standard error."""
+    return Path(out).read_bytes().decode(), Path(err).read_bytes().decode()
+
+
 def _printed(out: str, err: str) -> str:
     """What the command wrote to its standard output, then to its standard error."""
-    return Path(out).read_bytes().decode() + Path(err).read_bytes().decode()
+    return "".join(_apart(out, err))
 
 
 class Preloaded:
@@ -80,6 +86,12 @@ class Preloaded:
     async def run(self, env: dict[str, str], argv: tuple[str, ...],
                   timeout: float = 60) -> tuple[int, str]:
         """The command's exit status and what it printed (its output, then its errors)."""
+        code, out, err = await self.run_apart(env, argv, timeout)
+        return code, out + err
+
+    async def run_apart(self, env: dict[str, str], argv: tuple[str, ...],
+                        timeout: float = 60) -> tuple[int, str, str]:
+        """The command's exit status, its standard output and its standard error."""
         request, out, err = self._request(env, argv)
         reader, writer = await asyncio.open_unix_connection(self.started().socket)
         pid = 0
@@ -90,12 +102,28 @@ class Preloaded:
             status = await asyncio.wait_for(reader.readline(), timeout)
             assert status, "the command's process ended without an exit status"
             pid = 0
-            return int(status), _printed(out, err)
+            return int(status), *_apart(out, err)
         finally:
             self._finish(pid, out, err)
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+
+    def spawn(self, env: dict[str, str], argv: tuple[str, ...], log: Path) -> Forked:
+        """A command that runs until stopped (`serve`), its output and errors appended to
+        `log`: handled as a `subprocess.Popen` (tests/support/forked.py)."""
+        request = json.dumps({"argv": argv, "env": env, "cwd": os.getcwd(), "out": str(log),
+                              "err": str(log)}).encode() + b"\n"
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.settimeout(30)
+        conn.connect(self.started().socket)
+        conn.sendall(request)
+        pid = b""
+        while not pid.endswith(b"\n"):
+            byte = conn.recv(1)
+            assert byte, "the preloaded process did not fork the command"
+            pid += byte
+        return Forked(conn, int(pid), argv)
 
     def run_blocking(self, env: dict[str, str], argv: tuple[str, ...],
                      timeout: float = 120) -> tuple[int, str]:

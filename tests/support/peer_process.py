@@ -1,8 +1,9 @@
-"""Another library as a process of its own: `expertbot serve` (with its in-process worker)
-on its own SQLite file (a copy of the run's migrated template, the demo loaded by
-`expertbot demo`) and its own Redis database and prefix, configured as a library that
-trusts the test's service. Started, stopped and started again with another configuration
-over the same database; its `expertbot` commands run with the same settings."""
+"""Another library as a process of its own: `expertbot serve` (with its in-process worker;
+forked from the worker's preloaded process where there is one) on its own SQLite file (a
+copy of the run's migrated template, the demo loaded by `expertbot demo`) and its own Redis
+database and prefix, configured as a library that trusts the test's service. Started,
+stopped and started again with another configuration over the same database; its
+`expertbot` commands run with the same settings."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import aiohttp
 
 from services.federation import Identity
 from tests.support.cli import Preloaded
+from tests.support.forked import Forked
 from tests.support.helpers import process_env
 from tests.support.ports import free_port
 from tests.support.settings import make_settings
@@ -45,8 +47,8 @@ class LibraryProcess:
     folder: Path
     wechat_base: str
     port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-    # the worker's preloaded process: its `expertbot` commands (not `serve`) are its forks
+    proc: subprocess.Popen[bytes] | Forked | None = None
+    # the worker's preloaded process: its `expertbot` commands (`serve` too) are its forks
     preloaded: Preloaded | None = None
 
     @property
@@ -62,7 +64,10 @@ class LibraryProcess:
             self.infra, DATABASE_URL=f"sqlite://{self.database}",
             REDIS_URL=other_redis(self.infra["REDIS_URL"]), REDIS_PREFIX="peer:",
             EXPERTBOT_VAR_DIR=str(self.folder / "var"), WECHAT_API_BASE=self.wechat_base,
-            EXPERTBOT_INPROCESS_WORKER=True)
+            EXPERTBOT_INPROCESS_WORKER=True,
+            # its sweep every second, not every 15 s (what the tests wait for: its rosters,
+            # fee sheets and answers); stopped at once (the drain has its own tests)
+            DRAW_SWEEP_SECONDS=1, SHUTDOWN_DRAIN=0)
         env = process_env(settings)
         env.update(FEDERATION_CODE=self.identity.code, FEDERATION_NAME=self.identity.name,
                    FEDERATION_PRIVATE_KEY=self.identity.private_key,
@@ -84,10 +89,14 @@ class LibraryProcess:
         assert done.returncode == 0, done.stderr.decode()[-2000:]
 
     async def start(self, env: dict[str, str]) -> None:
-        with (self.folder / "serve.log").open("ab") as log:
-            self.proc = subprocess.Popen(  # noqa: ASYNC220
-                [sys.executable, "-m", "config.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port)], env=env, stdout=log, stderr=log)
+        argv = ("serve", "--host", "127.0.0.1", "--port", str(self.port))
+        if self.preloaded is not None:  # a fork of the preloaded process: no imports again
+            self.proc = self.preloaded.spawn(env, argv, self.folder / "serve.log")
+        else:
+            with (self.folder / "serve.log").open("ab") as log:
+                self.proc = subprocess.Popen(  # noqa: ASYNC220
+                    [sys.executable, "-m", "config.cli", *argv], env=env, stdout=log,
+                    stderr=log)
         async with aiohttp.ClientSession() as http:
             for _ in range(600):
                 assert self.proc.poll() is None, self.log()

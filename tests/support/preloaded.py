@@ -1,4 +1,5 @@
-"""`expertbot` commands in processes of their own without importing the service each time.
+"""`expertbot` commands in processes of their own without importing the service each time
+(`serve` among them: tests/support/forked.py).
 
 A plain `python -m config.cli …` spent 1.5–2.5 s of CPU importing the service before its
 command did anything, and the suite runs the command some thirty times. A worker starts
@@ -24,8 +25,8 @@ import time
 import traceback
 
 # what the `expertbot` subcommands import when they run (config/cli/*.py)
-PRELOAD = ("config.cli", "config.app", "config.worker", "config.runtime", "config.doctor",
-           "config.federation", "config.db.database", "config.db.tortoise",
+PRELOAD = ("config.cli", "config.app", "config.serve", "config.worker", "config.runtime",
+           "config.doctor", "config.federation", "config.db.database", "config.db.tortoise",
            "config.settings.replica", "bot.conversation.explain", "bot.conversation.router",
            "bot.providers.federation.client", "handlers.fallback", "handlers.menu",
            "handlers.routing", "services.audit", "services.demo", "services.draws.candidates",
@@ -40,8 +41,10 @@ def _command(request: dict[str, object]) -> int:
     os.environ.update(request["env"])  # type: ignore[arg-type]
     time.tzset()
     os.chdir(str(request["cwd"]))
-    for fd, path, mode in ((0, os.devnull, os.O_RDONLY), (1, request["out"], os.O_WRONLY),
-                           (2, request["err"], os.O_WRONLY)):
+    # appended: one file may take both (a long-running command's log)
+    written = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    for fd, path, mode in ((0, os.devnull, os.O_RDONLY), (1, request["out"], written),
+                           (2, request["err"], written)):
         opened = os.open(str(path), mode)
         os.dup2(opened, fd)
         os.close(opened)
