@@ -19,14 +19,16 @@ from aiohttp.test_utils import TestServer
 from bot.providers.federation.client import FederationClient
 from services.common.clock import CHINA
 from services.federation import Federation, Identity, Keys, Peer, PeerRefused, Trust
+from tests.support.cli import Preloaded
 from tests.support.peer_process import LibraryProcess
 from tests.support.two_libraries import GUANGZHOU, SHAOGUAN, library_of_guangzhou
 
 
 @pytest.fixture
-def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
-    """广州's library, to be started (no `expertbot` command of its own is run)."""
-    return library_of_guangzhou(infra, tmp_path, wechat)
+def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
+              preloaded_cli: Preloaded) -> LibraryProcess:
+    """广州's library, to be started (`serve` forked from the worker's preloaded process)."""
+    return library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
 
 
 def trusting(library: LibraryProcess, keys: list[tuple[Identity, Identity, str]]
