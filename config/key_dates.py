@@ -99,10 +99,13 @@ def key_dates_of(settings: Settings, federation: Federation | None) -> list[KeyD
     found = _recorded(settings.key_rotate_by, settings) + _peers(federation)
     folder = settings.wechatpay_platform_cert_dir
     if folder and Path(folder).is_dir():
-        for pem in sorted(Path(folder).glob("*.pem")):
-            got = _certificate_end(pem.read_bytes())
-            if got is not None:
-                found.append(KeyDate("wechatpay_platform_cert", got[0], got[1], True))
+        # WeChat Pay adds the next certificate before the old one ends (WX-PAY): one
+        # outlasted by another in the folder needs nothing done
+        ends = [got for pem in sorted(Path(folder).glob("*.pem"))
+                if (got := _certificate_end(pem.read_bytes())) is not None]
+        if ends:
+            serial, last = max(ends, key=lambda e: e[1])
+            found.append(KeyDate("wechatpay_platform_cert", serial, last, True))
     if settings.wechatpay_cert:
         got = _certificate_end(settings.wechatpay_cert.encode())
         if got is None:

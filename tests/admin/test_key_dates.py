@@ -95,7 +95,9 @@ def test_each_date_is_read_or_recorded(settings: Settings, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     ends = datetime(2027, 6, 30, 2, 0, tzinfo=UTC)
     platform, serial = self_signed(ends)
-    (tmp_path / "wechatpay_1.pem").write_text(platform)
+    (tmp_path / "wechatpay_2.pem").write_text(platform)
+    older, older_serial = self_signed(ends - timedelta(days=365))  # replaced: not said
+    (tmp_path / "wechatpay_1.pem").write_text(older)
     merchant, merchant_serial = self_signed(ends + timedelta(days=100))
     recorded = {"sm4": {"until": "2027-03-31", "by": "王工", "on": "2026-11-29"},
                 "federation": {"until": "2027-12-31", "by": "李工", "on": "2026-11-29"},
@@ -115,6 +117,7 @@ def test_each_date_is_read_or_recorded(settings: Settings, tmp_path: Path,
     found = {(k.kind, k.name): k for k in key_dates_of(ours, federation_of(ours))}
     assert found[("wechatpay_platform_cert", serial)].ends == ends
     assert found[("wechatpay_platform_cert", serial)].read
+    assert ("wechatpay_platform_cert", older_serial) not in found
     # the certificate given wins over a recorded date for the same
     assert found[("wechatpay_cert", merchant_serial)].last_day == date(2027, 10, 8)
     assert ("wechatpay_cert", "") not in found
