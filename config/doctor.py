@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from config.doctor_calendar import Warning_, holiday_calendar
+from config.doctor_keys import key_dates
 from config.redis_client import RedisTarget, make_redis
 from config.settings import Settings, SettingsError, load_settings
 from config.settings.redis import redis_target
@@ -296,7 +297,8 @@ async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
 CHECKS: list[tuple[str, Check]] = [("database", database), ("read replica", replica),
                                    ("redis", redis), ("wechat", wechat),
                                    ("wechat pay", wechat_pay), ("sms", sms),
-                                   ("holiday calendar", holiday_calendar)]
+                                   ("holiday calendar", holiday_calendar),
+                                   ("keys and certificates", key_dates)]
 
 
 @contextlib.asynccontextmanager

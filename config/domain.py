@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from config.invoicing import Invoicing, invoice_words, mail_text
+from config.key_dates import key_dates_of
 from config.observability.job_trace import traced_kwargs
 from config.settings import Settings, make_vault
 from config.settings.replica import lagging_reads
@@ -17,6 +18,7 @@ from services.admin import (
     Administration,
     AdminViews,
     FeedbackDesk,
+    KeyDates,
     StatisticsDesk,
     TrailWords,
 )
@@ -181,6 +183,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         files=files, links=links,
         documents=Documents(),
         scenes=SceneCodec(settings.secret_key), reference=Reference(), holidays=Holidays(),
+        key_dates=KeyDates(key_dates_of(settings, peers.federation if peers else None), texts),
         consult_contacts=ConsultContacts(),
         binding=Binding(people, codes, code_sms, redis, keys),
         registration=Registration(people, codes, code_sms, realname),

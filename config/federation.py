@@ -2,7 +2,9 @@
 this library. Its private key is FEDERATION_PRIVATE_KEY (`expertbot federation key --new`
 makes one); outside production a library without one signs with a key derived from
 SECRET_KEY, so two development instances can be paired by copying public keys. Peers are
-FEDERATION_PEERS, a JSON list of {"code", "name", "url", "public_key", "accept"}."""
+FEDERATION_PEERS, a JSON list of {"code", "name", "url", "public_key", "accept"}, and for a
+rotation of a peer's key "until" (its end) and "second_public_key" with its own
+"second_until"."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from bot.providers.federation.server import (
     FederationEdge,
     setup_federation_server,
 )
+from config.key_dates import parse_until
 from config.settings import Settings, SettingsError
 from services.audit import AuditChain
 from services.common.clock import Clock
@@ -61,7 +64,11 @@ class FederationSettings(BaseSettings):
     peers: str = Field(
         "[]", validation_alias="FEDERATION_PEERS",
         description="JSON list of the libraries it trusts: `code`, `name`, `url`, "
-                    "`public_key`, and how their requests are decided (`accept`)")
+                    "`public_key`, and how their requests are decided (`accept`); for a "
+                    "rotation of a library's key, `until` (the key is not accepted from that "
+                    "day on: `2027-06-30` means through that China day) and "
+                    "`second_public_key` with its own `second_until`: both keys are accepted "
+                    "until one ends (docs/federation.md)")
     timeout: float = Field(10.0, gt=0, le=60, validation_alias="FEDERATION_TIMEOUT",
                            description="seconds to wait for another library's answer")
 
@@ -84,12 +91,18 @@ def _peers(raw: str) -> dict[str, Peer]:
         if accept not in ACCEPT_MODES:
             raise SettingsError(f"FEDERATION_PEERS item {n}: accept is one of "
                                 f"{', '.join(ACCEPT_MODES)}")
+        what = f"FEDERATION_PEERS item {n} ({str(item['code'])[:CODE_MAX]})"
+        until, second_until = (parse_until(str(item[k]), f"{what} {k}") if item.get(k) else None
+                               for k in ("until", "second_until"))
         peer = Peer(str(item["code"])[:CODE_MAX], str(item["name"]), str(item["url"]),
-                    str(item["public_key"]), accept)
+                    str(item["public_key"]), accept, until,
+                    str(item.get("second_public_key") or ""), second_until)
         try:
             Keys.check(peer.public_key, "public_key")
+            if peer.second_key:
+                Keys.check(peer.second_key, "second_public_key")
         except BadKey as exc:
-            raise SettingsError(f"FEDERATION_PEERS item {n} ({peer.code}): {exc}") from None
+            raise SettingsError(f"{what}: {exc}") from None
         peers[peer.code] = peer
     return peers
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from services.admin import Administration, AdminViews, FeedbackDesk, StatisticsDesk, TrailWords
+from services.admin import (
+    Administration,
+    AdminViews,
+    FeedbackDesk,
+    KeyDates,
+    StatisticsDesk,
+    TrailWords,
+)
 from services.applicants import (
     ApplicationReads,
     Applications,
@@ -91,6 +98,7 @@ class Domain:
     scenes: SceneCodec
     reference: Reference  # divisions, the specialty catalogue, titles, units
     holidays: Holidays  # the working-day calendar
+    key_dates: KeyDates  # the keys and certificates that end, told before they do
     consult_contacts: ConsultContacts  # whom an applicant asks, by region
     applications: Applications
     application_reads: ApplicationReads  # applications and attachments as the edges read them

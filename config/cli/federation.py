@@ -10,7 +10,10 @@ import argparse
 import asyncio
 import sys
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from services.common.clock import CHINA
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -110,8 +113,20 @@ def federation_banner(settings: Settings, own_url: str) -> list[str]:
         lines.append("  no peers yet (FEDERATION_PEERS): no library can ask or be asked")
     for peer in federation.peers.values():
         lines.append(f"  with {peer.code} {peer.name} at {peer.url} "
-                     f"(its requests: {DECIDED.get(peer.accept, peer.accept)})")
+                     f"(its requests: {DECIDED.get(peer.accept, peer.accept)})"
+                     + _keys_said(peer.until, peer.second_key, peer.second_until))
     return lines
+
+
+def _keys_said(until: datetime | None, second: str, second_until: datetime | None) -> str:
+    """A peer's keys in a rotation, as the banner says them: each end, China time."""
+    def end(moment: datetime | None) -> str:
+        return f"believed before {moment.astimezone(CHINA):%Y-%m-%d %H:%M} China time" \
+            if moment else "no end"
+    if until is None and not second:
+        return ""
+    return f"; its key: {end(until)}" + (f", a second key: {end(second_until)}" if second
+                                          else "")
 
 
 DECIDED = {"admin": "an administrator decides", "auto": "accepted by the standing rule",

@@ -25,6 +25,17 @@ class KeySettings(BaseSettings):
         description="SM4 keys by version, `1:<base64 16 bytes>,2:<...>`: the highest seals, "
                     "all open; after adding one run `expertbot reencrypt`. Empty: version 1 "
                     "derived from `ID_ENCRYPTION_KEY`")
+    key_rotate_by: str = Field(
+        "", validation_alias="KEY_ROTATE_BY",
+        description="when keys that carry no date of their own are to be replaced, with who "
+                    "recorded it and when: a JSON object by key, each "
+                    "`{\"until\": \"2027-06-30\", \"by\": \"王工\", \"on\": \"2026-11-29\"}`; "
+                    "keys: `sm4` (the sealing SM4 key), `federation` "
+                    "(`FEDERATION_PRIVATE_KEY`), `evaluation` (`EVALUATION_PRIVATE_KEY`), "
+                    "`unified_identity` (`UNIFIED_IDENTITY_CLIENT_SECRET`), `wechatpay_cert` "
+                    "(the merchant API certificate, when `WECHATPAY_CERT` is not given). The "
+                    "administrator's home page and `expertbot doctor` warn 30 and 7 days "
+                    "before and once past (docs/security.md)")
     desk_2fa_roles: str = Field(
         "admin,security_admin,audit_admin,verifier,finance", validation_alias="DESK_2FA_ROLES",
         description="desk roles whose console sign-in takes a second factor after the "

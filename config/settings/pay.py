@@ -22,6 +22,11 @@ class WeChatPaySettings(BaseSettings):
     wechatpay_cert_serial: str = Field(
         "", validation_alias="WECHATPAY_CERT_SERIAL",
         description="the merchant API certificate's serial (generated in development)")
+    wechatpay_cert: str = Field(
+        "", validation_alias="WECHATPAY_CERT",
+        description="the merchant API certificate (`apiclient_cert.pem`, PEM text), read only "
+                    "for its end date: the administrator is warned 30 and 7 days before. "
+                    "Empty: the date recorded in `KEY_ROTATE_BY` (`wechatpay_cert`), if any")
     wechatpay_apiv3_key: str = Field(
         "", validation_alias="WECHATPAY_APIV3_KEY",
         description="decrypts notification resources, 32 characters (generated in "
@@ -36,7 +41,8 @@ class WeChatPaySettings(BaseSettings):
     wechatpay_platform_cert_dir: str = Field(
         "", validation_alias="WECHATPAY_PLATFORM_CERT_DIR",
         description="platform certificates (`*.pem`), accepted too during a switch to the "
-                    "public key")
+                    "public key; each one's end date is read, and the administrator warned "
+                    "30 and 7 days before")
     wechatpay_api_base: str = Field(
         "", validation_alias="WECHATPAY_API_BASE",
         description="where WeChat Pay calls go. Empty: `https://api.mch.weixin.qq.com`; in "

@@ -14,6 +14,7 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import federation as peers_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
+from miniapp_api.routes.admin import keys as admin_keys
 from miniapp_api.routes.applicants import review
 from miniapp_api.routes.draws.facts import log as draw_log
 from miniapp_api.routes.draws.record import performance_desk
@@ -72,6 +73,9 @@ async def home(request: web.Request) -> web.Response:
     holidays_missing = (await calls.call(reference_holidays.calendar, fields(
         reference_holidays.YearQuery, {}))).missing_next \
         if endpoints.admits(seen_roles, reference_holidays.calendar) else None
+    # keys and certificates ending within 30 days, or ended: what to do before (WX-PAY, GB-39786)
+    key_warnings = [k for k in (await calls.call(admin_keys.key_dates)).keys if k.level] \
+        if endpoints.admits(seen_roles, admin_keys.key_dates) else []
     # people waiting for the 客服人员 (人工客服): how many, and the longest wait
     asking = await calls.call(support.waiting) \
         if endpoints.admits(seen_roles, support.waiting) else None
@@ -84,6 +88,7 @@ async def home(request: web.Request) -> web.Response:
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
                   duties=duties, downloads=downloads, link_requests=link_requests,
                   choices=choices, holidays_missing=holidays_missing, asking=asking,
+                  key_warnings=key_warnings,
                   desk_open=endpoints.admits(seen_roles, support.tickets))
 
 

@@ -1,7 +1,8 @@
 """A trading centre's e-evaluation system (电子评标系统) registered by the administrator as a
 signed client (docs/evaluation-systems.md): its code and name, the centres it serves (by the
 region codes the centres serve, as `DrawActivity.terminal` keeps them), its Ed25519 public
-key and the address it hears the committee's changes at."""
+key (and the day its operator said it is to be replaced) and the address it hears the
+committee's changes at."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ class EvaluationSystem(Model):
     registered_at = fields.DatetimeField()
     changed_by = fields.BigIntField(null=True)
     changed_at = fields.DatetimeField(null=True)
+    # when its operator said its key is to be replaced (warned 30 and 7 days before), and
+    # who recorded that date when (services/admin/key_dates.py)
+    key_rotate_by = fields.DateField(null=True)
+    key_dated_by = fields.BigIntField(null=True)  # person id
+    key_dated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "evaluation_system"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from calendar import monthrange
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -12,6 +13,11 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 def china_today(now: datetime) -> date:
     return now.astimezone(CHINA).date()
+
+
+def end_of_china_day(day: date) -> datetime:
+    """The first moment after the China day (a date given as "good through" that day)."""
+    return datetime.combine(day + timedelta(days=1), time_of_day(), CHINA)
 
 
 def china_time(moment: datetime) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from models.evaluation.systems import EvaluationSystem
 from services.common.errors import BadInput, Conflict, NotFound
@@ -26,6 +26,7 @@ class SystemInput:
     public_key: str
     url: str = ""
     active: bool = True
+    key_rotate_by: date | None = None  # when its operator said its key is to be replaced
 
 
 def _checked(data: SystemInput) -> SystemInput:
@@ -49,7 +50,7 @@ def _checked(data: SystemInput) -> SystemInput:
     if url and (len(url) > URL_MAX or not re.fullmatch(r"https?://[^\s]+", url)):
         raise BadInput("evaluation.system_url", most=URL_MAX)
     return SystemInput(code, name, list(dict.fromkeys(centres)), data.public_key.strip(), url,
-                       data.active)
+                       data.active, data.key_rotate_by)
 
 
 class EvaluationSystems:
@@ -71,20 +72,26 @@ class EvaluationSystems:
         got = _checked(data)
         if await EvaluationSystem.exists(code=got.code):
             raise Conflict("evaluation.system_taken", code=got.code)
+        dated = got.key_rotate_by is not None
         return await EvaluationSystem.create(
             code=got.code, name=got.name, centres=got.centres, public_key=got.public_key,
-            url=got.url, active=got.active, registered_by=person_id, registered_at=now)
+            url=got.url, active=got.active, registered_by=person_id, registered_at=now,
+            key_rotate_by=got.key_rotate_by, key_dated_by=person_id if dated else None,
+            key_dated_at=now if dated else None)
 
     @classmethod
     async def change(cls, system_id: int, data: SystemInput, person_id: int,
                      now: datetime) -> EvaluationSystem:
-        """Everything but the code (the other side signs with it)."""
+        """Everything but the code (the other side signs with it); a new key date records
+        who gave it when."""
         system = await cls.get(system_id)
         got = _checked(SystemInput(system.code, data.name, data.centres, data.public_key,
-                                   data.url, data.active))
+                                   data.url, data.active, data.key_rotate_by))
+        dated = {} if got.key_rotate_by == system.key_rotate_by else {
+            "key_rotate_by": got.key_rotate_by, "key_dated_by": person_id, "key_dated_at": now}
         await EvaluationSystem.filter(id=system.id).update(
             name=got.name, centres=got.centres, public_key=got.public_key, url=got.url,
-            active=got.active, changed_by=person_id, changed_at=now)
+            active=got.active, changed_by=person_id, changed_at=now, **dated)
         return await cls.get(system.id)
 
     @staticmethod

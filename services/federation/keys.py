@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -66,22 +68,36 @@ class Identity:
 class Peer:
     """Another library this one trusts: its code, name, address, public key, and how its
     requests for experts are decided here ("admin": an administrator; "auto": the standing
-    rule accepts; "never": refused)."""
+    rule accepts; "never": refused). A key may have an end (`until`: not accepted from that
+    moment), and a second key may be listed with its own: during a rotation's overlap both
+    are accepted, then only the one still good (docs/federation.md, "Rotating a key")."""
 
     code: str
     name: str
     url: str
     public_key: str
     accept: str = "admin"
+    until: datetime | None = None
+    second_key: str = ""
+    second_until: datetime | None = None
 
-    def verifies(self, text: bytes, signature: str) -> bool:
-        try:
-            key = Ed25519PublicKey.from_public_bytes(Keys.check(self.public_key,
-                                                          f"{self.code}'s public key"))
-            key.verify(base64.b64decode(signature, validate=True), text)
-        except (InvalidSignature, ValueError):
-            return False
-        return True
+    def keys_at(self, now: float) -> list[str]:
+        """The public keys accepted at that moment (Unix seconds)."""
+        return [key for key, until in ((self.public_key, self.until),
+                                       (self.second_key, self.second_until))
+                if key and (until is None or now < until.timestamp())]
+
+    def verifies(self, text: bytes, signature: str, now: float | None = None) -> bool:
+        """The signature is by one of the keys accepted now."""
+        for raw in self.keys_at(time.time() if now is None else now):
+            try:
+                key = Ed25519PublicKey.from_public_bytes(Keys.check(
+                    raw, f"{self.code}'s public key"))
+                key.verify(base64.b64decode(signature, validate=True), text)
+            except (InvalidSignature, ValueError):
+                continue
+            return True
+        return False
 
 
 def same(a: str, b: str) -> bool:

@@ -115,7 +115,7 @@ class Trust:
             raise NotTrusted("bad_nonce")
         text = request_text(method, path, sender, me.code, timestamp, nonce, body,
                             self.protocol.version)
-        if not peer.verifies(text, headers.get(h_signature, "")):
+        if not peer.verifies(text, headers.get(h_signature, ""), now):
             raise NotTrusted("bad_signature")
         # the nonce is spent only once the signature holds: a forger cannot burn real ones
         if self.redis is None:
@@ -135,11 +135,11 @@ class Trust:
         return {h_from: me.code, h_signature: me.sign(text)}
 
     def check_answer(self, peer: Peer, nonce: str, status: int, headers: Mapping[str, str],
-                     body: bytes) -> None:
+                     body: bytes, now: int | None = None) -> None:
         me = self._me()
         h_from, _, _, _, h_signature = self.protocol.names()
         if headers.get(h_from, "") != peer.code:
             raise NotTrusted("unknown_peer")
         text = answer_text(status, nonce, peer.code, me.code, body, self.protocol.version)
-        if not peer.verifies(text, headers.get(h_signature, "")):
+        if not peer.verifies(text, headers.get(h_signature, ""), now):
             raise NotTrusted("bad_signature")

@@ -1,8 +1,9 @@
 """What the README and the docs say the product does, held against what it does: the audit
 trail's pages (docs/console.md), when an evaluation's fees open (docs/fees.md), the demo users
-the start-up names and the settings production cannot start without (README.md), and the
-roles the sign-in page and the sandbox's header name. Each claim is quoted from its page, so
-that a change of either side fails here."""
+the start-up names and the settings production cannot start without (README.md), the
+roles the sign-in page and the sandbox's header name, and when a key that ends is told
+(docs/rules-that-are-ours.md). Each claim is quoted from its page, so that a change of
+either side fails here."""
 
 from __future__ import annotations
 
@@ -129,3 +130,27 @@ async def test_the_sandbox_opens_the_console_as_every_desk_role(sandbox: TestSer
     for key in ("handler", "agency_legal", "verifier", "reviewer", "admin", "finance",
                 "security_admin", "audit_admin"):
         assert f"/sandbox/console-as?key={key}\"" in header, key
+
+
+def test_keys_are_told_30_and_7_days_before_and_once_past() -> None:
+    """docs/rules-that-are-ours.md and docs/security.md say when a key that ends is told;
+    services/admin/key_dates.py tells it then."""
+    from datetime import date
+
+    from services.admin import KeyDate
+    from services.admin.key_dates import WARN_DAYS, level_of
+    from services.common.clock import CHINA, end_of_china_day
+
+    assert claims("docs/rules-that-are-ours.md", "30 days before its last day (China), again "
+                  "from 7 days, and once it has passed")
+    assert claims("docs/security.md", "that ends within 30 days, within 7, or has ended")
+    assert WARN_DAYS == (30, 7)
+    last = date(2027, 6, 30)
+    key = KeyDate("sm4", "1", end_of_china_day(last), False)
+
+    def told(days_before: int) -> str | None:
+        now = datetime(2027, 6, 30, 12, tzinfo=CHINA) - timedelta(days=days_before)
+        got = level_of(key, now)
+        return got.level if got else None
+
+    assert [told(d) for d in (31, 30, 7, 0, -1)] == [None, "30", "7", "7", "past"]

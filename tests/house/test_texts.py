@@ -156,6 +156,7 @@ SAMPLES: dict[str, object] = {
     "order_no": "EB261121103000A1B2C3D4E5",
     "invoice": "发票申请已登记，财务人员开具后会将电子发票发送至 z***@example.com",
     "invoice_no": "25442000000123456789", "days": "5",
+    "read": False, "recorded_by": "王工", "recorded_on": "2026年11月29日",  # a key's date
     "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
     "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
     "last_day": "2026年10月13日",

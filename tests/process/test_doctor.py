@@ -4,8 +4,9 @@ each part broken in turn."""
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from aiohttp.test_utils import TestServer
 from config.dev_secrets import generate_pay_secrets
 from config.doctor import Finding, examine
 from sandbox.pay.gateway import PayGateway
+from services.common.clock import CHINA
 from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_years
 from tests.support.cli import Preloaded
@@ -47,7 +49,7 @@ def by_part(findings: list[Finding]) -> dict[str, Finding]:
 async def test_a_ready_machine_is_ok_on_every_line(healthy: dict[str, str]) -> None:
     found = by_part(await examine())
     calendar = found.pop("holiday calendar")
-    assert [f.status for f in found.values()] == ["ok"] * 7, found
+    assert [f.status for f in found.values()] == ["ok"] * 8, found
     # from 1 November, next year's calendar asked for until the package or a notice has it
     missing = await Holidays.missing_next(datetime.now(UTC), package_years())
     assert calendar.status == ("warn" if missing else "ok"), calendar
@@ -57,6 +59,28 @@ async def test_a_ready_machine_is_ok_on_every_line(healthy: dict[str, str]) -> N
     assert found["read replica"].detail.startswith("none configured")
     assert found["wechat"].detail.startswith("access token obtainable")
     assert found["wechat pay"].detail.startswith("keys consistent")
+    assert found["keys and certificates"].detail.startswith("none dated (KEY_ROTATE_BY")
+
+
+async def test_a_key_near_its_date_warns_with_what_to_do(healthy: dict[str, str],
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The SM4 key's rotation recorded for 3 days from now (China): a warning, not a fault,
+    in the words the administrator's home page shows; a far one is only counted."""
+    soon = (datetime.now(CHINA) + timedelta(days=3)).date()
+    _use(monkeypatch, {"KEY_ROTATE_BY": json.dumps({
+        "sm4": {"until": soon.isoformat(), "by": "王工", "on": "2026-11-29"},
+        "federation": {"until": "2099-12-31", "by": "李工", "on": "2026-11-29"}})})
+    found = by_part(await examine())["keys and certificates"]
+    assert found.status == "warn", found
+    assert found.detail.startswith("个人信息加密密钥（SM4 第1版）将于")
+    assert "还有3天" in found.detail
+    assert f"请在{soon:%Y年%m月%d日}前在 SM4_KEYS 中加入新版本密钥" in found.detail
+    _use(monkeypatch, {"KEY_ROTATE_BY": json.dumps({
+        "sm4": {"until": "2099-12-31", "by": "王工", "on": "2026-11-29"}})})
+    found = by_part(await examine())["keys and certificates"]
+    assert found == Finding("keys and certificates", "ok",
+                            "1 dated, none within 30 days; the soonest ends 2099-12-31 (sm4)")
 
 
 @pytest.mark.parametrize(("part", "env", "says"), [
@@ -106,7 +130,7 @@ async def test_production_without_its_variables_is_named_and_nothing_else_runs(
     _use(monkeypatch, {"EXPERTBOT_ENV": "production", "PUBLIC_BASE_URL": ""})
     found = await examine()
     assert found[0].status == "FAIL" and "PUBLIC_BASE_URL" in found[0].detail
-    assert [f.status for f in found[1:]] == ["skip"] * 7
+    assert [f.status for f in found[1:]] == ["skip"] * 8
 
 
 async def test_the_sms_provider_and_its_keys(healthy: dict[str, str], wechat: TestServer,
@@ -144,9 +168,10 @@ async def test_the_command_prints_a_line_a_part_and_exits_1_on_a_fault(
     assert status == 1, err
     assert [line[6:].split("  ")[0].strip() for line in lines] == [
         "configuration", "database", "read replica", "redis", "wechat", "wechat pay", "sms",
-        "holiday calendar"]
+        "holiday calendar", "keys and certificates"]
     assert lines[3].startswith("FAIL  redis")
     status, lines, err = await _doctor(healthy, preloaded_cli)
     assert status == 0, "\n".join(lines) + err  # a warning is no fault
-    assert all(line.startswith("ok    ") for line in lines[:-1]) and not err
-    assert lines[-1].startswith(("ok    holiday calendar", "warn  holiday calendar"))
+    assert all(line.startswith("ok    ") for line in lines[:-2]) and not err
+    assert lines[-2].startswith(("ok    holiday calendar", "warn  holiday calendar"))
+    assert lines[-1].startswith("ok    keys and certificates  none dated")

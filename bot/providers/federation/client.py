@@ -59,7 +59,7 @@ class FederationClient:
             raise PeerUnavailable(f"{peer.name}: HTTP {status}")
         try:
             nonce = headers[self.trust.protocol.names()[3]]
-            self.trust.check_answer(peer, nonce, status, their, answer)
+            self.trust.check_answer(peer, nonce, status, their, answer, now)
         except NotTrusted as exc:
             raise PeerUnavailable(f"{peer.name}: answer {exc.reason}") from None
         try:

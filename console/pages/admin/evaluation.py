@@ -38,7 +38,8 @@ async def listing(request: web.Request) -> web.Response:
 def _typed(form: Any) -> dict[str, Any]:
     return {"code": text(form, "code"), "name": text(form, "name"),
             "centres": many(form, "centres"), "public_key": text(form, "public_key"),
-            "url": text(form, "url"), "active": form.get("active", "1") == "1"}
+            "url": text(form, "url"), "active": form.get("active", "1") == "1",
+            "key_rotate_by": text(form, "key_rotate_by") or None}
 
 
 @pages.post("/evaluation-systems", uses=systems_api.register)

@@ -3,7 +3,7 @@ signed clients (docs/evaluation-systems.md), and the thresholds their scores are
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import Field
@@ -34,6 +34,8 @@ class SystemOut(Model):
     active: bool = Field(description="启用；停用的系统的请求一律拒绝")
     registered_at: datetime
     changed_at: datetime | None
+    key_rotate_by: date | None = Field(default=None, description=(
+        "对方告知的公钥更换日期；到期前30天、7天及过期后在工作台提醒"))
 
 
 class SystemsOut(Model):
@@ -54,10 +56,12 @@ class SystemIn(Model):
     public_key: str = Field(min_length=1, max_length=64)
     url: str = Field(default="", max_length=200)
     active: bool = True
+    key_rotate_by: date | None = Field(default=None, description=(
+        "对方告知的公钥更换日期（北京时间，当天仍可用）；空为未告知"))
 
     def data(self) -> SystemInput:
         return SystemInput(self.code, self.name, self.centres, self.public_key, self.url,
-                           self.active)
+                           self.active, self.key_rotate_by)
 
 
 class ThresholdsIn(Model):
@@ -77,7 +81,8 @@ def system_out(call: Call, system: EvaluationSystem) -> SystemOut:
         id=system.id, code=system.code, name=system.name,
         centres=[centre_out(call, c) for c in system.centres],
         public_key=system.public_key, url=system.url, active=system.active,
-        registered_at=system.registered_at, changed_at=system.changed_at)
+        registered_at=system.registered_at, changed_at=system.changed_at,
+        key_rotate_by=system.key_rotate_by)
 
 
 async def systems_out(call: Call) -> SystemsOut:
