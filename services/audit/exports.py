@@ -134,8 +134,12 @@ ACCOUNT_NUMBER = Reading(
 ATTACHMENTS = {"id_front": Reading(
     "GET /review/applications/{app_id}/attachments/{attachment_id}", Purpose.REVIEW,
     (Held(Kind.NAME), Held(Kind.ID_NUMBER)))}
+# the number an asker by SMS gave to be called back on, read in full by the 客服人员
+CALLBACK_NUMBER = Reading("POST /support/tickets/{ticket_id}/callback-number",
+                          Purpose.CALLBACK, (Held(Kind.PHONE),))
 # every operation that may read personal data in full without a file (the register's
 # reading is its own entry, 完整读取专家名册)
 READS_IN_FULL = frozenset({
     "GET /finance/withholding", "GET /finance/ledger", ACCOUNT_NUMBER.op,
-    ATTACHMENTS["id_front"].op, "GET /console/review/{app_id}/attachments/{attachment_id}"})
+    ATTACHMENTS["id_front"].op, "GET /console/review/{app_id}/attachments/{attachment_id}",
+    CALLBACK_NUMBER.op})

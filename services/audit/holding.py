@@ -63,6 +63,7 @@ class Purpose(StrEnum):
     PAYMENTS = "payments"
     INVOICING = "invoicing"
     BANK_TRANSFER = "bank_transfer"
+    CALLBACK = "callback"
 
 
 @dataclass(frozen=True)

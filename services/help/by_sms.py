@@ -20,7 +20,7 @@ from services.common.pii import mask_phone
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.help.service import Help
-from services.help.support import SupportDesk
+from services.help.support import BY_SMS, SupportDesk
 from services.notifications import Outbox, SmsGateway, SmsMessage
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class HelpBySms:
         if not text.strip():
             return None
         number = self._number_key(phone)
-        asker = "sms:" + number[:56]  # the conversation's key, as an openid is in chat
+        asker = BY_SMS + number[:56]  # the conversation's key, as an openid is in chat
         if not await self._spend(keys=[self._keys.sms_budget("help:" + number)],
                                  args=[repr(now.timestamp()), secrets.token_hex(8),
                                        *[x for rule in HELP_SMS_BUDGET for x in rule]]):

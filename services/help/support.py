@@ -22,6 +22,7 @@ from services.common.pii import mask_name, mask_text
 from services.notifications import Outbox
 
 SO_FAR = timedelta(days=1)  # the questions asked before, handed over with the request
+BY_SMS = "sms:"  # the key of an asker by SMS (a number's keyed hash), as an openid is in chat
 MESSAGE_MAX = 500
 OPEN = (SupportState.QUEUED, SupportState.ANSWERED)
 
@@ -139,6 +140,8 @@ class SupportDesk:
                 raise NotFound("support.not_found")
             if ticket.state == SupportState.CLOSED:
                 raise Conflict("support.closed", at=ticket.closed_at)
+            if ticket.openid.startswith(BY_SMS):  # no chat to write to: a call back
+                raise Conflict("support.by_phone")
             await SupportMessage.create(ticket_id=ticket.id, from_staff=True,
                                         staff_id=staff.id, text=words, at=now)
             ticket.state, ticket.answered_at = SupportState.ANSWERED, now
@@ -160,11 +163,24 @@ class SupportDesk:
                 ticket.state, ticket.closed_at, ticket.closed_by = \
                     SupportState.CLOSED, now, staff.id
                 await ticket.save(update_fields=["state", "closed_at", "closed_by"])
+                if ticket.openid.startswith(BY_SMS):  # called back: no chat to tell
+                    return ticket
                 async with self.outbox.change(now) as change:
                     await change.notify("support.ended", {
                         "number": f"K{ticket.id:06d}", "at": china_time(now)},
                         openid=ticket.openid, person_id=ticket.person_id)
         return ticket
+
+    @staticmethod
+    async def callback_number(ticket_id: int) -> str:
+        """The number an asker by SMS is to be called back on, in full (the staff's reading
+        is an access: miniapp_api/routes/help/support.py)."""
+        ticket = await SupportTicket.get_or_none(id=ticket_id)
+        if ticket is None:
+            raise NotFound("support.not_found")
+        if not ticket.callback_phone_enc:
+            raise Conflict("support.no_callback")
+        return sealing.sealer().open_phone(ticket.callback_phone_enc)
 
     @staticmethod
     async def waiting() -> Waiting:

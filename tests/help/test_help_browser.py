@@ -5,6 +5,7 @@ asked for 人工客服 in chat."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -13,6 +14,7 @@ from sandbox.platform import Platform
 from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat
+from web.context import DOMAIN
 
 
 async def test_the_help_center_answers_a_question_and_shows_the_entry(
@@ -116,3 +118,22 @@ async def test_the_desks_homes_count_who_waits_and_the_ticket_shows_the_bots_ans
     await expect(admin.get_by_test_id("support-waiting")).to_contain_text("1 条")
     await expect(admin.get_by_test_id("support-waiting").get_by_role("link")).to_have_count(0)
     await screenshot(admin, "var/console-admin-home-support.png")
+
+
+async def test_the_staff_call_back_a_person_who_asked_by_sms(
+        client: TestClient, demo: dict, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    number = "13912345671"  # someone who replied 人工 to the help by SMS
+    ticket, _ = await client.app[DOMAIN].support.callback(
+        f"sms:{number}-key", number, None, datetime.now(UTC))
+    desk = await signed_in(browser, client.server, demo["support"].phone,
+                           f"/console/support/{ticket.id}")
+    await expect(desk.get_by_test_id("callback")).to_contain_text("139****5671")
+    await expect(desk.get_by_test_id("reply-form")).to_have_count(0)  # no chat to write to
+    await desk.get_by_test_id("show-number").click()
+    await expect(desk.get_by_test_id("callback-number")).to_have_text(number)
+    await screenshot(desk, "var/console-support-callback.png")
+    await desk.get_by_role("link", name="返回这次咨询").click()
+    await desk.get_by_test_id("close-ticket").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("结束")

@@ -14,11 +14,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from config.clients import sms_callback_token
 from config.settings import Settings
+from models.audit import AuditEntry
 from models.help import HelpQuestion, SupportTicket
+from models.notifications import Notification
 from models.people import Person, phone_is
 from sandbox.platform import Platform
 from services.help.by_sms import HELP_SMS_BUDGET, ONE_SMS
 from tests.support.api import Api
+from tests.support.console import Desk
 from tests.support.helpers import eventually
 from tests.support.settings import make_settings
 
@@ -81,6 +84,25 @@ async def test_unsure_offers_the_hotline_and_a_call_back_within_the_budget(
     assert shown.endswith(STRANGER[-4:]) and "*" in shown
     assert any("下雨" in m["text"] and "13900001111" not in m["text"]
                for m in told.data["messages"])  # the question before, masked
+    # no chat to write to: a written reply is refused in words saying to call back, and
+    # the number is read in full for the call, each reading an access on the record
+    written = await api.call("POST", f"/support/tickets/{ticket.id}/reply", staff,
+                             {"text": "您好，您的问题……"})
+    assert written.status == 409 and "显示号码并回电" in written.message
+    number = await client.post(  # not through `api`, which scans for numbers: in full
+        f"/miniapp/v1/support/tickets/{ticket.id}/callback-number",
+        headers={"Authorization": f"Bearer {staff}"})
+    assert number.status == 200 and (await number.json())["number"] == STRANGER
+    desk = Desk(client)
+    await desk.sign_in(demo["support"].phone)
+    _, page = await desk.get(f"/console/support/{ticket.id}")
+    assert 'data-testid="show-number"' in page and 'data-testid="reply-form"' not in page
+    reading = await AuditEntry.filter(action="read_full").order_by("-id").first()
+    assert reading is not None and reading.detail.get("why") == "callback"
+    # called back and closed: nothing is sent to a chat that does not exist
+    closed = await api.call("POST", f"/support/tickets/{ticket.id}/close", staff)
+    assert closed.status == 200
+    assert not await Notification.filter(kind__in=["support.reply", "support.ended"]).exists()
     for n in range(6):  # a flood: no more than the hour's budget
         await _text(client, settings, STRANGER, f"第{n}个问题：考试在哪里考", n + 1)
     hourly = HELP_SMS_BUDGET[0][1]

@@ -1,5 +1,6 @@
 """The 客服工作台: the people waiting for a human, a conversation with its reply form, and
-closing it (the reply reaches the asker in chat, or by template message or SMS)."""
+closing it (the reply reaches the asker in chat, or by template message or SMS); one who
+asked by SMS is called back, on the number read in full here."""
 
 from __future__ import annotations
 
@@ -36,6 +37,16 @@ async def reply(request: web.Request) -> web.Response:
     await calls.call(support.reply, calls.fields(support.ReplyIn, {"text": text(form, "text")}),
                      path=request.match_info)
     return redirect(request, back, done(request, "support_replied"))
+
+
+@pages.post("/support/{ticket_id}/callback-number", uses=support.callback_number)
+async def callback_number(request: web.Request) -> web.Response:
+    """The number to call back on a page of its own (never in a cookie or an address); the
+    API logs each reading (个人信息访问记录: whose, the number in full, for the call)."""
+    back = f"/console/support/{request.match_info['ticket_id']}"
+    found = await api(request, back=back).call(support.callback_number,
+                                               path=request.match_info)
+    return render(request, "support_callback.html", number=found.number, back=back)
 
 
 @pages.post("/support/{ticket_id}/close", uses=support.close)

@@ -8,10 +8,13 @@ from datetime import datetime
 
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.help import SupportState, SupportTicket
 from models.people import Role
+from services.audit import CALLBACK_NUMBER
+from services.common.pii import public
 from services.help import Conversation
 
 api = Api()
@@ -111,6 +114,20 @@ async def reply(call: Call, body: ReplyIn) -> ConversationOut:
     done = await support.reply(call.path_int("ticket_id"), body.text,
                                call.caller.need_person(), call.now)
     return conversation_out(call, await support.conversation(done.id))
+
+
+class CallbackNumberOut(Model):
+    number: str = Field(description="回电号码（完整；每次查看记入个人信息访问记录）")
+
+
+@api.route("POST", "/support/tickets/{ticket_id}/callback-number", access=SUPPORT,
+           response=CallbackNumberOut, tag=TAG,
+           summary="客服：查看通过短信转人工的咨询人的完整回电号码（每次查看均记录）")
+async def callback_number(call: Call) -> CallbackNumberOut:
+    number = await call.domain.support.callback_number(call.path_int("ticket_id"))
+    # whose (the asker of the path's ticket), the number in full, and why: an access
+    handed_out(call.request, people=1, held=CALLBACK_NUMBER.held(), why=CALLBACK_NUMBER.why)
+    return CallbackNumberOut(number=public(number))
 
 
 @api.route("POST", "/support/tickets/{ticket_id}/close", access=SUPPORT,
