@@ -417,9 +417,18 @@ async def test_the_agency_asks_the_other_library_to_fill_a_lent_place_again(
                               int(time.time()), data={"seq": 1, "experts": [
                                   {**row, "code": "3847"},
                                   {**row, "code": "1290", "state": "absent", "absence": "缺席"}]})
-    await the_results_unseal(aid, datetime.now(UTC))
+    # while the results are sealed: the place open, counted without a name, and the way
+    # to have it filled
+    shown = await condition_shown(api, token, aid)
+    assert (shown["peer"]["confirmed"], shown["peer"]["open_places"]) == (1, 1)
+    assert shown["peer"]["experts"] == []
+    assert shown["peer"]["said"] == ("韶关市评标专家库已抽取完成（已确认 1 人）；1 名专家不能参加，"
+                                     "名额空出：可请韶关市评标专家库补抽")
     desk = Desk(client)
     await desk.sign_in(demo["handler"].phone)
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert f'data-testid="peer-supplement-{condition}"' in page and "1290" not in page
+    await the_results_unseal(aid, datetime.now(UTC))
     _, page = await desk.get(f"/console/activities/{aid}")
     assert f'data-testid="peer-supplement-{condition}"' in page
     asked, _ = await desk.post(f"/console/activities/{aid}/items/condition/{condition}/"
@@ -427,6 +436,8 @@ async def test_the_agency_asks_the_other_library_to_fill_a_lent_place_again(
     assert asked.status == 303
     _, page = await desk.get(f"/console/activities/{aid}")
     assert "已请韶关市评标专家库为 1 个空出的名额补抽" in page
+    assert (await condition_shown(api, token, aid))["peer"]["said"].endswith(
+        "1 名专家不能参加，名额空出，已请韶关市评标专家库补抽")
     await asking.sweep(datetime.now(UTC) + timedelta(seconds=1))
     await asking.sweep(datetime.now(UTC) + timedelta(seconds=2))
     assert [u["wanted"] for u in shaoguan_library.updates] == [1]

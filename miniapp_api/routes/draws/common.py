@@ -107,7 +107,9 @@ class PeerConditionOut(Model):
     status: str = Field(description="planned / asked / pending / drawing / done / short / "
                                     "refused / unreachable / local")
     said: str = Field(description="状态说明（含对方拒绝的原因、未应答时的重试）")
-    confirmed: int = Field(description="对方已确认参加的专家人数")
+    confirmed: int = Field(description="对方已确认且仍能参加的专家人数")
+    open_places: int = Field(default=0, description=(
+        "对方告知不能参加（请假、缺席、现场回避、受处理）而空出的名额数（解封前也告知人数）"))
     experts: list[PeerExpertOut] = Field(description="对方已确认的专家（结果解封后列出）")
     wanted: int = Field(default=0, description="已请对方专家库补抽的名额")
 
@@ -307,13 +309,17 @@ def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
     """A condition another library draws: its state in words; its experts once unsealed."""
     if view is None:
         return None
+    # a lent expert who cannot serve leaves a place open: counted (never named while sealed)
+    absent = sum(e.get("state") == "absent" for e in view.experts)
+    serving = len(view.experts) - absent
     said = call.services.texts.render("draw/peer_state.j2", peer=view.peer_name,
                                       status=view.status, reason=view.reason, started=started,
-                                      tries=view.tries, confirmed=len(view.experts),
-                                      release=view.release, released=view.released)
+                                      tries=view.tries, confirmed=serving, absent=absent,
+                                      wanted=view.wanted, release=view.release,
+                                      released=view.released)
     return PeerConditionOut(
         peer_code=view.peer_code, peer_name=view.peer_name, status=view.status,
-        said=said.strip(), confirmed=len(view.experts), wanted=view.wanted,
+        said=said.strip(), confirmed=serving, open_places=absent, wanted=view.wanted,
         experts=[] if sealed else [PeerExpertOut(**e) for e in view.experts])
 
 
