@@ -386,6 +386,17 @@ async def test_the_agencys_day_counts_the_lent_experts_arrivals(
         CHINA).date()
     if same_day:  # (the evaluation began a minute ago: not across China's midnight)
         assert (board.data["arrived_today"], board.data["not_arrived_today"]) == (1, 2)
+    # the activity's attendance counts them, and lists them once the results unseal
+    path = f"/draws/activities/{aid}/attendance"
+    seen = (await api.call("GET", path, token)).data
+    assert (seen["arrived"], seen["expected"]) == (1, 2)
+    await the_results_unseal(aid, datetime.now(UTC))
+    seen = (await api.call("GET", path, token)).data
+    lent = {e["verification_code"]: e for e in seen["experts"]}
+    assert set(lent) == {"3847", "1290", "5521"} and (seen["arrived"], seen["expected"]) == (1, 2)
+    assert lent["3847"]["checkin_at"] and not lent["1290"]["checkin_at"]
+    assert lent["5521"]["absent"] and lent["3847"]["lent_from"] == "韶关市评标专家库"
+    assert lent["3847"]["invitation_id"] is None and lent["3847"]["name"] == "张*"
     # the administrator's statistics count them apart from our own invitations
     admin = await api.login(demo["admin"].mp_openid)
     month = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).strftime("%Y-%m")

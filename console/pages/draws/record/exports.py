@@ -62,7 +62,7 @@ async def results(request: web.Request) -> web.Response:
         "attendance": [{"name": a.name, "verification_code": a.verification_code,
                         "checkin_at": a.checkin_at, "checkout_at": a.checkout_at,
                         "urges": a.urges, "manual_urges": a.manual_urges, "absent": a.absent,
-                        "venue": a.venue} for a in seen.experts]
+                        "venue": a.venue} for a in seen.experts if not a.lent_from]
         # the experts another library drew for a 副场 of ours, as its roster said
         + [{"name": e.name, "verification_code": e.verification_code,
             "checkin_at": e.checkin_at, "checkout_at": e.checkout_at, "urges": 0,

@@ -40,7 +40,7 @@ class VenueArrivalsOut(Model):
 
 
 class ArrivalOut(Model):
-    invitation_id: int
+    invitation_id: int | None = Field(description="本库的邀请；其他专家库抽取的专家为 null")
     name: str  # never the expert's phone, not even masked: the agency urges through us
     verification_code: str
     checkin_at: datetime | None
@@ -49,6 +49,8 @@ class ArrivalOut(Model):
     manual_urges: int = Field(description="代理机构的语音催促次数（每次一个电话，最多3次）")
     absent: bool
     venue: str = Field(default="", description="评标场所（远程异地评标时注明主场或副场）")
+    lent_from: str = Field(default="", description=(
+        "其他专家库为副场抽取的专家：抽取的专家库（到场情况以该库告知为准）"))
 
 
 class AttendanceOut(Model):
@@ -108,14 +110,31 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
            response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
 async def attendance(call: Call) -> AttendanceOut:
-    roster = await call.domain.draws.venue.attendance.roster(await activity_in_path(call), call.now)
-    return AttendanceOut(arrived=roster.arrived, expected=roster.expected, experts=[
-        ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
-                   checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
-                   manual_urges=r.manual_urges, absent=r.status == InvitationStatus.ABSENT,
-                   venue=roster.venues.get(r.id, ""))
-        for r, name in roster.experts], checkin_open=roster.checkin_open,
-        checkin_until=roster.checkin_until)
+    activity = await activity_in_path(call)
+    roster = await call.domain.draws.venue.attendance.roster(activity, call.now)
+    experts = [ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
+                          checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
+                          manual_urges=r.manual_urges,
+                          absent=r.status == InvitationStatus.ABSENT,
+                          venue=roster.venues.get(r.id, ""))
+               for r, name in roster.experts]
+    # the experts other libraries drew for its 副场, as their rosters say: counted always,
+    # listed once the results unseal (as this library's own)
+    arrived, expected = roster.arrived, roster.expected
+    sealed = call.domain.draws.facts.seal.check_sealed(activity, call.now)
+    for view in (await call.domain.asking.views(activity.id)).values():
+        for e in view.experts:
+            absent = e.get("state") == "absent"
+            expected += 0 if absent else 1
+            arrived += 1 if e.get("checkin_at") and not absent else 0
+            if not sealed:
+                experts.append(ArrivalOut(
+                    invitation_id=None, name=str(e.get("name", "")),
+                    verification_code=str(e.get("code", "")), checkin_at=e.get("checkin_at"),
+                    checkout_at=e.get("checkout_at"), urges=0, manual_urges=0, absent=absent,
+                    lent_from=view.peer_name))
+    return AttendanceOut(arrived=arrived, expected=expected, experts=experts,
+                         checkin_open=roster.checkin_open, checkin_until=roster.checkin_until)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/urge", access=AGENCY, body=UrgeIn,
