@@ -68,6 +68,13 @@ SCREENS.fees = {
         p.can_confirm ? row("确认期限", china(p.expires_at) + " 前") : null,
         p.finished_at ? row("完成时间", china(p.finished_at)) : null);
       if (p.can_confirm) c.append(button("确认收款", "mp-confirm-" + p.id, () => receive(p)));
+      // the 电子回单 the paid notice promises here: once WeChat Pay made it and it is archived
+      if (p.receipt) {
+        c.append(button("下载电子回单", "mp-receipt-" + p.id, () => mpDownload(
+          "/expert/payouts/" + p.id + "/receipt", "电子回单-" + p.eval_day + ".pdf")));
+      } else if (p.state === "paid") {
+        c.append(row("电子回单", "微信支付生成后可在这里下载", "mp-receipt-pending-" + p.id));
+      }
       body.append(c);
     }
     body.append(el("h4", { text: "我的评标劳务费" }));

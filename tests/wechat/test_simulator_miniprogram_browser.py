@@ -6,8 +6,10 @@ sheet played against the sandbox's fakes. Every refusal reads as the API words i
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestServer
@@ -30,6 +32,7 @@ from tests.support.phone import (
     gathering_now,
     openid_of,
 )
+from web.context import DOMAIN
 
 
 async def simulator(browser: Any, sandbox: TestServer) -> Any:
@@ -204,6 +207,18 @@ async def test_an_expert_checks_in_by_face_takes_the_fee_and_answers_for_the_rec
     await expect(payout.get_by_test_id("mp-payout-state")).to_have_text("已到账")
     await eventually(lambda: Invitation.exists(id=item.id, fee_paid=True), timeout=10)
     assert await Payout.exists(invitation_id=item.id, state="paid")
+    # the 电子回单 the paid notice promises in 我的专家费: said to come, then downloaded
+    paid = await Payout.get(invitation_id=item.id)
+    await expect(payout.get_by_test_id(f"mp-receipt-pending-{paid.id}")).to_contain_text(
+        "微信支付生成后可在这里下载")
+    receipts = sandbox.app[DOMAIN].fees.receipts
+    await eventually(lambda: _archived(receipts, paid.id), timeout=15)
+    await phone.get_by_test_id("mp-home").click()
+    await phone.get_by_test_id("mp-tile-fees").click()
+    async with phone.expect_download() as got:
+        await phone.get_by_test_id(f"mp-receipt-{paid.id}").click()
+    saved = await (await got.value).path()
+    assert (await asyncio.to_thread(Path(saved).read_bytes)).startswith(b"%PDF")
     # authorised once: the next fee needs no confirmation
     await phone.get_by_test_id("mp-authorise").click()
     await expect(sheet).to_contain_text("免确认收款授权")
@@ -256,3 +271,9 @@ async def test_an_expert_checks_in_by_face_takes_the_fee_and_answers_for_the_rec
     await screenshot(phone, "var/simulator-mp-deregistered.png")
     assert (await Person.get(id=person.id)).deregistered_at is not None
     assert not (await ExpertProfile.get(person_id=person.id)).active
+
+
+async def _archived(receipts: Any, payout_id: int) -> bool:
+    """The receipts' sweep run (as the worker's, each minute): is this one archived?"""
+    await receipts.sweep(datetime.now(UTC))
+    return bool(await receipts.archived([payout_id]))
