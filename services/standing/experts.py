@@ -1,9 +1,11 @@
 """The expert a sanction or a credit is about: found by their expert number (the
-administrator's desk) or as the person signed in (the expert's own pages)."""
+administrator's desk), by their name (the experts of that name, to choose from by number) or
+as the person signed in (the expert's own pages)."""
 
 from __future__ import annotations
 
 from models.experts import ExpertProfile
+from models.people import Person
 from services.common.errors import NotFound
 
 
@@ -17,6 +19,17 @@ class ExpertLookup:
         if profile is None:
             raise NotFound("sanction.no_expert")
         return profile
+
+    @staticmethod
+    async def experts_named(name: str, most: int = 20) -> list[ExpertProfile]:
+        """The experts whose name is exactly `name` (spaces aside), by number; at most
+        `most`."""
+        wanted = "".join(name.split())
+        if not wanted:
+            return []
+        people = Person.filter(name=wanted).values_list("id", flat=True)
+        return list(await ExpertProfile.filter(person_id__in=await people)
+                    .order_by("expert_number").limit(most))
 
     @staticmethod
     async def expert_of_person(person_id: int) -> ExpertProfile:

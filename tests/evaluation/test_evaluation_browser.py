@@ -7,17 +7,20 @@ page and disputes it; the administrator reads the month's proposals and the port
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestServer
 
 from models.experts import ExpertProfile
 from models.notifications import Notification
+from models.people import Person
+from services.demo_codes import demo_credit_code, demo_id
 from services.federation import Identity, Keys
 from tests.support.browser import screenshot, signed_in
 from tests.support.evaluation import BIDDERS, System, table
 from tests.support.performance import ended_demo_draw
+from web.context import DOMAIN
 
 SYSTEM = Identity("GZPB", "广州公共资源交易中心电子评标系统", Keys.new_private())
 
@@ -119,3 +122,29 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
         "不按照招标文件规定的评标标准和方法评标（专家申请复核）")
     await expect(admin.get_by_test_id("dimension-credit")).to_contain_text("信用分")
     await screenshot(admin, "var/console-portraits.png")
+    # found by name as well: one expert of that name opens at once; a namesake makes a
+    # list to choose from by number; a name nobody has is said so
+    profile = await ExpertProfile.get(id=served[2].expert_id)
+    name = (await Person.get(id=profile.person_id)).name
+    await admin.goto(str(sandbox.make_url("/console/portraits")))
+    await admin.get_by_label("专家编号或姓名（查看画像）").fill(name)
+    await admin.get_by_test_id("look").click()
+    await expect(admin.get_by_test_id("portrait")).to_contain_text(f"（{number}）")
+    vault, id_number = sandbox.app[DOMAIN].vault, demo_id("440104", date(1971, 3, 1), 7, True)
+    person = await Person.create(  # another expert of the same name
+        name=name, id_number_enc=vault.encrypt(id_number),
+        id_number_hash=vault.lookup_hash(id_number), id_masked=id_number[:6] + "********" +
+        id_number[-4:], gender="M", birth_year=1971)
+    twin = await ExpertProfile.create(
+        person_id=person.id, expert_number="TWIN-1", region="4401", willing_regions=["4401"],
+        work_unit="另一设计院", unit_credit_code=demo_credit_code(7777), title_level="正高",
+        industry="住建")
+    await admin.get_by_test_id("look").click()
+    await expect(admin.get_by_test_id("namesakes")).to_contain_text(twin.expert_number)
+    await expect(admin.get_by_test_id("portrait")).to_have_count(0)
+    await screenshot(admin, "var/console-portraits-namesakes.png")
+    await admin.get_by_test_id(f"namesake-{number}").click()
+    await expect(admin.get_by_test_id("portrait")).to_contain_text(f"（{number}）")
+    await admin.get_by_label("专家编号或姓名（查看画像）").fill("查无此人")
+    await admin.get_by_test_id("look").click()
+    await expect(admin.get_by_test_id("refusal")).to_contain_text("没有名为“查无此人”的专家")

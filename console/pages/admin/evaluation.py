@@ -7,6 +7,7 @@ back on the page in words with what was typed."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -17,9 +18,10 @@ from console.forms import many, said, text
 from console.invoke import fields
 from miniapp_api.routes.evaluation import portrait as portrait_api
 from miniapp_api.routes.evaluation import systems as systems_api
-from services.common.errors import DomainError
+from services.common.errors import DomainError, NotFound
 
 pages = PageTable()
+NUMBER = re.compile(r"[A-Za-z0-9-]+")  # an expert number, as the register writes them
 PAGE = "/console/evaluation-systems"
 
 
@@ -81,9 +83,11 @@ async def thresholds(request: web.Request) -> web.Response:
 
 @pages.get("/portraits", uses=portrait_api.flags)
 async def portraits(request: web.Request) -> web.Response:
-    """The month's proposals by agency and specialty, and an expert's portrait by number."""
+    """The month's proposals by agency and specialty, and an expert's portrait by number or
+    by name (one expert of that name: theirs; several: each to choose by number)."""
     month = request.query.get("month", "").strip()[:7]
-    number = request.query.get("number", "").strip()[:32]
+    who = (request.query.get("who") or request.query.get("number") or "").strip()[:32]
+    number, namesakes = who, None
     calls = api(request)
     refusal = None
     try:
@@ -93,6 +97,13 @@ async def portraits(request: web.Request) -> web.Response:
         refusal = said(request.app[CONSOLE].texts, exc)
         flags = await calls.call(portrait_api.flags, fields(portrait_api.FlagsQuery, {}))
     found = None
+    if who and not NUMBER.fullmatch(who):  # a name: the experts of that name
+        namesakes = (await calls.call(portrait_api.named, fields(
+            portrait_api.NameQuery, {"name": who}))).experts
+        number = namesakes[0].number if len(namesakes) == 1 else ""
+        if not namesakes:
+            refusal = said(request.app[CONSOLE].texts, NotFound("portrait.no_one_named",
+                                                                name=who))
     if number:
         try:
             found = await calls.call(portrait_api.of_expert, fields(
@@ -100,4 +111,5 @@ async def portraits(request: web.Request) -> web.Response:
         except DomainError as exc:
             refusal = said(request.app[CONSOLE].texts, exc)
     return render(request, "evaluation_portraits.html", flags=flags, portrait=found,
-                  typed={"month": month, "number": number}, refusal=refusal)
+                  typed={"month": month, "who": who}, refusal=refusal,
+                  namesakes=namesakes if namesakes and len(namesakes) > 1 else None)

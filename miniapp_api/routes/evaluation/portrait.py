@@ -89,6 +89,31 @@ async def of_expert(call: Call, query: PortraitQuery) -> PortraitOut:
         profile.id, call.services.texts, call.now))
 
 
+class NameQuery(Model):
+    name: str = Field(min_length=1, max_length=32, description="专家姓名（完整）")
+
+
+class NamedOut(Model):
+    number: str = Field(description="专家编号")
+    region: str = Field(description="常驻地区")
+    work_unit: str = Field(description="工作单位")
+
+
+class NamedListOut(Model):
+    experts: list[NamedOut] = Field(description="同名的专家（按编号，最多20位）")
+
+
+@api.route("GET", "/admin/portraits/named", access=ADMIN, query=NameQuery,
+           response=NamedListOut, tag=TAG,
+           summary="按姓名找专家（同名的列出编号、地区和单位，再按编号看画像）")
+async def named(call: Call, query: NameQuery) -> NamedListOut:
+    regions = call.domain.reference.regions()
+    return NamedListOut(experts=[NamedOut(
+        number=e.expert_number, region=regions.full_name(e.region) or "",
+        work_unit=e.work_unit) for e in await call.domain.credit.experts.experts_named(
+            query.name)])
+
+
 @api.route("GET", "/admin/evaluation-flags", access=ADMIN, query=FlagsQuery,
            response=FlagsOut, tag=TAG,
            summary="本月（或所选月份）评分分析和现场事件生成的履职建议，按代理机构和专业统计")
