@@ -24,6 +24,7 @@ from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
+from services.draws.facts.committee import Committees
 from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.news.notices import Notices
 from services.reference import Reference
@@ -35,6 +36,16 @@ PARTS = ("info", "times", "handler", "supervisors", "notices", "conditions", "av
 ROUNDS = ("submit", "take_back", "verify", "refuse")
 
 Request = dict[str, list[dict[str, Any]]]
+
+
+async def committee_of(activity: DrawActivity) -> dict[str, object] | None:
+    """The committee's values for its words (services/draws/facts/committee.py); None when
+    the activity recorded none."""
+    if (composition := Committees.composition_of(activity)) is None:
+        return None
+    project = await Project.get(id=activity.project_id)
+    return Committees.described(Committees.rule_for(project.kind, project.tender_method),
+                                composition)
 
 
 class RequestRecord:
@@ -90,7 +101,8 @@ class RequestRecord:
                             for p in supervisors_of(activity.supervisors)],
             "times": [{"bid_open_at": china_time(activity.bid_open_at),
                        "eval_start": china_time(activity.eval_start),
-                       "eval_end": china_time(activity.eval_end), "total": activity.total}],
+                       "eval_end": china_time(activity.eval_end), "total": activity.total,
+                       "committee": await committee_of(activity)}],
             "notices": [{"venue": Venues.venue_label(n),
                          "address": f"{n.city}{n.district}{n.street}{n.room}",
                          "gather_at": china_time(n.gather_at), "contact": Notices.notice_contact(n),
