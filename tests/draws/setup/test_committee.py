@@ -20,6 +20,7 @@ from tests.support.draw_world import (
     prepared,
     start_draw,
     submit,
+    the_results_unseal,
 )
 from tests.support.wechat import Chat
 
@@ -132,6 +133,11 @@ async def test_a_redraw_keeps_or_records_anew_a_lawful_committee(
     aid, token = await prepared(api, demo, total=4, committee=(5, 1))
     assert (await start_draw(api, token, aid)).status == 200
     await finish(chat, aid)
+    # the printed record carries the committee, beside the experts drawn for it
+    await the_results_unseal(aid, datetime.now(UTC))
+    link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
+    printed = await (await client.get(link[link.index("/draws/"):])).text()
+    assert FIVE_OF_WHICH_ONE in printed
     start = datetime.now(UTC) + timedelta(days=4)
     times = {"bid_open_at": (start - timedelta(hours=1)).isoformat(),
              "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=4)).isoformat()}
