@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.draws import DrawActivity, Project
+from models import column
+from models.draws import Condition, DrawActivity, Project
+from models.federated_draws import PeerAsk
 from services.common.errors import BadInput
 from services.common.texts import Texts
 
@@ -190,11 +192,38 @@ class Committees:
                            experts=composition.experts, total=activity.total)
 
     @staticmethod
+    async def of(activity: DrawActivity) -> tuple[DrawActivity, Composition | None]:
+        """The activity whose committee this one fills (a 补抽's evaluation; itself
+        otherwise) and that committee."""
+        if activity.kind == "supplement" and activity.parent_id is not None:
+            activity = await DrawActivity.get(id=activity.parent_id)
+        return activity, Committees.composition_of(activity)
+
+    @staticmethod
+    async def drawn_here(activity: DrawActivity) -> int:
+        """The experts this library draws: the activity's, less those of the conditions
+        another library draws (FG-807 副场; docs/federation.md)."""
+        asked = await column(PeerAsk.filter(activity_id=activity.id), "condition_id")
+        lent = await column(Condition.filter(id__in=asked), "planned") if asked else []
+        return int(activity.total - sum(lent))
+
+    @staticmethod
+    async def values(activity: DrawActivity, project: Project | None = None
+                     ) -> dict[str, object] | None:
+        """The committee's values for its words (texts/draw/committee.j2); None when it
+        was not recorded."""
+        evaluation, composition = await Committees.of(activity)
+        if composition is None:
+            return None
+        project = project or await Project.get(id=activity.project_id)
+        return Committees.described(Committees.rule_for(project.kind, project.tender_method),
+                                    composition, await Committees.drawn_here(evaluation))
+
+    @staticmethod
     async def words(texts: Texts, activity: DrawActivity, project: Project | None = None) -> str:
         """The committee in words, as the verifier, the agency and the printed record read it
         (texts/draw/committee.j2); one not recorded says so."""
-        if (composition := Committees.composition_of(activity)) is None:
+        described = await Committees.values(activity, project)
+        if described is None:
             return texts.render("draw/committee_none.j2", total=activity.total)
-        project = project or await Project.get(id=activity.project_id)
-        rule = Committees.rule_for(project.kind, project.tender_method)
-        return texts.render("draw/committee.j2", **Committees.described(rule, composition))
+        return texts.render("draw/committee.j2", **described)

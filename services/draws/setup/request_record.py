@@ -38,16 +38,6 @@ ROUNDS = ("submit", "take_back", "verify", "refuse")
 Request = dict[str, list[dict[str, Any]]]
 
 
-async def committee_of(activity: DrawActivity) -> dict[str, object] | None:
-    """The committee's values for its words (services/draws/facts/committee.py); None when
-    the activity recorded none."""
-    if (composition := Committees.composition_of(activity)) is None:
-        return None
-    project = await Project.get(id=activity.project_id)
-    return Committees.described(Committees.rule_for(project.kind, project.tender_method),
-                                composition)
-
-
 class RequestRecord:
     """The request as the verifier reads it, in words, and what changed since it was last
     refused."""
@@ -102,7 +92,7 @@ class RequestRecord:
             "times": [{"bid_open_at": china_time(activity.bid_open_at),
                        "eval_start": china_time(activity.eval_start),
                        "eval_end": china_time(activity.eval_end), "total": activity.total,
-                       "committee": await committee_of(activity)}],
+                       "committee": await Committees.values(activity)}],
             "notices": [{"venue": Venues.venue_label(n),
                          "address": f"{n.city}{n.district}{n.street}{n.room}",
                          "gather_at": china_time(n.gather_at), "contact": Notices.notice_contact(n),

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity
+from models.draws import Condition, DrawActivity
+from models.federated_draws import PeerAsk
 from tests.support.api import Api
 from tests.support.draw_world import (
     ACTIVITY_FORM,
@@ -152,3 +153,18 @@ async def test_a_redraw_keeps_or_records_anew_a_lawful_committee(
     # the conditions came with the original's counts: the submission says they must add up
     sent = await submit(api, token, seven.data["id"])
     assert sent.status == 400 and "与需要的专家总数 5 人不一致" in sent.message
+
+
+async def test_experts_another_library_draws_are_not_counted_as_drawn_here(
+        api: Api, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await prepared(api, demo, total=4, planned=[3, 1], committee=(5, 1),
+                                submitted=False)
+    last = await Condition.filter(activity_id=aid).order_by("-id").first()
+    assert last is not None and last.planned == 1
+    # the 副场's condition, drawn by another library (docs/federation.md)
+    await PeerAsk.create(activity_id=aid, condition_id=last.id, peer_code="440200",
+                         peer_name="韶关市评标专家库", request_id=f"ask-{aid}")
+    shown = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert shown.data["committee"] == ("评标委员会 5 人：招标人代表 1 人，专家 4 人"
+                                       "（本库抽取 3 人）")
