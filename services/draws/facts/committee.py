@@ -25,12 +25,11 @@ from services.common.errors import BadInput
 from services.common.texts import Texts
 
 GOVERNMENT = "政府采购"  # the project kind's category (services/draws/setup/form_options.py)
-TENDERS = ("公开招标", "邀请招标")
 NEGOTIATIONS = ("竞争性谈判", "询价")
 CONSULTATION = "竞争性磋商"
 # the cases an agency ticks that raise the least size (GPL-87 Art. 47, GPL-74 Art. 7)
-CASES = {"budget": "采购预算金额在1000万元以上", "complex": "技术复杂",
-         "impact": "社会影响较大", "threshold": "达到公开招标数额标准或招标规模标准"}
+# (their words: texts/draw/committee_case.j2)
+CASES = ("budget", "complex", "impact", "threshold")
 LARGE_CASES = {"tender": ("budget", "complex", "impact"), "negotiation": ("threshold",)}
 MEMBERS_MAX = 99  # as the number drawn was before (拟抽取人数 1–99)
 
@@ -117,8 +116,7 @@ class Committees:
         """The ticked cases, each one of CASES."""
         found = tuple(dict.fromkeys(cases or ()))
         if unknown := [c for c in found if c not in CASES]:
-            raise BadInput("committee.case", case="、".join(unknown),
-                           allowed="、".join(CASES.values()))
+            raise BadInput("committee.case", case="、".join(unknown), allowed=list(CASES))
         return found
 
     @staticmethod
@@ -126,10 +124,10 @@ class Committees:
         """Refused, naming the article, unless the committee is one the law allows."""
         size, reps = composition.size, composition.representatives
         least = rule.least_for(list(composition.cases))
-        raised = [CASES[c] for c in composition.cases if c in rule.cases]
+        raised = [c for c in composition.cases if c in rule.cases]
         if size < least or size % 2 == 0 or size > MEMBERS_MAX:
             raise BadInput("committee.size", body=rule.body, least=least, article=rule.article,
-                           size=size, cases="、".join(raised), lawful=_lawful_sizes(least))
+                           size=size, cases=raised, lawful=_lawful_sizes(least))
         if reps < 0 or reps >= size:
             raise BadInput("committee.representatives", body=rule.body, side=rule.side,
                            size=size, representatives=reps, most=size - 1)

@@ -92,6 +92,10 @@ async def test_government_procurement_asks_seven_when_the_agency_ticks_a_listed_
     assert big.message.startswith(
         "评标委员会成员人数应为七人以上单数（政府采购货物和服务招标投标管理办法第四十七条，"
         "本项目采购预算金额在1000万元以上），现为 5 人")
+    unknown = await api.call("POST", "/draws/activities", token, activity_body(
+        goods, committee_size=7, representatives=1, committee_cases=["huge"]))
+    assert unknown.status == 400 and unknown.message.startswith(
+        "没有“huge”这一情形。可勾选的情形：采购预算金额在1000万元以上（budget）、技术复杂（complex）")
     made = await api.call("POST", "/draws/activities", token, activity_body(
         goods, committee_size=7, representatives=1, committee_cases=["budget"]))
     assert made.status == 200 and made.data["committee"].startswith("评标委员会 7 人：采购人代表")
