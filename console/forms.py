@@ -28,6 +28,14 @@ def many(form: MultiDictProxy[Any], name: str) -> list[str]:
     return [v.strip() for v in form.getall(name, []) if isinstance(v, str) and v.strip()]
 
 
+def committee(form: MultiDictProxy[Any]) -> dict[str, Any]:
+    """The committee as typed: its size and representatives (blank: not given) and the
+    cases ticked (services/draws/facts/committee.py)."""
+    return {"committee_size": text(form, "committee_size") or None,
+            "representatives": text(form, "representatives") or None,
+            "committee_cases": many(form, "committee_cases")}
+
+
 # the form fields a refusal of the service is about (a refusal by field names them itself)
 FIELDS_OF: dict[str, tuple[str, ...]] = {
     "project.kind": ("kind",), "project.funding": ("funding",),
@@ -63,7 +71,11 @@ FIELDS_OF: dict[str, tuple[str, ...]] = {
     "conduct.duplicate": ("name",), "conduct.deadline_days": ("deadline_days",),
     "draw_policy.weight_range": ("weight_a", "weight_b", "weight_c", "weight_d"),
     "draw_policy.weight_order": ("weight_a", "weight_b", "weight_c", "weight_d"),
-    "venue_check.venue_name": ("name",), "venue_check.region": ("region",)}
+    "venue_check.venue_name": ("name",), "venue_check.region": ("region",),
+    "committee.size": ("committee_size",), "committee.share": ("representatives",),
+    "committee.representatives": ("representatives",), "committee.total": ("total",),
+    "committee.incomplete": ("committee_size", "representatives"),
+    "committee.case": ("committee_cases",)}
 
 
 def problems(texts: Texts, exc: DomainError) -> list[tuple[str, str]]:

@@ -116,9 +116,8 @@ class DrawActivity(Model):
     kind = fields.CharField(max_length=12, default="normal")  # normal/supplement/redraw/reeval
     parent_id = fields.BigIntField(null=True)
     status = fields.CharField(max_length=12, default=DrawStatus.DRAFT, db_index=True)
-    # GD-DRAW's 活动信息 (services/draws/setup/activity_info.py): the activity's name, where
-    # the tender was announced (公告发布媒体), where the bids open (开标地点, a region code),
-    # remarks, and the handler (经办人) whose phone and ID number are sealed like a
+    # GD-DRAW's 活动信息 (services/draws/setup/activity_info.py): name, 公告发布媒体, 开标地点 (a
+    # region code), remarks, and the 经办人 whose phone and ID number are sealed like a
     # person's (models/draw_handler.py), kept masked beside them for display
     name = fields.CharField(max_length=128, default="", db_default="")
     media = fields.CharField(max_length=64, default="", db_default="")
@@ -133,20 +132,22 @@ class DrawActivity(Model):
     eval_start = fields.DatetimeField()
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
+    # the committee (services/draws/facts/committee.py): members, the representatives among
+    # them, the cases ticked that raise its least size; None: not recorded (made before 0084)
+    committee_size = fields.IntField(null=True)
+    representatives = fields.IntField(null=True)
+    committee_cases: list[str] | None = fields.JSONField(null=True)
     on_site = fields.BooleanField(default=False)
-    # GD-DRAW's 是否已抽专家: "选择是后需勾选前期抽取完成项目进行当前项目的专家回避" —
-    # the experts confirmed for the earlier activities ticked here are avoided
+    # GD-DRAW's 是否已抽专家: the experts confirmed for the earlier activities ticked are avoided
     avoid_drawn = fields.BooleanField(default=False)
     avoid_activity_ids: list[int] = fields.JSONField(default=list)
-    # the evaluation is over: at its end, or for an on-site project (进场项目) once every
-    # confirmed expert has checked out at the venue, whichever comes first (GD-DRAW)
+    # the evaluation is over: at its end, or (进场项目) once every confirmed expert is out
     finished_at = fields.DatetimeField(null=True)
     # 监督人员: {name, department, phone_enc, phone_masked} each (models/draw_handler.py);
     # an older release kept names only (a plain string)
     supervisors: list[Any] = fields.JSONField(default=list)
     response_minutes = fields.IntField(default=10)
-    # 复评 by calls (GD-DRAW: the staff call the original experts through a middle number and
-    # submit what was agreed): drawing, but no wave is sent (services/draws/followups/recall.py)
+    # 复评 by calls (GD-DRAW): drawing, but no wave is sent (services/draws/followups/recall.py)
     by_calls = fields.BooleanField(default=False)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
@@ -156,9 +157,8 @@ class DrawActivity(Model):
     # (a province's or a city's code); "": none chosen, the project's region decides
     terminal = fields.CharField(max_length=12, default="", db_default="")
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
-    # the seed, sealed (SM4-GCM, models/orm/sealing.py): whoever reads the database before the
-    # draw ends cannot foresee its order; revealed at the end through the API; `seed_clear`
-    # holds a seed an older release wrote until `expertbot migrate` seals it
+    # the seed, sealed (SM4-GCM, models/orm/sealing.py), revealed at the end through the API;
+    # `seed_clear`: a seed an older release wrote, until `expertbot migrate` seals it
     seed_clear = fields.CharField(max_length=64, null=True, source_field="seed")
     seed_enc = fields.CharField(max_length=200, null=True)
     nonce = fields.CharField(max_length=32, null=True)  # entered by the handler at the start
@@ -326,8 +326,7 @@ class Invitation(Model):
     fee_fen = fields.IntField(null=True)
     fee_paid = fields.BooleanField(default=False)
     fee_recorded_at = fields.DatetimeField(null=True)
-    # what the published standard gave when the fee was recorded, and the agency's reason
-    # when the amount recorded differs from it
+    # what the published standard gave when the fee was recorded; the agency's reason if not
     fee_computed_fen = fields.IntField(null=True)
     fee_reason = fields.CharField(max_length=200, null=True)
     # attendance: check-in and check-out at the venue, urges (the system's and the agency's

@@ -2,8 +2,9 @@
 minutes before the evaluation): its committee — each member's masked name, specialty,
 verification code, venue (主场 / 副场), 补抽 mark and whether they serve or were registered
 absent (and why) — and the activities of its centres on a day. Nothing more personal than
-what the venue already shows: no phone, no ID number, no unit. The committee's digest
-numbers its changes (services/evaluation/watch.py)."""
+what the venue already shows: no phone, no ID number, no unit — and the committee's size and
+representatives as the agency recorded them. The committee's digest numbers its changes
+(services/evaluation/watch.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from models.evaluation.systems import EvaluationSystem
 from services.common.clock import CHINA
 from services.common.errors import ClosedWindow, NotAllowed, NotFound
 from services.common.pii import mask_name
-from services.draws.facts import SEAL_BEFORE, Family
+from services.draws.facts import SEAL_BEFORE, Committees, Family
 from services.draws.news import Views
 from services.draws.record import Results
 from services.evaluation.systems import EvaluationSystems
@@ -49,6 +50,9 @@ class Committee:
     eval_start: datetime
     eval_end: datetime
     members: tuple[Member, ...]
+    # the committee as the agency recorded it (services/draws/facts/committee.py): its name,
+    # size and the tenderer's / purchaser's representatives; None: not recorded
+    composition: dict[str, Any] | None = None
 
     @property
     def digest(self) -> str:
@@ -62,6 +66,7 @@ class Committee:
         return {"activity_id": self.activity_id, "number": self.number,
                 "project": self.project, "eval_start": self.eval_start.isoformat(),
                 "eval_end": self.eval_end.isoformat(), "seq": seq,
+                "committee": self.composition,
                 "members": [asdict(m) for m in self.members]}
 
     def serving(self) -> dict[str, Member]:
@@ -121,8 +126,14 @@ class CommitteeReads:
             state="absent" if r.absence else "serving", absence=r.absence or "",
             lent_from=r.lent_from) for r in rows)
         project = await Project.get(id=activity.project_id)
+        recorded = Committees.composition_of(activity)
+        composition = None if recorded is None else {
+            "body": Committees.rule_for(project.kind, project.tender_method).body,
+            "size": recorded.size, "representatives": recorded.representatives,
+            "experts": recorded.experts}
         return Committee(activity.id, Views.activity_number(activity.id, activity.kind),
-                         project.name, activity.eval_start, activity.eval_end, members)
+                         project.name, activity.eval_start, activity.eval_end, members,
+                         composition)
 
     @staticmethod
     async def on_day(system: EvaluationSystem, day: date, now: datetime) -> list[Listed]:

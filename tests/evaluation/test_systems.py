@@ -31,7 +31,10 @@ async def drawn_committee(client: TestClient, api: Api, chat: Chat, demo: dict
                           ) -> tuple[int, str, list[Invitation]]:
     await make_experts(client, 4, first=4700, specialty="A0802")
     await sync_followers(api.platform)
-    aid, token = await prepared(api, demo, total=3, specialty="A0802")
+    # a 磋商小组 of 3, all experts (CK-214 Art. 14: "共3人以上单数组成")
+    aid, token = await prepared(api, demo, total=3, specialty="A0802", committee=(3, 0),
+                                project_form={"kind": "政府采购/服务",
+                                              "tender_method": "竞争性磋商"})
     assert (await start_draw(api, token, aid)).status == 200
     served = await finish(chat, aid)
     assert len(served) == 3
@@ -66,6 +69,9 @@ async def test_a_system_reads_its_centres_committee_masked_once_unsealed(
     board = await system.call("GET",
                               f"/evaluation/v1/activities/{aid}/committee")
     assert board["seq"] == 1 and board["number"].endswith(str(aid))
+    # the committee as the agency recorded it: the experts drawn and the representatives
+    assert board["committee"] == {"body": "磋商小组", "size": 3, "representatives": 0,
+                                  "experts": 3}
     assert {m["code"] for m in board["members"]} == {i.code for i in served}
     for member in board["members"]:
         assert set(member) == MEMBER_FIELDS  # nothing more personal than the venue shows

@@ -129,6 +129,8 @@ SAMPLES: dict[str, object] = {
                   "red_number": None, "link": "https://pb.example.cn/invoices/FP1.pdf"}],
     "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
     "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
+    # a committee in words (services/draws/facts/committee.py)
+    "side": "招标人", "size": 5, "representatives": 1, "here": 4,
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
     "checked_in": False, "face": True, "ret": 90011, "on": True, "only": "wechat",
     "begun": False, "leaving_from": "2026-11-23 09:30",

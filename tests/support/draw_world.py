@@ -84,9 +84,11 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
                    region_mode: str = "residence", submitted: bool = True,
                    tenderer: tuple[str, str] = TENDERER,
                    supervisor: tuple[str, str] = ("", ""),
-                   project_form: dict[str, Any] | None = None) -> tuple[int, str]:
+                   project_form: dict[str, Any] | None = None,
+                   committee: tuple[int, int] | None = None) -> tuple[int, str]:
     """A verified activity (or only submitted, or a draft); returns its id and the
-    handler's token."""
+    handler's token. `committee`: its size and representatives, recorded with it (the
+    experts to draw, `total`, are then the size less the representatives)."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
     project = await api.call("POST", "/draws/projects", token, {
@@ -102,7 +104,9 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
         "project_id": project.data["id"], "section_ids": [project.data["sections"][0]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
-        "total": total, "response_minutes": response_minutes, "on_site": on_site})
+        "total": total, "response_minutes": response_minutes, "on_site": on_site,
+        **({"committee_size": committee[0], "representatives": committee[1]}
+           if committee else {})})
     assert activity.status == 200, activity.data
     aid = activity.data["id"]
     notice = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
@@ -282,9 +286,11 @@ def scanner(chat: Chat, scene: str, now: datetime):  # type: ignore[no-untyped-d
     return scan
 
 
-async def desk_draft(server: TestServer, number: str, total: int = 3) -> DrawActivity:
+async def desk_draft(server: TestServer, number: str, total: int = 3,
+                     committee: tuple[int, int] | None = None) -> DrawActivity:
     """A draft activity of the demo handler's, made through the draws context as the
-    desk's forms make one (the evaluation in 3 days)."""
+    desk's forms make one (the evaluation in 3 days); `committee`: its size and
+    representatives."""
     grant = await RoleGrant.get(role=Role.AGENCY_HANDLER, revoked_at=None)
     setup = server.app[DOMAIN].draws.setup.activities
     project = await setup.create_project(grant.agency_id or 0, grant.person_id, {
@@ -296,5 +302,7 @@ async def desk_draft(server: TestServer, number: str, total: int = 3) -> DrawAct
     activity: DrawActivity = await setup.create_activity(
         project, grant.person_id, [section.id], {
             "bid_open_at": start - timedelta(hours=1), "eval_start": start,
-            "eval_end": start + timedelta(hours=6), "total": total}, datetime.now(UTC))
+            "eval_end": start + timedelta(hours=6), "total": total,
+            **({"committee_size": committee[0], "representatives": committee[1]}
+               if committee else {})}, datetime.now(UTC))
     return activity

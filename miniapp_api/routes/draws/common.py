@@ -177,6 +177,14 @@ class ActivityOut(Model):
     eval_start: datetime
     eval_end: datetime
     total: int
+    committee_size: int | None = Field(default=None, description=(
+        "委员会（评标委员会 / 评审小组）人数；此前建立、未登记的活动为空"))
+    representatives: int | None = Field(default=None, description="招标人或采购人代表人数")
+    committee_cases: list[str] = Field(default_factory=list, description=(
+        "勾选的情形（budget 采购预算金额在1000万元以上 / complex 技术复杂 / impact 社会影响较大 / "
+        "threshold 达到公开招标数额标准或招标规模标准）"))
+    committee: str = Field(default="", description=(
+        "委员会组成的文字，如“评标委员会 5 人：招标人代表 1 人，专家 4 人（本库抽取 4 人）”"))
     on_site: bool
     by_calls: bool = Field(default=False, description="复评：以虚拟呼叫逐一通知原专家（而非抽取）")
     submit_reason: str | None
@@ -273,6 +281,10 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
             call, activity)),
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
+        committee_size=activity.committee_size, representatives=activity.representatives,
+        committee_cases=activity.committee_cases or [],
+        committee=await call.domain.draws.facts.committee.words(call.services.texts, activity,
+                                                                f.project),
         by_calls=activity.by_calls,
         submit_reason=activity.submit_reason, nonce=activity.nonce,
         evidence=[evidence_out(e) for e in f.evidence],

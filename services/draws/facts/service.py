@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.draws.facts.committee import Committees
 from services.draws.facts.family import Family
 from services.draws.facts.oplog import OperationLog
 from services.draws.facts.scope import DrawScope
@@ -21,3 +22,4 @@ class Facts:
     family: Family = field(default_factory=Family)
     oplog: OperationLog = field(default_factory=OperationLog)
     shown: ShownStatus = field(default_factory=ShownStatus)
+    committee: Committees = field(default_factory=Committees)

@@ -5,6 +5,7 @@ with it. 重新抽取 and 复评 are new activities to be verified again (GD-DRA
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -17,12 +18,15 @@ from models.draws import (
     Invitation,
     InvitationStatus,
     Notice,
+    Project,
     Section,
 )
 from models.experts import ExpertProfile
 from models.people import Person
 from services.common.errors import ClosedWindow, Conflict
 from services.common.pii import mask_name
+from services.draws.facts.committee import COLUMNS as COMMITTEE
+from services.draws.facts.committee import Committees
 from services.draws.facts.family import Family
 from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.setup.activities import require_time_order
@@ -39,9 +43,12 @@ class Clones:
 
     @staticmethod
     async def clone(activity: DrawActivity, kind: str, times: dict[str, datetime],
-                    now: datetime, actor: Actor) -> DrawActivity:
+                    now: datetime, actor: Actor, committee: dict[str, Any] | None = None
+                    ) -> DrawActivity:
         """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a
-        new activity with new times, to be verified again."""
+        new activity with new times, to be verified again. A 重新抽取 may record its committee
+        anew (`committee`: size, representatives, cases); either way the committee must be one
+        the law allows (services/draws/facts/committee.py)."""
         if kind == "redraw" and activity.status not in (DrawStatus.ENDED,
                                                         DrawStatus.WITHDRAWN):
             raise Conflict("draw.redraw_not_ended")
@@ -51,9 +58,19 @@ class Clones:
             # 复评 re-evaluates an evaluation held (GD-DRAW: "复评 / 通知原专家")
             raise ClosedWindow("draw.reeval_before_evaluation", eval_end=activity.eval_end)
         require_time_order(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
+        if kind == "redraw" and committee:
+            settled = Committees.settle(await Project.get(id=activity.project_id),
+                                        {**committee, "total": None})
+            own = {k: settled[k] for k in (*COMMITTEE, "total")}
+        else:
+            own = {k: getattr(activity, k) for k in (*COMMITTEE, "total")}
+        probe = DrawActivity(project_id=activity.project_id, **own)
+        await Committees.require_lawful(probe)  # refused before anything is made
         async with in_transaction():
             child = await Clones.copy(activity, kind, DrawStatus.DRAFT, times,
                                       shift=times["eval_start"] - activity.eval_start)
+            await DrawActivity.filter(id=child.id).update(**own)
+            await child.refresh_from_db()
             await Section.filter(activity_id=activity.id).update(activity_id=child.id)
             if kind == "redraw":
                 original = await column(Invitation.filter(

@@ -25,6 +25,7 @@ from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.texts import Texts
+from services.draws.facts.committee import Committees
 from services.draws.facts.venue_roles import require_roles, role_of
 from services.draws.setup.activity_info import (
     HANDLER_INPUT,
@@ -135,7 +136,7 @@ class Activities:
                 status=DrawStatus.WITHDRAWN).exists():
             raise Conflict("draw.sections_drawn")
         agency = await Agency.get(id=project.agency_id)
-        values = dict(values)
+        values = Committees.settle(project, dict(values))  # the committee the law allows
         info = {k: values.pop(k) for k in (*INFO_INPUT, *HANDLER_INPUT) if k in values}
         if not all(info.get(k) for k in HANDLER_INPUT):  # 默认取当前登录的法人或经办人信息
             signed_in = handler_of(await Person.get(id=handler_id), self.vault)

@@ -20,6 +20,8 @@ from models.draws import (
 )
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.candidates.pool import candidate_pool
+from services.draws.facts.committee import COLUMNS as COMMITTEE
+from services.draws.facts.committee import Committees
 from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.venue_roles import require_roles, role_of
 from services.draws.setup.activities import (
@@ -47,7 +49,7 @@ from services.people import IdentityRules
 from services.reference import Reference
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
-                   "on_site", "avoid_drawn", "avoid_activity_ids")
+                   "on_site", "avoid_drawn", "avoid_activity_ids", *COMMITTEE)
 
 
 async def _require_project_editable(project: Project) -> None:
@@ -121,6 +123,11 @@ class Drafts:
             await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
         merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
         require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
+        if any(k in values for k in (*COMMITTEE, "total")):
+            if "total" not in values and any(k in values for k in COMMITTEE):
+                merged["total"] = None  # the committee changed: the experts follow it
+            settled = Committees.settle(await Project.get(id=activity.project_id), merged)
+            values = {**values, **{k: settled[k] for k in (*COMMITTEE, "total")}}
         columns = info_columns({k: v for k, v in values.items()
                                 if k in (*INFO_INPUT, *HANDLER_INPUT)}, activity)
         for key, value in {**values, **columns}.items():

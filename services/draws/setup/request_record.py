@@ -24,6 +24,7 @@ from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
+from services.draws.facts.committee import Committees
 from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.news.notices import Notices
 from services.reference import Reference
@@ -90,7 +91,8 @@ class RequestRecord:
                             for p in supervisors_of(activity.supervisors)],
             "times": [{"bid_open_at": china_time(activity.bid_open_at),
                        "eval_start": china_time(activity.eval_start),
-                       "eval_end": china_time(activity.eval_end), "total": activity.total}],
+                       "eval_end": china_time(activity.eval_end), "total": activity.total,
+                       "committee": await Committees.values(activity)}],
             "notices": [{"venue": Venues.venue_label(n),
                          "address": f"{n.city}{n.district}{n.street}{n.room}",
                          "gather_at": china_time(n.gather_at), "contact": Notices.notice_contact(n),

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from models.draws import Condition, DrawActivity, DrawStatus, Project, sealed_seed
 from services.common.errors import BadInput, Conflict
 from services.common.texts import Texts
+from services.draws.facts.committee import Committees
 from services.draws.facts.oplog import Actor, OperationLog, require_reason
 from services.draws.news.agency_news import notify_agency
 from services.draws.randomness.audit import new_seed, seed_hash
@@ -40,6 +41,7 @@ class Verification:
         attachment, to the terminal chosen among those covering the project (选择提交终端;
         terminals.py); that centre's verifiers are told at once."""
         Activities.require_editable(activity)
+        await Committees.require_lawful(activity)
         conditions = await Condition.filter(activity_id=activity.id)
         if not conditions:
             raise BadInput("draw.no_conditions")
@@ -84,6 +86,10 @@ class Verification:
         if not approve and not reason.strip():
             raise BadInput("verify.reason_required")
         if approve:
+            try:  # the committee the law allows, or no approval (its words name the article)
+                await Committees.require_lawful(activity)
+            except BadInput as unlawful:
+                raise Conflict("verify.committee", why=unlawful) from unlawful
             await self.urgency.check_decision(activity, urgent)
         small = [s for s in await PoolSizes.pool_sizes(activity, now) if s.small] if approve else []
         if small and not small_pool_ok:

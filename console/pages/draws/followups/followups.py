@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from console.app import PageTable, api, done, redirect, render
-from console.forms import text, when
+from console.forms import committee, text, when
 from miniapp_api.routes.draws.facts import log as draw_log
 from miniapp_api.routes.draws.followups import followups as draw_followups
 from miniapp_api.routes.draws.setup import prep as draw_prep
@@ -41,9 +41,13 @@ async def clone(request: web.Request) -> web.Response:
     if handler is None:
         raise web.HTTPNotFound()
     calls = api(request, back=f"/console/activities/{request.match_info['activity_id']}")
-    made = await calls.call(handler, calls.fields(draw_followups.CloneIn, {
-        k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")}),
-                            path=_aid(request))
+    times = {k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")}
+    if handler is draw_followups.redraw:  # 重新抽取 may record its committee anew
+        made = await calls.call(draw_followups.redraw, calls.fields(
+            draw_followups.RedrawIn, {**times, **committee(form)}), path=_aid(request))
+    else:
+        made = await calls.call(draw_followups.reeval, calls.fields(
+            draw_followups.CloneIn, times), path=_aid(request))
     return redirect(request, f"/console/activities/{made.id}", done(request, kind))
 
 

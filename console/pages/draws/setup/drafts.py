@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from console.app import PageTable, api, done, redirect
-from console.forms import text, when
+from console.forms import committee, text, when
 from console.pages.draws.setup.prepare import (
     Form,
     condition_body,
@@ -83,7 +83,7 @@ async def times(request: web.Request) -> web.Response:
     calls = api(request, back=f"/console/activities/{aid}?edit=times")
     await calls.call(draw_drafts.edit_activity, calls.fields(draw_drafts.ActivityEdit, {
         **{k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")},
-        "total": text(form, "total")}), path=request.match_info)
+        "total": text(form, "total") or None, **committee(form)}), path=request.match_info)
     return redirect(request, f"/console/activities/{aid}", done(request, "times"))
 
 

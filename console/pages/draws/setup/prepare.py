@@ -14,7 +14,7 @@ from multidict import MultiDictProxy
 from pydantic import BaseModel
 
 from console.app import PageTable, api, done, redirect, render
-from console.forms import many, text, when
+from console.forms import committee, many, text, when
 from console.signed import Flash
 from miniapp_api.routes.draws.running import drawing
 from miniapp_api.routes.draws.setup import drafts as draw_drafts
@@ -119,7 +119,8 @@ async def new_activity(request: web.Request) -> web.Response:
     form = await request.post()
     body = {"project_id": text(form, "project_id"), "section_ids": many(form, "section_ids"),
             "bid_open_at": when(form, "bid_open_at"), "eval_start": when(form, "eval_start"),
-            "eval_end": when(form, "eval_end"), "total": text(form, "total"),
+            "eval_end": when(form, "eval_end"), "total": text(form, "total") or None,
+            **committee(form),
             "response_minutes": text(form, "response_minutes") or "10", **info_body(form)}
     calls = api(request, back="/console/activities/new?project_id=" + text(form, "project_id"))
     made = await calls.call(draw_prep.create_activity, calls.fields(draw_prep.ActivityIn, body))

@@ -59,6 +59,16 @@ class CloneIn(Model):
     eval_end: datetime
 
 
+class RedrawIn(CloneIn):
+    """重新抽取 with, optionally, its committee recorded anew (空：沿用原活动的)."""
+
+    committee_size: int | None = Field(default=None, ge=1, le=99, description="委员会人数")
+    representatives: int | None = Field(default=None, ge=0, le=98,
+                                        description="招标人或采购人代表人数")
+    committee_cases: list[str] = Field(default_factory=list, max_length=4,
+                                       description="须更多成员的情形")
+
+
 class WithdrawalIn(Model):
     reason: str = Field(min_length=2, max_length=200)
     terminal: str | None = Field(
@@ -117,12 +127,17 @@ async def undo_absence(call: Call, body: UndoIn) -> UndoneOut:
     return UndoneOut(invitation_id=item.id, status=item.status)
 
 
-@api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=CloneIn,
+@api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=RedrawIn,
            response=ActivityOut, summary="重新抽取（复制活动，自动回避原专家，需重新核验）",
            tag=TAG)
-async def redraw(call: Call, body: CloneIn) -> ActivityOut:
-    child = await call.domain.draws.followups.clones.clone(await activity_in_path(call), "redraw",
-                                                           body.model_dump(), call.now, actor(call))
+async def redraw(call: Call, body: RedrawIn) -> ActivityOut:
+    committee = body.model_dump(include={"committee_size", "representatives",
+                                         "committee_cases"})
+    child = await call.domain.draws.followups.clones.clone(
+        await activity_in_path(call), "redraw",
+        body.model_dump(include={"bid_open_at", "eval_start", "eval_end"}), call.now,
+        actor(call), committee if body.committee_size is not None
+        or body.representatives is not None else None)
     return await activity_out(call, child)
 
 

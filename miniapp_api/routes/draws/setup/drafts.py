@@ -59,6 +59,11 @@ class ActivityEdit(Model):
     eval_start: datetime | None = None
     eval_end: datetime | None = None
     total: int | None = Field(default=None, ge=1, le=99)
+    committee_size: int | None = Field(default=None, ge=1, le=99, description="委员会人数")
+    representatives: int | None = Field(default=None, ge=0, le=98,
+                                        description="招标人或采购人代表人数")
+    committee_cases: list[str] | None = Field(default=None, max_length=4,
+                                              description="须更多成员的情形（整体替换）")
     on_site: bool | None = None
     remarks: str | None = Field(default=None, max_length=200, description="备注")
     handler_name: str | None = Field(default=None, max_length=32, description="经办人")

@@ -53,7 +53,16 @@ class ActivityIn(Model):
                                  description="开标地点（地区代码；空：拒绝并请选择）")
     eval_start: datetime
     eval_end: datetime
-    total: int = Field(ge=1, le=99, description="需要的专家总数")
+    total: int | None = Field(default=None, ge=1, le=99, description=(
+        "需要的专家总数（填了委员会人数时可不填：为委员会人数减去代表人数）"))
+    committee_size: int | None = Field(default=None, ge=1, le=99, description=(
+        "委员会（评标委员会 / 评审小组）人数，如 5"))
+    representatives: int | None = Field(default=None, ge=0, le=98, description=(
+        "其中招标人或采购人代表人数（没有填 0）"))
+    committee_cases: list[str] = Field(default_factory=list, max_length=4, description=(
+        "政府采购须更多成员的情形（勾选）：budget 采购预算金额在1000万元以上 / complex 技术复杂 / "
+        "impact 社会影响较大（招标：7人以上）；threshold 达到公开招标数额标准或招标规模标准"
+        "（谈判、询价：5人以上）"))
     on_site: bool = Field(description="是否进场项目")
     remarks: str = Field(default="", max_length=200, description="备注")
     handler_name: str = Field(default="", max_length=32,

@@ -40,6 +40,8 @@ class PendingOut(Model):
     tenderer: str
     eval_start: datetime
     total: int
+    committee: str = Field(default="", description=(
+        "委员会组成的文字，如“评标委员会 5 人：招标人代表 1 人，专家 4 人（本库抽取 4 人）”"))
     terminal_name: str = Field(default="", description=(
         "提交终端：申请所在的交易中心名称（选择提交终端；未选择时为空）"))
     small_pools: int = Field(default=0, description=(
@@ -81,6 +83,8 @@ async def pending(call: Call) -> PendingListOut:
                       for e in await call.domain.draws.setup.evidence.evidence_of(a, request)],
             project=a.project.name, project_number=a.project.number or "",
             tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total,
+            committee=await call.domain.draws.facts.committee.words(call.services.texts, a,
+                                                                    a.project),
             terminal_name=call.domain.draws.setup.terminals.terminal_name(
                 call.services.texts, a.terminal) if a.terminal
             else "", small_pools=sum(
