@@ -133,7 +133,7 @@ class DrawActivity(Model):
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
     # the committee (services/draws/facts/committee.py): members, the representatives among
-    # them, the cases ticked that raise its least size; None: not recorded (made before 0084)
+    # them, the cases ticked that raise its least size; None: not recorded (made before 0083)
     committee_size = fields.IntField(null=True)
     representatives = fields.IntField(null=True)
     committee_cases: list[str] | None = fields.JSONField(null=True)
