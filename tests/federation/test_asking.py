@@ -89,6 +89,10 @@ async def test_the_other_library_draws_the_condition_and_its_masked_answer_is_sh
     assert activity.status == "ended" and activity.end_reason == "complete"
     sealed = await condition_shown(api, token, aid)
     assert sealed["peer"]["confirmed"] == 3 and sealed["peer"]["experts"] == []
+    # every number agrees: the condition's agreed and the activity's confirmed count them
+    assert (sealed["agreed"], sealed["needed"]) == (3, 0)
+    counts = (await api.call("GET", f"/draws/activities/{aid}", token)).data["counts"]
+    assert (counts["confirmed"], counts["planned"], counts["text"]) == (3, 3, "已确认 3/3")
     await the_results_unseal(aid, datetime.now(UTC))
     shown = await condition_shown(api, token, aid)
     assert shown["peer"]["said"] == "韶关市评标专家库已抽取完成（已确认 3 人）"

@@ -3,6 +3,7 @@ caller may see it), and the activity as the agency sees it — progress as count
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
@@ -252,10 +253,14 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     f = file or await call.domain.draws.news.views.activity_file(activity)
     table = call.domain.draws.record.condition_table
     children, child_conditions = await table.supplements_shown(activity, call.now)
-    agreed = {**f.agreed, **await table.agreed_in(child_conditions)}
+    by_peer = await call.domain.asking.views(activity.id)
+    # a condition another library draws: its experts who still serve, as its roster says,
+    # are the condition's agreed ones and the activity's confirmed ones
+    lent = {c: sum(e.get("state") != "absent" for e in v.experts)
+            for c, v in by_peer.items() if v.status != "local"}
+    agreed = {**f.agreed, **await table.agreed_in(child_conditions), **lent}
     progress = call.domain.draws.record.condition_table.progress_of(
         [activity, *children], [*f.conditions, *child_conditions], agreed)
-    by_peer = await call.domain.asking.views(activity.id)
     urgent = {p.condition_id: p.root for p in f.urgent_pools}
     # 应急: read with the file; a 补抽 follows its evaluation's
     desk = call.domain.draws.setup.urgency
@@ -312,7 +317,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
             activity.started_at is not None), urgent.get(c.id)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],
-        counts=counts_out(f.counts),
+        counts=counts_out(replace(f.counts, confirmed=f.counts.confirmed + sum(lent.values()))),
         urgency=urgency_out(urgency))
 
 
