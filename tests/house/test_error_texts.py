@@ -79,6 +79,8 @@ def _sample(code: str, variable: str) -> object:
         return "hunan"
     if variable == "small":  # verify.small_pool: the small conditions
         return [{"number": 1, "size": 5, "planned": 2}, {"number": 2, "size": 3, "planned": 1}]
+    if variable == "empty":  # verify.urgent_empty: the conditions nobody willing
+        return [{"number": 1}, {"number": 3}]
     if variable in TIMES:
         return datetime(2026, 12, 10, 9, 30, tzinfo=CHINA)
     if variable in LISTS:

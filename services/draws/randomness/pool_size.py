@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.draws import Condition, DrawActivity
+from models.experts import ExpertProfile
 from models.federated_draws import PeerAsk
 from services.draws.candidates.pool import candidate_pool
 from services.draws.randomness.weighting import weighting_now, weights_of
@@ -26,6 +27,7 @@ class PoolSize:
     size: int  # the main specialty's candidates now (the committed pool once verified)
     alternate: int | None  # the alternate specialty's, beyond the main's
     chance: Decimal | None  # the largest chance of one candidate, per cent (None: empty)
+    willing: int = 0  # of the main candidates, those who said yes to 应急 (an urgent draw's first)
 
     @property
     def small(self) -> bool:
@@ -66,6 +68,8 @@ class PoolSizes:
                                          exclude=set(main)))
             weights = list((await weights_of(main, table, now)).values()) if table and main \
                 else [1] * len(main)
+            willing = await ExpertProfile.filter(id__in=list(main), emergency_ok=True).count() \
+                if main else 0
             out.append(PoolSize(condition.id, number, condition.planned, len(main), alt,
-                                largest_chance(condition.planned, weights)))
+                                largest_chance(condition.planned, weights), willing))
         return out

@@ -78,11 +78,13 @@ class Verification:
 
     async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
                      reason: str, now: datetime, small_pool_ok: bool = False,
-                     urgent: bool | None = None) -> DrawActivity:
+                     urgent: bool | None = None, urgent_empty_ok: bool = False
+                     ) -> DrawActivity:
         """The trading centre's decision; a refusal says why. A condition whose pool is small
         (services/draws/randomness/pool_size.py) is approved only with `small_pool_ok`: the
         verifier said she read it; the log keeps which were small. An approval decides the
-        应急 the agency asked for, if it did (`urgent`: urgency.py)."""
+        应急 the agency asked for, if it did (`urgent`: urgency.py); approving it where a
+        condition has no emergency expert among its candidates needs `urgent_empty_ok`."""
         if not approve and not reason.strip():
             raise BadInput("verify.reason_required")
         if approve:
@@ -91,10 +93,15 @@ class Verification:
             except BadInput as unlawful:
                 raise Conflict("verify.committee", why=unlawful) from unlawful
             await self.urgency.check_decision(activity, urgent)
-        small = [s for s in await PoolSizes.pool_sizes(activity, now) if s.small] if approve else []
+        sizes = await PoolSizes.pool_sizes(activity, now) if approve else []
+        small = [s for s in sizes if s.small]
         if small and not small_pool_ok:
             raise Conflict("verify.small_pool", small=[
                 {"number": s.number, "size": s.size, "planned": s.planned} for s in small])
+        # 应急 approved where a condition has no emergency expert: said, approved only knowingly
+        empty = [s for s in sizes if not s.willing] if urgent else []
+        if empty and not urgent_empty_ok:
+            raise Conflict("verify.urgent_empty", empty=[{"number": s.number} for s in empty])
         seed = new_seed()  # committed now, before any pool is fixed; revealed at the end
         async with self.outbox.change(now) as change:
             updated = await DrawActivity.filter(id=activity.id,

@@ -217,3 +217,28 @@ async def test_a_supplement_of_an_urgent_evaluation_is_urgent_too(
     listed = await api.call("GET", "/draws/activities", token)
     (row,) = [a for a in listed.data["activities"] if a["id"] == child.data["id"]]
     assert row["urgency"]["status"] == "approved"
+
+
+async def test_an_urgency_where_no_candidate_is_willing_is_approved_only_knowingly(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Nobody among a condition's candidates said yes to 应急: the pool sizes say so, and the
+    verifier approving 按应急抽取 is told so in words (the draw could only walk the ordinary
+    candidates, on the urgent answer window) until she says she knows it."""
+    await make_experts(client, 8)  # none willing
+    aid, token = await prepared(api, demo, total=2, submitted=False)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/urgency", token,
+                           {"reason": "accident"})).status == 200
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    sizes = (await api.call("GET", f"/verify/activities/{aid}/pool-sizes", verifier)).data
+    assert [s["willing"] for s in sizes["conditions"]] == [0]
+    queue = (await api.call("GET", "/verify/activities", verifier)).data["activities"]
+    assert next(a for a in queue if a["id"] == aid)["urgent_empty"] == 1
+    told = await api.call("POST", f"/verify/activities/{aid}", verifier,
+                          {"approve": True, "small_pool_ok": True, "urgent": True})
+    assert told.status == 409 and "条件1的候选人中没有愿意应急的专家" in told.message
+    assert "不同意应急，按常规抽取" in told.message
+    assert (await DrawActivity.get(id=aid)).status == "submitted"  # nothing changed
+    knowingly = await api.call("POST", f"/verify/activities/{aid}", verifier, {
+        "approve": True, "small_pool_ok": True, "urgent": True, "urgent_empty_ok": True})
+    assert knowingly.status == 200, knowingly.data

@@ -37,7 +37,8 @@ async def decide(request: web.Request) -> web.Response:
     urgent = {"yes": True, "no": False}.get(str(form.get("urgent", "")))  # 应急: decided
     await calls.call(handler, calls.fields(verify_api.DecisionIn, {
         "approve": approve, "reason": str(form.get("reason", "")),
-        "small_pool_ok": form.get("small_pool_ok") == "1", "urgent": urgent}),
+        "small_pool_ok": form.get("small_pool_ok") == "1", "urgent": urgent,
+        "urgent_empty_ok": form.get("urgent_empty_ok") == "1"}),
         path=request.match_info)
     return redirect(request, "/console/verify",
                     request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))

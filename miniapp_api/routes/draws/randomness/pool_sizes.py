@@ -29,6 +29,8 @@ class PoolSizeOut(Model):
     largest_chance: Decimal | None = Field(description=(
         "任何一名候选人被抽中的最大可能（%）：名额÷候选人数；按信用等级加权时按权重最大者估计"))
     small: bool = Field(description="候选人少于名额的3倍：抽取结果容易被预料")
+    willing: int = Field(default=0, description=(
+        "首选专业候选人中愿意成为应急专家的人数（按应急抽取时先从他们中抽取）"))
 
 
 class PoolSizesOut(Model):
@@ -41,7 +43,7 @@ async def sizes_out(call: Call, activity: DrawActivity) -> PoolSizesOut:
         return PoolSizesOut(conditions=[])
     return PoolSizesOut(conditions=[PoolSizeOut(
         condition_id=s.condition_id, number=s.number, planned=s.planned, candidates=s.size,
-        alternate=s.alternate, largest_chance=s.chance, small=s.small)
+        alternate=s.alternate, largest_chance=s.chance, small=s.small, willing=s.willing)
         for s in await call.domain.draws.randomness.pool_size.pool_sizes(activity, call.now)])
 
 

@@ -48,6 +48,8 @@ class PendingOut(Model):
         "候选人少于名额3倍的条件数：通过时须确认（small_pool_ok）"))
     urgency: UrgencyOut | None = Field(default=None, description=(
         "申请按应急抽取时：原因及状态；通过时须决定是否同意（urgent）"))
+    urgent_empty: int = Field(default=0, description=(
+        "申请按应急抽取时，候选人中没有愿意应急的专家的条件数：同意应急须确认（urgent_empty_ok）"))
 
 
 class PendingListOut(Model):
@@ -59,6 +61,8 @@ class DecisionIn(Model):
     reason: str = Field(default="", max_length=200, description="不通过时必填")
     small_pool_ok: bool = Field(default=False, description=(
         "已知候选人较少（少于名额的3倍）仍确认通过：有这样的条件时，通过须为 true"))
+    urgent_empty_ok: bool = Field(default=False, description=(
+        "同意按应急抽取，而有条件的候选人中没有愿意应急的专家时，须为 true（已知仍同意）"))
     urgent: bool | None = Field(default=None, description=(
         "申请了应急抽取的活动，通过时须决定：true 同意按应急抽取（先从愿意成为应急专家的"
         "专家中抽取，答复时限较短）；false 不同意，按常规抽取"))
@@ -76,6 +80,9 @@ async def pending(call: Call) -> PendingListOut:
     out = []
     for a in await call.domain.draws.facts.scope.waiting_verification(call.caller.grants):
         request = "submission" if a.status == DrawStatus.SUBMITTED else "withdrawal"
+        sizes = await call.domain.draws.randomness.pool_size.pool_sizes(a, call.now) \
+            if request == "submission" else []
+        urgency = await call.domain.draws.setup.urgency.of(a)
         out.append(PendingOut(
             id=a.id, request=request, kind=a.kind,
             reason=a.submit_reason if request == "submission" else a.withdraw_reason,
@@ -87,10 +94,8 @@ async def pending(call: Call) -> PendingListOut:
                                                                     a.project),
             terminal_name=call.domain.draws.setup.terminals.terminal_name(
                 call.services.texts, a.terminal) if a.terminal
-            else "", small_pools=sum(
-                s.small for s in await call.domain.draws.randomness.pool_size.pool_sizes(
-                    a, call.now)) if request == "submission" else 0,
-            urgency=urgency_out(await call.domain.draws.setup.urgency.of(a))))
+            else "", small_pools=sum(s.small for s in sizes), urgency=urgency_out(urgency),
+            urgent_empty=sum(not s.willing for s in sizes) if urgency else 0))
     return PendingListOut(activities=out)
 
 
@@ -101,7 +106,7 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
                                                                        call.path_int("activity_id"))
     activity = await call.domain.draws.setup.verification.verify(
         activity, actor(call, "verifier"), body.approve, body.reason, call.now,
-        body.small_pool_ok, body.urgent)
+        body.small_pool_ok, body.urgent, body.urgent_empty_ok)
     return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
 
 
