@@ -71,10 +71,11 @@ async def test_while_the_provider_cannot_answer_identity_is_checked_at_review(
 
 
 async def test_with_no_provider_configured_registration_says_identity_is_checked_at_review(
-        api: Api, platform: Platform) -> None:
+        api: Api, platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a real-name provider, registration goes on and says plainly that the
     name and ID number are checked at the qualification review."""
-    api.client.app[DOMAIN].registration.realname = None
+    # the service may be shared with the module's other tests: put back afterwards
+    monkeypatch.setattr(api.client.app[DOMAIN].registration, "realname", None)
     token, form = await _form(api, platform, "mp_real4", "13900000014")
     done = await api.call("POST", "/auth/register", token, form)
     assert done.status == 200 and "资格审核时核验" in done.data["message"]
