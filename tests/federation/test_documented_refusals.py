@@ -5,7 +5,6 @@ provoke it, or one the service answers that it does not name, fails."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -15,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from config.settings import ROOT, Settings
 from services.federation import Identity, Keys
 from tests.support.bodies import send
-from tests.support.federation import ASKER, OURS, asking
+from tests.support.federation import asking, lending_here
 
 DOC = ROOT / "docs" / "federation.md"
 STATE = "/federation/v1/draws/440100-0123456789abcdef"
@@ -24,11 +23,7 @@ STATE = "/federation/v1/draws/440100-0123456789abcdef"
 @pytest.fixture
 def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """This service as 韶关's library, trusting 广州's."""
-    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
-    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
-    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
-        "public_key": ASKER.public_key(), "accept": "admin"}]))
+    lending_here(monkeypatch)
     return settings
 
 

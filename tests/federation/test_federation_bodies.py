@@ -23,7 +23,7 @@ from services.federation.ask_rosters import read_roster
 from services.federation.fee_terms import read_terms
 from services.federation.lend_request import read_evaluation, read_request
 from tests.support.bodies import JSON_BROKEN, body_routes, path_of, send, wrong_shapes
-from tests.support.federation import ASKER, OURS, asking, draw_request
+from tests.support.federation import ASKER, asking, draw_request, lending_here
 
 REQUEST_ID = "440100-0123456789abcdef"
 
@@ -32,11 +32,7 @@ REQUEST_ID = "440100-0123456789abcdef"
 def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """This service as 韶关's library, trusting 广州's (as tests/federation/test_lending.py
     has it: the same service)."""
-    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
-    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
-    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
-        "public_key": ASKER.public_key(), "accept": "admin"}]))
+    lending_here(monkeypatch)
     return settings
 
 

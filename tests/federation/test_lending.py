@@ -35,7 +35,12 @@ from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
 from tests.support.draw_world import finish, make_experts, openid_of, the_results_unseal
-from tests.support.federation import ASKER, OURS, asking, centre_of_shaoguan, draw_request
+from tests.support.federation import (
+    asking,
+    centre_of_shaoguan,
+    draw_request,
+    lending_here,
+)
 from tests.support.fees import evaluation_over, nine_today, publish, worked
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -46,11 +51,7 @@ def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch,
              request: pytest.FixtureRequest) -> Settings:
     """This service as 韶关's library, trusting 广州's, deciding its requests as the test's
     parameter says (by default its administrator)."""
-    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
-    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
-    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
-        "public_key": ASKER.public_key(), "accept": getattr(request, "param", "admin")}]))
+    lending_here(monkeypatch, getattr(request, "param", "admin"))
     return settings
 
 

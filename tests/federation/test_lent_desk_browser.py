@@ -5,7 +5,6 @@ word in Chinese, times in China time."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,18 +17,19 @@ from models.draws import DrawActivity
 from models.federated_draws import PeerDraw
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import finish, make_experts, the_results_unseal
-from tests.support.federation import ASKER, OURS, asking, centre_of_shaoguan, draw_request
+from tests.support.federation import (
+    asking,
+    centre_of_shaoguan,
+    draw_request,
+    lending_here,
+)
 from tests.support.wechat import Chat
 
 
 @pytest.fixture
 def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """This service as 韶关's library, its standing rule accepting 广州's requests."""
-    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
-    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
-    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
-        "public_key": ASKER.public_key(), "accept": "auto"}]))
+    lending_here(monkeypatch, "auto")
     return settings
 
 

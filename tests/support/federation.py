@@ -4,11 +4,13 @@ says one is sent."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.providers.federation.client import FederationClient
@@ -31,6 +33,16 @@ ASKER = Identity("440100", "广州市评标专家库", Keys.new_private())
 GUANGZHOU = Identity("440100", "广州市评标专家库", Keys.new_private())
 SHAOGUAN = Identity("440200", "韶关市评标专家库", Keys.new_private())
 OURS = ("440200", "韶关市评标专家库")
+
+
+def lending_here(monkeypatch: pytest.MonkeyPatch, accept: str = "admin") -> None:
+    """This service as 韶关's library (OURS), trusting 广州's (ASKER), deciding its requests
+    as `accept` says: `admin`, `auto` or `never` (set before the service starts)."""
+    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
+    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
+    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
+        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
+        "public_key": ASKER.public_key(), "accept": accept}]))
 
 
 def asking(client: TestClient, settings: Settings, identity: Identity = ASKER
