@@ -252,3 +252,9 @@ class RoleGrant(Model):
         if self.valid_from is not None and now < self.valid_from:
             return False
         return self.valid_until is None or now < self.valid_until
+
+    @classmethod
+    async def holders(cls, role: Role, now: datetime) -> list[int]:
+        """The people who hold `role` now (granted, not revoked, in their period), by id."""
+        grants = await cls.filter(role=role, revoked_at=None)
+        return sorted({g.person_id for g in grants if g.active(now)})

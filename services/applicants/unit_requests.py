@@ -73,8 +73,7 @@ class UnitRequests:
         request waits, with the desk's page: at most one push an hour each."""
         hour = change.now.strftime("%Y%m%d%H")
         waiting = await UnitRequest.filter(status=WAITING).count()
-        grants = await RoleGrant.filter(role=Role.ADMIN, revoked_at=None)
-        for person_id in sorted({g.person_id for g in grants if g.active(change.now)}):
+        for person_id in await RoleGrant.holders(Role.ADMIN, change.now):
             await change.notify("unit.requested", {
                 "name": item.name, "n": waiting, "at": china_time(change.now)},
                 person_id=person_id, dedupe_key=f"unit-requests:{person_id}:{hour}")

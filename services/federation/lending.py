@@ -136,10 +136,9 @@ class PeerLending:
     async def _tell_admins(self, draw: PeerDraw, eval_start: datetime, now: datetime) -> None:
         """A request waiting on a decision here: each active system administrator told at
         once, with the desk's page (the request's own dedupe: once per request and person)."""
-        grants = await RoleGrant.filter(role=Role.ADMIN, revoked_at=None)
         waiting = await PeerDraw.filter(status="pending").count()
         async with self.draws.running.waves.outbox.change(now) as change:
-            for person_id in sorted({g.person_id for g in grants if g.active(now)}):
+            for person_id in await RoleGrant.holders(Role.ADMIN, now):
                 await change.notify("draw.lent_asked", {
                     "library": draw.peer_name, "count": draw.count, "n": waiting,
                     "eval_start": china_time(eval_start), "at": china_time(now)},

@@ -23,8 +23,7 @@ class HolidayReminder:
         missing = await Holidays.missing_next(now)
         if missing is None:
             return 0
-        grants = await RoleGrant.filter(role=Role.ADMIN, revoked_at=None)
-        admins = sorted({g.person_id for g in grants if g.active(now)})
+        admins = await RoleGrant.holders(Role.ADMIN, now)
         day = f"{china_today(now):%Y%m%d}"
         async with self.outbox.change(now) as change:
             for person_id in admins:
