@@ -68,7 +68,7 @@ async def test_desk_actions_and_the_operation_log_are_chained_and_tampering_is_f
     # someone with database access rewrites why a draw was paused: caught at its entry
     row = await DrawLog.filter(activity_id=aid).order_by("id").first()
     assert row is not None
-    entry = next(e for e in await AuditEntry.filter(action="draw_log")
+    entry = next(e for e in await AuditEntry.filter(action="draw_log").order_by("id")
                  if e.detail["log"] == row.id)
     await DrawLog.filter(id=row.id).update(actor_name="别*人")
     found = await chain.verify()

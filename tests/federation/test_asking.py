@@ -118,7 +118,7 @@ async def test_the_other_library_draws_the_condition_and_its_masked_answer_is_sh
     printed = await client.get(urlsplit(link.data["url"]).path + "?" + urlsplit(
         link.data["url"]).query)
     assert printed.status == 200 and "韶关市评标专家库（外库专家）" in await printed.text()
-    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation").order_by("id")]
     assert said == ["ask_sent", "ask_answered", "ask_answered"]
 
 
@@ -161,7 +161,7 @@ async def test_a_refusal_and_a_library_down_are_said_and_the_condition_drawn_her
     again = await api.call("POST", f"/draws/activities/{aid}/conditions/{condition}/local",
                            token)
     assert again.status == 409
-    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation").order_by("id")]
     assert said == ["ask_unreachable", "ask_sent", "ask_refused", "ask_local"]
 
 
@@ -231,7 +231,7 @@ async def test_an_evaluation_withdrawn_after_the_other_library_drew_releases_its
     assert (await condition_shown(api, token, aid))["peer"]["said"] == (
         "本次评标已退选：韶关市评标专家库已取消请求，并已通知其已确认的 3 名专家无需参加")
     assert await asking.sweep(now + timedelta(minutes=30)) == 0  # told once
-    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation").order_by("id")]
     assert said.count("ask_released") == 1
 
 
@@ -310,7 +310,7 @@ async def test_a_corrected_gathering_time_reaches_the_other_library_once_in_orde
     assert again.status == 200
     await asking.sweep(now + timedelta(minutes=2))
     assert [u["seq"] for u in shaoguan_library.updates] == [1, 2]
-    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation").order_by("id")]
     assert said.count("ask_updated") == 2
 
 

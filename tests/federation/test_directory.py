@@ -90,7 +90,7 @@ async def test_another_library_reads_counts_by_specialty_and_place_and_nothing_p
     assert "139" not in shown
     # the read is on this library's audit trail, by the asking library's name
     assert await AuditEntry.filter(action="federation").count() == 3
-    entry = await AuditEntry.filter(action="federation").first()
+    entry = await AuditEntry.filter(action="federation").order_by("id").first()
     assert entry is not None
     assert entry.detail["peer"] == ASKER.code and entry.detail["what"] == "directory"
     token = await api.login(demo["audit_admin"].mp_openid)
