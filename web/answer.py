@@ -54,6 +54,8 @@ async def _page(request: web.Request, given: Invitation | int,
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
     token = form_token(request)
+    urgency = await domain.draws.setup.urgency.of(shown.activity)  # an approved 应急, said
+    minutes = round((invitation.due_at - invitation.sent_at).total_seconds() / 60)
     return with_token(request, render(
         request, "answer.html", said=said, refused=refused, csrf=token,
         checkin=None if shown.withdrawn else await domain.draws.venue.attendance.link_checkin(
@@ -64,7 +66,10 @@ async def _page(request: web.Request, given: Invitation | int,
         open=status == InvitationStatus.SENT and now <= invitation.due_at,
         late=status == InvitationStatus.SENT and now > invitation.due_at,
         decision=request.app[TEXTS].word("invitation_status", status),
-        code=invitation.code, due=china_time(invitation.due_at)), token)
+        code=invitation.code, due=china_time(invitation.due_at),
+        urgency=request.app[TEXTS].render("draw/urgency_said.j2", urgency=urgency.reason,
+                                          window=max(minutes, 1))
+        if urgency is not None and urgency.status == "approved" else ""), token)
 
 
 def _too_many(request: web.Request) -> web.Response:

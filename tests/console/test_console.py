@@ -289,6 +289,7 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     await desk.post(f"/console/activities/{aid}/preview", condition)
     said = await desk.flash(page_path)
     assert "当前符合条件、未被回避的专家" in said and "：0 人" not in said
+    assert "其中愿意应急的" in said  # an urgent draw invites them first
     await desk.post(f"{do}condition", condition)
     _, page = await desk.get(page_path)
     # in words, as it will be drawn, in GD-DRAW's columns

@@ -205,7 +205,9 @@ SAMPLES: dict[str, object] = {
     # an application form's limits under its batch's rule set (texts/miniapp/limits/)
     "rule": "jilin", "limits": {"specialties": 3, "titles": 5, "work_history": 5,
                                 "qualifications": 5, "extra_files": 3, "extra_mb": 20},
-    "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
+    "invited": 12, "id": 42, "matching": 8, "willing": 2, "urgent": True,
+    "urgency": "natural_disaster", "urgency_decision": "approved", "window": 5, "n": 3, "field": "gather_at",
+    "page": "home",
     "materials": [{"title": "考试大纲", "batch": "2026年第二批评标专家征集", "exam": None,
                    "link": "https://bot.example.cn/materials/1?t=1.2.x"}],
     "starts": "2026年12月05日 09:00", "ends": "2026年12月05日 12:00",

@@ -187,7 +187,8 @@ class Views:
             invitation = await Invitation.get(id=invitation)
         notice = await Notices.notice_of(invitation)
         activity = await DrawActivity.get(id=invitation.activity_id)
-        return AnswerView(invitation, notice, withdrawn=activity.status == DrawStatus.WITHDRAWN
+        return AnswerView(invitation, notice, activity,
+                          withdrawn=activity.status == DrawStatus.WITHDRAWN
                           and invitation.status == InvitationStatus.CONFIRMED)
 
 
@@ -330,4 +331,5 @@ class AnswerView:
 
     invitation: Invitation
     notice: Notice
+    activity: DrawActivity
     withdrawn: bool

@@ -28,10 +28,9 @@ async def approved_urgency(activity: DrawActivity) -> ActivityUrgency | None:
     return await ActivityUrgency.get_or_none(activity_id=owner, status="approved")
 
 
-async def response_minutes(activity: DrawActivity) -> int:
+def response_minutes(activity: DrawActivity, urgency: ActivityUrgency | None) -> int:
     """The answer window of the activity's invitations: an urgent draw's own (fixed when it
-    was approved), else the one the agency set."""
-    urgency = await approved_urgency(activity)
+    was approved: `urgency`, approved_urgency's), else the one the agency set."""
     if urgency is not None and urgency.minutes:
         return urgency.minutes
     return activity.response_minutes

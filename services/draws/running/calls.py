@@ -19,6 +19,7 @@ from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, Invi
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
 from services.draws.news.notices import Notices
+from services.draws.randomness.urgent import approved_urgency
 from services.notifications import NotificationKind, Outbox
 
 CALL_KIND: NotificationKind = "draw.invitation.call"
@@ -137,7 +138,7 @@ class DrawCalls:
         async with self.outbox.change(now) as change:
             # under the activity's lock, as answers are applied: an answer either comes
             # first (nothing is queued) or finds this call queued and drops it
-            await DrawActivity.select_for_update().get(id=found.activity_id)
+            activity = await DrawActivity.select_for_update().get(id=found.activity_id)
             invitation = await Invitation.get(id=invitation_id)
             if invitation.status != InvitationStatus.SENT or invitation.due_at <= now:
                 return False
@@ -145,8 +146,10 @@ class DrawCalls:
             window = round((invitation.due_at - invitation.sent_at).total_seconds() / 60)
             params = Notices.invitation_params(await Notices.notice_of(invitation), invitation,
                                                max(window, 1))
+            urgency = await approved_urgency(activity)  # said, as in the invitation
             params.update(invitation=str(invitation.id), attempt=str(attempt),
-                          expires_iso=invitation.due_at.isoformat())
+                          expires_iso=invitation.due_at.isoformat(),
+                          urgency=urgency.reason if urgency is not None else "")
             queued = await change.notify(CALL_KIND, params, person_id=invitation.person_id,
                                          dedupe_key=call_key(invitation.id, attempt))
         await self._schedule(invitation, attempt + 1, now + self.policy.gap)

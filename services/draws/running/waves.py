@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models import column
+from models.draw_handler import ActivityUrgency
 from models.draws import (
     Condition,
     DrawActivity,
@@ -33,6 +34,7 @@ from services.draws.randomness.audit import POOLS, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.randomness.urgent import (
     URGENT,
+    approved_urgency,
     response_minutes,
     urgent_pool,
     urgent_weights,
@@ -185,7 +187,8 @@ class Waves:
         committee = await Committee.of(activity)  # two related experts never sit in it
         # an urgent draw: its emergency experts first (services/draws/randomness/urgent.py)
         urgent = await urgent_pool(condition.id)
-        minutes = await response_minutes(activity)
+        urgency = await approved_urgency(activity)  # said in the invitation, with its reason
+        minutes = response_minutes(activity, urgency)
         for name in (URGENT, *POOLS) if urgent is not None else POOLS:
             pool = list(urgent.expert_ids) if urgent is not None and name == URGENT else \
                 await self._pool(activity, condition, name, now)
@@ -214,7 +217,7 @@ class Waves:
                     else:
                         sent.append(await self._send(change, activity, condition, notice,
                                                      expert_id, name, rank, wave, now,
-                                                     minutes))
+                                                     minutes, urgency))
                         committee.seat(expert_id, sent[-1].id)
                     rank += 1
             if len(sent) >= need:
@@ -243,7 +246,8 @@ class Waves:
 
     async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
                     notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
-                    now: datetime, minutes: int) -> Invitation:
+                    now: datetime, minutes: int, urgency: ActivityUrgency | None
+                    ) -> Invitation:
         from models.experts import ExpertProfile
 
         person_id = (await ExpertProfile.get(id=expert_id)).person_id
@@ -254,7 +258,9 @@ class Waves:
             supplementary=activity.kind == "supplement")
         params = {**Notices.invitation_params(notice, invitation, minutes),
                   **answer_params(self.answer_link, invitation.id),
-                  "invitation": str(invitation.id)}  # whose (services/draws/running/moot.py)
+                  "invitation": str(invitation.id),  # whose (services/draws/running/moot.py)
+                  # an approved 应急: why the window is short (its reason's key)
+                  "urgency": urgency.reason if urgency is not None else ""}
         await change.notify("draw.invitation", params, person_id=person_id,
                             dedupe_key=invitation_key(invitation.id))
         return invitation

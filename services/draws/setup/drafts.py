@@ -18,6 +18,7 @@ from models.draws import (
     Project,
     Section,
 )
+from models.experts import ExpertProfile
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.candidates.pool import candidate_pool
 from services.draws.facts.committee import COLUMNS as COMMITTEE
@@ -199,9 +200,10 @@ class Drafts:
         await (await _condition(activity, condition_id)).delete()
 
     @staticmethod
-    async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
+    async def preview(activity: DrawActivity, values: dict[str, Any]) -> tuple[int, int]:
         """How many experts a condition (saved or not) matches now, avoidances applied (and,
-        with its notice, those who declined 异地评标 when its venue is 异地 for them)."""
+        with its notice, those who declined 异地评标 when its venue is 异地 for them), and
+        how many of them said yes to 应急 (an urgent draw invites them first)."""
         Activities.require_valid_condition(values)
         values = dict(values)
         if values.get("notice_id") is not None:
@@ -211,7 +213,10 @@ class Drafts:
         probe = Condition(activity_id=activity.id,
                           catalogue_version=Reference.catalogue.current_version(),
                           **values)
-        return len(await candidate_pool(activity, probe, probe.main_specialty))
+        pool = await candidate_pool(activity, probe, probe.main_specialty)
+        willing = await ExpertProfile.filter(id__in=pool, emergency_ok=True).count() \
+            if pool else 0
+        return len(pool), willing
 
 
 

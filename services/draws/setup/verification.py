@@ -123,6 +123,9 @@ class Verification:
                 published["small_pools"] = [s.condition_id for s in small]
             await OperationLog.record(activity, actor, "verify" if approve else "refuse", now,
                                       reason.strip() or None, **published)
+            # the agency reads whether its 应急 was approved, and the window it gives
             await notify_agency(change, activity, "draw.verified" if approve
-                                else "draw.refused", reason=activity.refuse_reason or "")
+                                else "draw.refused", reason=activity.refuse_reason or "",
+                                urgency_decision=decided.get("urgency", ""),
+                                minutes=str(decided.get("response_minutes", "")))
         return activity

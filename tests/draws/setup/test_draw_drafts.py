@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
+from models.experts import ExpertProfile
 from tests.support.api import Api
 from tests.support.draw_world import (
     ACTIVITY_FORM,
@@ -77,9 +78,11 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     # the preview counts experts, never names; two more experts, two more matches
     before = (await api.call("POST", f"/draws/activities/{aid}/preview", token,
                              CONDITION)).data["matching"]
-    await make_experts(client, 2, first=2000)
+    newcomers = await make_experts(client, 2, first=2000)
+    await ExpertProfile.filter(id=newcomers[0].id).update(emergency_ok=True)
     after = await api.call("POST", f"/draws/activities/{aid}/preview", token, CONDITION)
-    assert after.status == 200 and after.data == {"matching": before + 2}
+    # and how many of them said yes to 应急 (an urgent draw invites them first)
+    assert after.status == 200 and after.data == {"matching": before + 2, "willing": 1}
     # the notice and the times can still change
     moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice_id}", token,
                            {"room": "3楼评标室", "contact_phone": "020-87654321"})

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from models.draw_handler import UrgentPool
 from models.draws import Condition, DrawActivity, DrawLog, Invitation, SkippedCandidate
 from models.experts import ExpertProfile
+from models.notifications import Notification
 from services.draws.randomness.audit import DrawAudit, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.record.results import Results
@@ -29,6 +30,7 @@ from tests.support.draw_world import (
     the_results_unseal,
 )
 from tests.support.wechat import Chat
+from web.context import TEXTS
 
 
 async def willing(api: Api, experts: list[ExpertProfile]) -> None:
@@ -38,6 +40,11 @@ async def willing(api: Api, experts: list[ExpertProfile]) -> None:
         token = await api.login(f"mp_ex_{n}")
         said = await api.call("PUT", "/expert/emergency", token, {"emergency_ok": True})
         assert said.status == 200 and said.data == {"emergency_ok": True}
+
+
+def read(client: TestClient, told: Notification, channel: str) -> str:
+    """What a person reads of a notice on one channel."""
+    return client.app[TEXTS].render(f"notify/{told.kind}/{channel}.j2", **told.params)
 
 
 def window(invitation: Invitation) -> timedelta:
@@ -103,6 +110,21 @@ async def test_an_urgent_draw_invites_the_emergency_experts_first_with_a_shorter
                                   condition.id, "urg", urgent.expert_ids)]
     assert invited[2].pool == "main" and invited[2].expert_id not in urgent.expert_ids
     assert all(window(i) == timedelta(minutes=5) for i in invited)
+    # the expert reads why the window is short: in chat, SMS, the template and the link page
+    said = "本次为应急抽取（自然灾害抢险救灾），经交易中心同意，回复时限缩短为5分钟"
+    told = next(n for n in await Notification.filter(kind="draw.invitation")  # a family's
+                if n.params["invitation"] == str(invited[0].id))            # rows: one notice
+    assert told.params["urgency"] == "natural_disaster"
+    assert "【应急评标邀请】" in read(client, told, "chat")
+    assert said in read(client, told, "chat") and said in read(client, told, "sms")
+    assert "应急抽取，请尽快回复" in read(client, told, "template")
+    page = await client.get("/a/" + told.params["link"].split("/a/", 1)[1])
+    assert said in await page.text()
+    # the agency's push says the urgency was approved, and the window it gives
+    verified = await Notification.filter(kind="draw.verified").first()
+    assert verified is not None
+    assert "交易中心同意按应急抽取：优先邀请应急专家，回复时限5分钟" in read(client, verified,
+                                                                       "chat")
     # in the main pool the emergency experts met again are passed over as invited
     skipped = await SkippedCandidate.filter(condition_id=condition.id, pool="main")
     assert all(s.reason.startswith("invited:") for s in skipped)

@@ -48,7 +48,8 @@ async def test_the_verifier_approves_an_urgency_at_her_desk(
     await verifier.get_by_test_id("urgent-yes").check()
     await screenshot(verifier, "var/console-verify-urgency.png")
     await verifier.get_by_test_id("approve").click()
-    await expect(verifier.get_by_test_id("flash")).to_contain_text("通过")
+    await expect(verifier.get_by_test_id("flash")).to_contain_text(
+        "已核验通过并同意按应急抽取（优先邀请应急专家，回复时限缩短）")
     assert (await ActivityUrgency.get(activity_id=aid)).status == "approved"
     await desk.goto(str(client.server.make_url(f"/console/activities/{aid}")))
     await expect(desk.get_by_test_id("urgency")).to_contain_text(

@@ -202,7 +202,8 @@ async def preview(request: web.Request) -> web.Response:
     counted = await calls.call(draw_drafts.preview, calls.fields(draw_drafts.PreviewIn, values),
                                path=request.match_info)
     # the condition form comes back as typed: the preview is a step before adding it
-    return redirect(request, back, Flash(done(request, "preview", matching=counted.matching),
+    return redirect(request, back, Flash(done(request, "preview", matching=counted.matching,
+                                              willing=counted.willing),
                                          "kept"))
 
 

@@ -40,8 +40,9 @@ async def decide(request: web.Request) -> web.Response:
         "small_pool_ok": form.get("small_pool_ok") == "1", "urgent": urgent,
         "urgent_empty_ok": form.get("urgent_empty_ok") == "1"}),
         path=request.match_info)
-    return redirect(request, "/console/verify",
-                    request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
+    said = request.app[CONSOLE].texts.render("console/verified.j2", approve=approve,
+                                             urgent=urgent)  # and the 应急 it decided
+    return redirect(request, "/console/verify", said)
 
 
 @pages.get("/verify/{activity_id}/evidence/{evidence_id}",

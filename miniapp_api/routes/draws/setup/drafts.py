@@ -119,6 +119,7 @@ class PreviewIn(Model):
 
 class PreviewOut(Model):
     matching: int = Field(description="当前符合条件、未被回避的专家人数（不显示姓名）")
+    willing: int = Field(description="其中愿意成为应急专家的人数（按应急抽取时优先邀请）")
 
 
 async def _project(call: Call) -> ProjectOut:
@@ -224,5 +225,6 @@ async def delete_condition(call: Call) -> ActivityOut:
            response=PreviewOut, summary="预览：当前符合条件的专家人数", tag=TAG)
 async def preview(call: Call, body: PreviewIn) -> PreviewOut:
     call.looked = True  # counted, nothing changed: the trail says 查看
-    return PreviewOut(matching=await call.domain.draws.setup.drafts.preview(
-        await activity_in_path(call), body.model_dump()))
+    matching, willing = await call.domain.draws.setup.drafts.preview(
+        await activity_in_path(call), body.model_dump())
+    return PreviewOut(matching=matching, willing=willing)
