@@ -135,7 +135,8 @@ async def test_after_a_password_an_sms_code_may_stand_in_for_the_app(
     assert wrong.status == 400
     done, _ = await desk.post("/console/second-factor", {"via": "sms", "code": code.group(1)})
     assert done.status == 303 and done.headers["Location"] == "/console/home"
-    assert (await AuditEntry.filter(action="second_factor").order_by("id").first()).detail["how"] == "sms"
+    entry = await AuditEntry.filter(action="second_factor").order_by("id").first()
+    assert entry is not None and entry.detail["how"] == "sms"
 
 
 async def test_the_mini_program_api_is_no_way_around_the_second_factor(
