@@ -215,3 +215,25 @@ async def test_the_registers_answer_to_remote_evaluation_is_kept_and_a_blank_dec
     assert await answers() == {"SG-00031": False, "SG-00032": True}
     await upload(api, admin, register(row(31), row(32, remote_ok="否")), dry_run=False)
     assert await answers() == {"SG-00031": False, "SG-00032": False}
+
+
+async def test_the_registers_answer_to_emergency_duty_is_kept_and_a_blank_volunteers_nobody(
+        api: Api, demo: dict) -> None:
+    """XJ-SIGNUP's 是否愿意成为应急专家 as an optional column: 是 puts the expert among those an
+    urgent draw invites first (tests/draws/setup/test_emergency_experts.py); a blank makes
+    nobody an emergency expert, and a file run again without the answer keeps the one given."""
+    admin = await api.login(demo["admin"].mp_openid)
+    sheet = register(row(41, emergency_ok="是"), row(42), row(43, emergency_ok="愿意"))
+    checked = await upload(api, admin, sheet, dry_run=False)
+    assert (checked["created"], checked["refused"]) == (2, 1)
+    (problem,) = checked["problems"]
+    assert (problem["row"], problem["column"]) == (4, "是否愿意成为应急专家")
+    assert "“愿意”" in problem["message"] and "是 或 否" in problem["message"]
+
+    async def answers() -> dict[str, bool]:
+        return dict(await ExpertProfile.filter(expert_number__in=["SG-00041", "SG-00042"])
+                    .values_list("expert_number", "emergency_ok"))
+
+    assert await answers() == {"SG-00041": True, "SG-00042": False}
+    await upload(api, admin, register(row(41), row(42, emergency_ok="是")), dry_run=False)
+    assert await answers() == {"SG-00041": True, "SG-00042": True}

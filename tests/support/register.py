@@ -28,7 +28,7 @@ def row(n: int, **over: str) -> list[str]:
               "region": "韶关市武江区", "willing_regions": "韶关市、广州市",
               "primary": "A0401", "alternate": "A0402", "title_name": "高级工程师",
               "title_level": "副高", "industry": "", "status": "在库", "email": "",
-              "remote_ok": "", "account": "", **over}
+              "remote_ok": "", "emergency_ok": "", "account": "", **over}
     return [values[k] for k in COLUMNS]
 
 

@@ -313,7 +313,7 @@ class RegisterImports:
     async def _profiles(rows: list[tuple[ExpertRow, Person]],
                         existing: dict[int, ExpertProfile]) -> None:
         """Each person's profile as the register has it: region, units, title, status,
-        是否接受异地评标, specialties (首选 primary), and their own unit to be avoided."""
+        是否接受异地评标, 是否愿意成为应急专家, specialties (首选 primary), and their own unit to be avoided."""
         new: list[ExpertProfile] = []
         old: list[ExpertProfile] = []
         for row, person in rows:
@@ -327,11 +327,14 @@ class RegisterImports:
             # register does not ask has declined nothing
             if row.remote_ok is not None or person.id not in existing:
                 profile.remote_ok = row.remote_ok is not False
+            # 是否愿意成为应急专家: the same, and nobody is an emergency expert unasked
+            if row.emergency_ok is not None or person.id not in existing:
+                profile.emergency_ok = row.emergency_ok is True
             (old if person.id in existing else new).append(profile)
         if old:
             await ExpertProfile.bulk_update(old, [
                 "region", "willing_regions", "work_unit", "unit_credit_code", "title_level",
-                "industry", "active", "remote_ok"], batch_size=CHUNK)
+                "industry", "active", "remote_ok", "emergency_ok"], batch_size=CHUNK)
         if new:
             await ExpertProfile.bulk_create(new, batch_size=CHUNK)
         ids = {p.person_id: p.id for p in await ExpertProfile.filter(

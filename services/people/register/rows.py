@@ -21,18 +21,20 @@ COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号",
            "willing_regions": "意愿评标区", "primary": "首选专业", "alternate": "备选专业",
            "title_name": "职称名称", "title_level": "职称级别", "industry": "行业主管部门",
            "status": "状态", "email": "邮箱", "remote_ok": "是否接受异地评标",
-           "account": "原账号"}
+           "emergency_ok": "是否愿意成为应急专家", "account": "原账号"}
 REQUIRED = ("name", "id_number", "phone", "expert_number", "work_unit", "region", "primary")
 EXAMPLE = {"name": "张伟", "phone": "13800000000",
            "expert_number": "GD2019000123", "work_unit": "广州市第一建筑工程有限公司",
            "unit_credit_code": "", "region": "广东省广州市天河区",
            "willing_regions": "广州市、佛山市", "primary": "A0401", "alternate": "A0402",
            "title_name": "高级工程师", "title_level": "副高", "industry": "住建",
-           "status": "在库", "email": "", "remote_ok": "是", "account": "zhangwei"}
+           "status": "在库", "email": "", "remote_ok": "是", "emergency_ok": "否",
+           "account": "zhangwei"}
 STATUS = {"在库": True, "正常": True, "启用": True, "暂停": False, "停用": False, "出库": False,
           "注销": False, "": True}
-# XJ-SIGNUP's 是否接受异地评标; blank: the register does not say (register_import keeps an
-# answer already on record, and takes 是 for a new expert: docs/rules-that-are-ours.md)
+# XJ-SIGNUP's 是否接受异地评标 and 是否愿意成为应急专家; blank: the register does not say
+# (register_import keeps an answer already on record, and takes 是 to 异地 and 否 to 应急
+# for a new expert: docs/rules-that-are-ours.md)
 YES_NO = {"是": True, "否": False, "": None}
 SEPARATORS = re.compile(r"[、，,；;\s]+")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -65,6 +67,7 @@ class ExpertRow:
     active: bool
     email: str | None
     remote_ok: bool | None = None  # 是否接受异地评标 (None: not in the register)
+    emergency_ok: bool | None = None  # 是否愿意成为应急专家 (None: not in the register)
     account: str | None = None  # 原账号 (XJ-CE), normalised as the sign-in normalises it
     refusals: list[Refusal] = field(default_factory=list)
 
@@ -133,10 +136,9 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
     status = cell("status")
     if status not in STATUS:
         refuse("status", BadInput("register.status", value=status))
-    remote = cell("remote_ok")
-    if remote not in YES_NO:
-        refuse("remote_ok", BadInput("register.yes_no", column=COLUMNS["remote_ok"],
-                                     value=remote))
+    for key in ("remote_ok", "emergency_ok"):
+        if cell(key) not in YES_NO:
+            refuse(key, BadInput("register.yes_no", column=COLUMNS[key], value=cell(key)))
     email = cell("email")
     if email and not EMAIL.match(email):
         refuse("email", BadInput("register.email"))
@@ -155,7 +157,8 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
         title_name=cell("title_name")[:64] or None, title_level=level or None,
         industry=cell("industry")[:16] or (cat.industry(specialties["primary"][0])
                                            if specialties["primary"] else None),
-        active=STATUS.get(status, True), email=email or None, remote_ok=YES_NO.get(remote),
+        active=STATUS.get(status, True), email=email or None, remote_ok=YES_NO.get(cell("remote_ok")),
+        emergency_ok=YES_NO.get(cell("emergency_ok")),
         account=account or None, refusals=refusals)
 
 
