@@ -7,7 +7,7 @@
 const TILES = {
   any: [["application", "申请入库 · 申报进度"], ["payments", "缴费"]],
   expert: [["invitations", "评标邀请 · 签到"], ["fees", "劳务费 · 收款"],
-           ["records", "履职记录"], ["credit", "信用"], ["sanctions", "处分 · 申诉"],
+           ["records", "履职记录"], ["portrait", "专家画像"], ["credit", "信用"], ["sanctions", "处分 · 申诉"],
            ["courses", "继续教育"], ["deregister", "注销"]],
   reviewer: [["review", "待我审核"]],
 };

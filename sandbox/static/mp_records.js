@@ -37,6 +37,35 @@ SCREENS.records = {
       }
       body.append(c);
     }
+    // what an evaluation system's analysis or a venue's event put on the record, once the
+    // agency confirmed it: the basis with its numbers and the agency's reason
+    const { proposals } = await mp("GET", "/me/performance/proposals");
+    if (proposals.length) body.append(el("h4", { text: "评分分析与现场事件（代理机构已确认）" }));
+    for (const p of proposals) {
+      body.append(card("mp-proposal-" + p.id, el("h4", { text: p.kind_title }),
+        row("依据", p.explanation, "mp-proposal-basis"),
+        p.mark_title ? row("记入事项", p.mark_title) : null,
+        row("代理机构的理由", p.reason, "mp-proposal-reason"),
+        p.decided_at ? row("确认时间", china(p.decided_at)) : null));
+    }
+  },
+};
+
+SCREENS.portrait = {
+  title: "专家画像",
+  async show(body) {
+    // the expert's own portrait (NDRC-195): each dimension with the events it rests on
+    const p = await mp("GET", "/me/portrait");
+    body.append(el("p", { class: "hint", text: p.name + "（" + p.number + "），统计自 " +
+                                                china(p.since) + " 起" }));
+    for (const d of p.dimensions) {
+      const c = card("mp-dimension-" + d.key, el("h4", { text: d.title }),
+                     row("情况", d.value));
+      for (const e of d.events.slice(0, 10)) {
+        c.append(row(china(e.at), e.what + (e.activity ? "（" + e.activity + "）" : "")));
+      }
+      body.append(c);
+    }
   },
 };
 

@@ -17,9 +17,10 @@ from models.notifications import Notification
 from models.people import Person
 from services.demo_codes import demo_credit_code, demo_id
 from services.federation import Identity, Keys
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import screenshot, signed_in, simulator
 from tests.support.evaluation import BIDDERS, System, table
 from tests.support.performance import ended_demo_draw
+from tests.support.phone import openid_of
 from web.context import DOMAIN
 
 SYSTEM = Identity("GZPB", "广州公共资源交易中心电子评标系统", Keys.new_private())
@@ -110,6 +111,20 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
     await page.get_by_test_id("reply").click()
     await expect(page.get_by_test_id("replied")).to_contain_text("申请复核")
     await screenshot(page, "var/web-performance-proposal.png")
+    # and in the mini-program: the basis with its numbers, the agency's reason, the portrait
+    phone = await simulator(browser, sandbox)
+    await phone.get_by_test_id(f"user-{await openid_of(served[2].person_id)}").click()
+    await phone.get_by_test_id("tab-mp").click()
+    await phone.get_by_test_id("mp-tile-records").click()
+    mine = phone.locator("[data-testid^=mp-proposal-]").first
+    await expect(mine.get_by_test_id("mp-proposal-basis")).to_contain_text("偏离 20.0%")
+    await expect(mine.get_by_test_id("mp-proposal-reason")).to_contain_text("经复核属实")
+    await phone.get_by_test_id("mp-home").click()
+    await phone.get_by_test_id("mp-tile-portrait").click()
+    await expect(phone.get_by_test_id("mp-dimension-scoring")).to_contain_text("评分表 1 次")
+    await expect(phone.get_by_test_id("mp-dimension-conduct")).to_contain_text(
+        "不按照招标文件规定的评标标准和方法评标")
+    await screenshot(phone, "var/simulator-mp-portrait.png")
 
     # the administrator: the month's proposals and the expert's portrait
     number = (await ExpertProfile.get(id=served[2].expert_id)).expert_number

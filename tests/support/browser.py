@@ -109,3 +109,12 @@ async def reload(page: Any) -> None:
         if "ERR_ABORTED" not in exc.message and "another navigation" not in exc.message:
             raise
         await page.wait_for_load_state("load")
+
+
+async def simulator(browser: Any, sandbox: TestServer) -> Any:
+    """The simulator in a window tall enough for the phone's whole screen."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 1300},
+                                        accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(str(sandbox.make_url("/sandbox/")))
+    return page

@@ -21,7 +21,7 @@ from models.money.payouts import Payout
 from models.people import Person
 from services.common.clock import CHINA
 from tests.support.applications import PNG
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, simulator
 from tests.support.helpers import eventually
 from tests.support.performance import LATE_AND_AWAY
 from tests.support.phone import (
@@ -33,15 +33,6 @@ from tests.support.phone import (
     openid_of,
 )
 from web.context import DOMAIN
-
-
-async def simulator(browser: Any, sandbox: TestServer) -> Any:
-    """The simulator in a window tall enough for the phone's whole screen."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 1300},
-                                        accept_downloads=True)
-    page = await context.new_page()
-    await page.goto(str(sandbox.make_url("/sandbox/")))
-    return page
 
 
 async def test_a_new_user_registers_applies_prints_and_a_returned_form_opens_from_its_message(
