@@ -2,7 +2,10 @@
 guessable; docs/rules-that-are-ours.md): before a draw starts, each condition drawn here
 says how many candidates its pool holds now and the largest chance any one of them has of
 being drawn; a pool under three times its places is small, and the verifier approves such
-a request only when she says she knows it."""
+a request only when she says she knows it. The pool is counted as the draw will walk it:
+those the draw would pass over now (a past unit, a declared relative, a booking, a declared
+day off, the supervising department's staff, a sanction, a cap, 异地 declined: candidates/
+pool.py `blocked`) are not candidates, so a pool that will run dry never looks large."""
 
 from __future__ import annotations
 
@@ -10,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from models.draws import Condition, DrawActivity
+from models.draws import Condition, DrawActivity, Notice
 from models.experts import ExpertProfile
 from models.federated_draws import PeerAsk
-from services.draws.candidates.pool import candidate_pool
+from services.draws.candidates.pool import blocked, candidate_pool
 from services.draws.randomness.weighting import weighting_now, weights_of
 
 SMALL_FACTOR = 3  # a pool under 3 × the places is small (ours)
@@ -28,6 +31,9 @@ class PoolSize:
     alternate: int | None  # the alternate specialty's, beyond the main's
     chance: Decimal | None  # the largest chance of one candidate, per cent (None: empty)
     willing: int = 0  # of the main candidates, those who said yes to 应急 (an urgent draw's first)
+    # of the pool (main and alternate), those the draw would pass over now, by reason
+    # (a Skip's text: candidates/skip_reasons.py); not counted in `size` nor `alternate`
+    passed_over: tuple[str, ...] = ()
 
     @property
     def small(self) -> bool:
@@ -59,17 +65,23 @@ class PoolSizes:
         for number, condition in enumerate(conditions, 1):
             if condition.id in peer:
                 continue
-            main = condition.pool if condition.pool is not None else await candidate_pool(
+            pool = condition.pool if condition.pool is not None else await candidate_pool(
                 activity, condition, condition.main_specialty)
-            alt = None
+            alt_pool = None
             if condition.alternate_specialty:
-                alt = len(condition.alt_pool) if condition.alt_pool is not None else len(
+                alt_pool = condition.alt_pool if condition.alt_pool is not None else \
                     await candidate_pool(activity, condition, condition.alternate_specialty,
-                                         exclude=set(main)))
+                                         exclude=set(pool))
+            # as the draw will walk it: who it would pass over now is no candidate
+            notice = await Notice.get(id=condition.notice_id)
+            skipped = await blocked(activity, notice, [*pool, *(alt_pool or [])], now)
+            main = [e for e in pool if e not in skipped]
+            alt = None if alt_pool is None else len([e for e in alt_pool if e not in skipped])
             weights = list((await weights_of(main, table, now)).values()) if table and main \
                 else [1] * len(main)
             willing = await ExpertProfile.filter(id__in=list(main), emergency_ok=True).count() \
                 if main else 0
             out.append(PoolSize(condition.id, number, condition.planned, len(main), alt,
-                                largest_chance(condition.planned, weights), willing))
+                                largest_chance(condition.planned, weights), willing,
+                                tuple(skipped.values())))
         return out

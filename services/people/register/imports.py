@@ -313,7 +313,8 @@ class RegisterImports:
     async def _profiles(rows: list[tuple[ExpertRow, Person]],
                         existing: dict[int, ExpertProfile]) -> None:
         """Each person's profile as the register has it: region, units, title, status,
-        是否接受异地评标, 是否愿意成为应急专家, specialties (首选 primary), and their own unit to be avoided."""
+        是否接受异地评标, 是否愿意成为应急专家, specialties (首选 primary), and their own unit
+        to be avoided."""
         new: list[ExpertProfile] = []
         old: list[ExpertProfile] = []
         for row, person in rows:

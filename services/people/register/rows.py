@@ -157,8 +157,8 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
         title_name=cell("title_name")[:64] or None, title_level=level or None,
         industry=cell("industry")[:16] or (cat.industry(specialties["primary"][0])
                                            if specialties["primary"] else None),
-        active=STATUS.get(status, True), email=email or None, remote_ok=YES_NO.get(cell("remote_ok")),
-        emergency_ok=YES_NO.get(cell("emergency_ok")),
+        active=STATUS.get(status, True), email=email or None,
+        remote_ok=YES_NO.get(cell("remote_ok")), emergency_ok=YES_NO.get(cell("emergency_ok")),
         account=account or None, refusals=refusals)
 
 

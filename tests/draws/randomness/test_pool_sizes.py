@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, DrawLog
+from models.experts import Unavailability
 from services.common.clock import CHINA
 from services.draws.randomness.pool_size import largest_chance
 from tests.support.api import Api
@@ -49,8 +50,9 @@ async def test_a_small_pool_is_said_and_approved_only_knowingly(
     entry = await DrawLog.get(activity_id=aid, action="verify")
     assert entry.detail["small_pools"] == [one["condition_id"]]
     assert (await start_draw(api, token, aid)).status == 200  # (statistics count started ones)
-    # a pool large enough needs nobody's word
-    await make_experts(client, 2, first=1410, region="440106", specialty=SPECIALTY)
+    # a pool large enough needs nobody's word (the two invited by the draw above are
+    # booked at that time: not counted)
+    await make_experts(client, 3, first=1410, region="440106", specialty=SPECIALTY)
     other, _ = await prepared(api, demo, total=2, specialty=SPECIALTY, verify=False)
     fine = await api.call("POST", f"/verify/activities/{other}", verifier, {"approve": True})
     assert fine.status == 200, fine.data
@@ -62,17 +64,44 @@ async def test_a_small_pool_is_said_and_approved_only_knowingly(
     assert figures.data["total"]["small_pools"] == 1
 
 
+async def test_the_pool_counts_only_whom_the_draw_will_invite(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Seven match the condition, but two declared the evaluation day off: the draw would
+    pass over them, so the pool is five, small for two places, and says who it leaves out."""
+    experts = await make_experts(client, 7, first=1430, region="440106", specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY, verify=False)
+    day = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).date()
+    for expert in experts[:2]:  # 日程管理: the day declared off
+        await Unavailability.create(person_id=expert.person_id, date_from=day, date_to=day,
+                                    reason="出差")
+    (one,) = (await api.call("GET", f"/draws/activities/{aid}/pool-sizes", token)
+              ).data["conditions"]
+    assert (one["candidates"], one["small"]) == (5, True)
+    assert Decimal(one["largest_chance"]) == Decimal("40.0")
+    assert one["passed_over"] == [{"reason": "已申报评标当天不能参加", "count": 2}]
+    verifier = await api.login(demo["verifier"].mp_openid)
+    blind = await api.call("POST", f"/verify/activities/{aid}", verifier, {"approve": True})
+    assert blind.status == 409 and "条件1候选人 5 名、名额 2 个" in blind.message
+    shown = (await api.call("GET", f"/verify/activities/{aid}/pool-sizes", verifier)
+             ).data["conditions"]
+    assert shown[0]["passed_over"] == one["passed_over"]
+
+
 async def test_the_verifier_reads_the_pool_and_confirms_it_at_her_desk(
         api: Api, client: TestClient, demo: dict, browser: Any) -> None:
     from playwright.async_api import expect
 
-    await make_experts(client, 4, first=1420, region="440106", specialty=SPECIALTY)
+    experts = await make_experts(client, 5, first=1420, region="440106", specialty=SPECIALTY)
     aid, _ = await prepared(api, demo, total=2, specialty=SPECIALTY, verify=False)
+    day = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).date()
+    await Unavailability.create(person_id=experts[0].person_id, date_from=day, date_to=day)
     desk = await signed_in(browser, client.server, demo["verifier"].phone,
                            f"/console/verify/{aid}/request")
     sizes = desk.get_by_test_id("pool-sizes")
     await expect(sizes).to_contain_text("候选人较少")
-    await expect(desk.get_by_test_id("pool-size-1")).to_contain_text("50.0%")
+    await expect(desk.get_by_test_id("pool-size-1")).to_contain_text("50.0%")  # 4 of 5
+    await expect(desk.get_by_test_id("pool-passed-1")).to_contain_text(
+        "另有 1 人符合条件但抽取时会被跳过：已申报评标当天不能参加 1 人")
     await desk.get_by_test_id("approve").click()  # without the tick: refused in words
     await expect(desk.get_by_test_id("flash")).to_contain_text("候选人较少，抽取结果容易被预料")
     await screenshot(desk, "var/console-verify-pool.png")

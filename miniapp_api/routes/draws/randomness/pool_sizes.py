@@ -5,6 +5,7 @@ under three times its places is small, and the verifier approves it only when sh
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from pydantic import Field
@@ -20,17 +21,26 @@ BEFORE_START = (DrawStatus.DRAFT, DrawStatus.REFUSED, DrawStatus.SUBMITTED,
                 DrawStatus.VERIFIED)
 
 
+class PassedOverOut(Model):
+    reason: str = Field(description="跳过的原因（文字）")
+    count: int = Field(description="人数")
+
+
 class PoolSizeOut(Model):
     condition_id: int
     number: int = Field(description="条件序号（条件1、条件2……）")
     planned: int = Field(description="名额")
-    candidates: int = Field(description="首选专业的候选人数（核验通过后为固定的候选池）")
+    candidates: int = Field(description=(
+        "首选专业的候选人数：抽取时会被跳过的不计（核验通过后为固定的候选池中现在能邀请的）"))
     alternate: int | None = Field(description="备选专业另有的候选人数（无备选专业为空）")
     largest_chance: Decimal | None = Field(description=(
         "任何一名候选人被抽中的最大可能（%）：名额÷候选人数；按信用等级加权时按权重最大者估计"))
     small: bool = Field(description="候选人少于名额的3倍：抽取结果容易被预料")
     willing: int = Field(default=0, description=(
         "首选专业候选人中愿意成为应急专家的人数（按应急抽取时先从他们中抽取）"))
+    passed_over: list[PassedOverOut] = Field(default_factory=list, description=(
+        "符合条件但抽取时会被跳过的人数，按原因（曾在须回避单位任职、近亲属、同一时间已有评标、"
+        "已申报不能参加、监督部门工作人员、处分期间等）；已不计入候选人数"))
 
 
 class PoolSizesOut(Model):
@@ -43,8 +53,16 @@ async def sizes_out(call: Call, activity: DrawActivity) -> PoolSizesOut:
         return PoolSizesOut(conditions=[])
     return PoolSizesOut(conditions=[PoolSizeOut(
         condition_id=s.condition_id, number=s.number, planned=s.planned, candidates=s.size,
-        alternate=s.alternate, largest_chance=s.chance, small=s.small, willing=s.willing)
+        alternate=s.alternate, largest_chance=s.chance, small=s.small, willing=s.willing,
+        passed_over=passed_over(call, s.passed_over))
         for s in await call.domain.draws.randomness.pool_size.pool_sizes(activity, call.now)])
+
+
+def passed_over(call: Call, reasons: tuple[str, ...]) -> list[PassedOverOut]:
+    """Who the draw would pass over, counted by the reason in words, the most first."""
+    said = Counter(call.domain.draws.candidates.skip_reasons.said(r, call.services.texts)
+                   for r in reasons)
+    return [PassedOverOut(reason=words, count=n) for words, n in said.most_common()]
 
 
 @api.route("GET", "/draws/activities/{activity_id}/pool-sizes", access=AGENCY,
