@@ -1,14 +1,12 @@
 """What this library sends another for a condition it draws (docs/federation.md, draws):
 the project, the specialty and place, the venue's notice, the handler's value, the units to
 avoid (the tenderer first), the department supervising the project, the persons avoided as
-HMACs under the request's own key, and the fee terms — nothing about an expert."""
+HMACs under a key the two libraries derive for the request, and the fee terms — nothing
+about an expert."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from models import column
@@ -20,15 +18,20 @@ from models.people import Person
 from services.common.clock import china_today
 from services.common.pii import Vault
 from services.federation.fee_terms import terms_for
+from services.federation.keys import Identity
+from services.federation.persons_key import sent_form
 from services.reference import Reference
 
 PERSONS_MAX = 50  # avoided persons sent
 
 
-async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[str, Any]:
-    """The persons this activity avoids, as HMAC-SHA256 of their ID numbers under a key made
-    for this request only (sent with them): the other library can tell its own experts among
-    them, and learns no number (docs/federation.md). The persons typed with their ID number,
+async def avoided_persons(activity: DrawActivity, vault: Vault | None,
+                          keyed_for: KeyedFor | None) -> dict[str, Any]:
+    """The persons this activity avoids, as HMAC-SHA256 of their ID numbers under a key this
+    library and the other derive between them for this request (persons_key.py, never
+    sent): the other library can tell its own experts among them, and learns no number, nor
+    can anyone holding the message try numbers against it (docs/federation.md). The persons
+    typed with their ID number,
     those the project lists as having taken part in its 前期 work, and the experts avoided
     here by name (a re-draw's original experts, an expert who said they took part), at most
     50."""
@@ -45,12 +48,22 @@ async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[s
             people = await column(ExpertProfile.filter(id__in=experts), "person_id")
             numbers += [vault.decrypt(p) for p in await column(
                 Person.filter(id__in=people), "id_number_enc")]
-    key = secrets.token_bytes(32)
     # the first 50 as listed (those the agency typed first, then the project's 前期 work's),
     # in an order that says nothing of which is which
     first = list(dict.fromkeys(n.upper() for n in numbers))[:PERSONS_MAX]
-    hashes = sorted(hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in first)
-    return {"key": base64.b64encode(key).decode() if hashes else "", "hashes": hashes}
+    if keyed_for is None:
+        return {"by": "", "sets": []}
+    return sent_form(keyed_for.me, keyed_for.their_keys, keyed_for.request_id, first)
+
+
+@dataclass(frozen=True)
+class KeyedFor:
+    """Between whom a request's avoided persons are keyed: this library, the other's keys
+    good now, and the request."""
+
+    me: Identity
+    their_keys: list[str]
+    request_id: str
 
 
 def evaluation(activity: DrawActivity, notice: Notice) -> dict[str, Any]:
@@ -73,8 +86,8 @@ async def evaluation_now(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]
             "wanted": ask.wanted, "records": ask.records or {}}
 
 
-async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None
-                       ) -> dict[str, Any]:
+async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None,
+                       keyed_for: KeyedFor | None = None) -> dict[str, Any]:
     """What the other library is sent (docs/federation.md, draws): nothing about an expert;
     avoided persons only as keyed hashes."""
     condition = await Condition.get(id=ask.condition_id)
@@ -97,7 +110,7 @@ async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None
         "avoid_units": units[:50],
         # version 1.1: the persons avoided, hashed; the department supervising the project
         # (实施条例 Art. 46: its staff never sit on its projects' committees)
-        "avoid_persons": await avoided_persons(activity, vault),
+        "avoid_persons": await avoided_persons(activity, vault, keyed_for),
         "supervisor": {"name": project.supervisor_name,
                        "credit_code": project.supervisor_credit_code}
         if project.supervisor_name else None,

@@ -29,7 +29,7 @@ from services.audit import AuditChain
 from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import Draws
-from services.federation.ask_body import request_body
+from services.federation.ask_body import KeyedFor, request_body
 from services.federation.ask_fees import AskFees
 from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
@@ -267,7 +267,10 @@ class PeerAsks:
         try:
             sent: dict[str, Any] = {}
             if first:
-                sent = await request_body(ask, activity, self.vault)
+                me = self.desk.federation.identity
+                keyed_for = None if me is None else KeyedFor(
+                    me, peer.keys_at(now.timestamp()), ask.request_id)
+                sent = await request_body(ask, activity, self.vault, keyed_for)
                 said = await self.desk.call(peer, "POST", "/federation/v1/draws",
                                             int(now.timestamp()), data=sent)
             else:

@@ -4,9 +4,8 @@ be; and a change of its evaluation, checked as the request's."""
 
 from __future__ import annotations
 
-import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from services.common.errors import BadInput
 from services.draws.setup import PeerOrder
 from services.federation.fee_terms import read_terms
 from services.federation.keys import Peer
+from services.federation.persons_key import Persons, legacy
 from services.reference import Reference
 
 COUNT_MAX = 50
@@ -44,32 +44,52 @@ class Asked:
     request_id: str
     nonce: str
     order: PeerOrder
-    key: bytes = b""  # avoided persons: the request's own key and the hashes under it
-    hashes: frozenset[str] = frozenset()
+    # avoided persons: hashes under a key the two libraries derive
+    persons: Persons = field(default_factory=lambda: Persons({}))
 
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _persons(body: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
-    """Version 1.1's avoided persons: a key of 32 bytes (base64) and at most 50 hex SHA-256
-    HMACs; none sent (version 1.0) is none."""
+HEX16 = re.compile(r"^[0-9a-f]{16}$")
+
+
+def _hashes(sent: object) -> frozenset[str]:
+    if not isinstance(sent, list) or len(sent) > UNITS_MAX or not all(
+            isinstance(h, str) and HEX64.match(h) for h in sent):
+        raise BadInput("federation.bad_request", field="avoid_persons")
+    return frozenset(sent)
+
+
+def _persons(body: dict[str, Any]) -> Persons:
+    """The avoided persons (persons_key.py): for each of this library's keys (at most two,
+    during a rotation) at most 50 hex SHA-256 HMACs, and which of the asker's keys made
+    them; a 1.1 asker's single set with its key; none sent (version 1.0) is none."""
     sent = body.get("avoid_persons")
     if sent is None:
-        return b"", frozenset()
-    hashes = sent.get("hashes") if isinstance(sent, dict) else None
-    if not isinstance(hashes, list) or len(hashes) > UNITS_MAX or not all(
-            isinstance(h, str) and HEX64.match(h) for h in hashes):
+        return Persons({})
+    if not isinstance(sent, dict):
         raise BadInput("federation.bad_request", field="avoid_persons")
+    if "sets" in sent:
+        sets, by = sent.get("sets"), sent.get("by", "")
+        if not isinstance(sets, list) or len(sets) > 2 or not all(
+                isinstance(one, dict) and HEX16.match(str(one.get("for", "")))
+                for one in sets):
+            raise BadInput("federation.bad_request", field="avoid_persons")
+        read = {str(one["for"]): _hashes(one.get("hashes")) for one in sets}
+        read = {k: v for k, v in read.items() if v}
+        if read and not (isinstance(by, str) and HEX16.match(by)):
+            raise BadInput("federation.bad_request", field="avoid_persons")
+        return Persons(read, by if read else "")
+    if "hashes" not in sent:  # kept after the decision: how many there were, nothing more
+        return Persons({})
+    hashes = _hashes(sent.get("hashes"))
     if not hashes:
-        return b"", frozenset()
-    try:
-        key = base64.b64decode(str(sent.get("key", "")), validate=True)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
+        return Persons({})
+    key = legacy(str(sent.get("key", "")))
+    if not key:
         raise BadInput("federation.bad_request", field="avoid_persons")
-    return key, frozenset(hashes)
+    return Persons({"": hashes}, legacy_key=key)
 
 
 def _supervisor(body: dict[str, Any]) -> tuple[str, str]:
@@ -155,9 +175,9 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     nonce = body.get("nonce", "")
     if not isinstance(nonce, str):
         raise BadInput("federation.bad_request", field="nonce")
-    persons_key, hashes = _persons(body)
+    persons = _persons(body)
     return Asked(request_id, nonce.strip()[:32], PeerOrder(
         library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
         specialty=specialty, region=Reference.regions.normalise(region), count=count,
         eval_start=start, eval_end=end, notice=notice, gather_at=gather_at, units=pairs,
-        supervisor=_supervisor(body)), persons_key, hashes)
+        supervisor=_supervisor(body)), persons)

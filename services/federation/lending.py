@@ -82,14 +82,31 @@ class PeerLending:
         self.draws = draws
         self.audit = audit
         self.vault = vault  # to tell our experts among the persons the asker avoids
+        self.desk = desk  # our identity and the asker's keys: the avoided persons' key
         # the 副场's roster, sent to the asker; the asker's records written on our experts'
         self.rosters = LendRosters(desk, audit, draws.record.performance)
         self.fees = LendFees(desk, audit, funding)  # our experts' fee sheet, sent and funded
 
-    async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
+    def _persons_of(self, asked: Asked, peer_code: str) -> tuple[frozenset[str], bytes]:
+        """The hashes the asker made for this library's key and the key to read them,
+        derived here from our private key and the asker's registered one (persons_key.py);
+        Conflict in words when they cannot be read with the keys held now."""
+        federation = self.desk.federation if self.desk is not None else None
+        me = federation.identity if federation is not None else None
+        peer = federation.peer(peer_code) if federation is not None else None
+        if not asked.persons.sets or me is None:
+            return frozenset(), b""
+        theirs = [k for k in (peer.public_key, peer.second_key) if k] if peer else []
+        try:
+            return asked.persons.hashes_and_key(me, theirs, asked.request_id)
+        except ValueError:  # BadKey, or a key X25519 refuses
+            raise Conflict("federation.persons_key") from None
+
+    async def _ours_among(self, asked: Asked, peer_code: str) -> tuple[int, ...]:
         """Our experts of the asked specialty whose ID number, under the request's key,
         is among the hashes the asker sent: each opened here, none kept or sent."""
-        if not asked.hashes or self.vault is None:
+        hashes, key = self._persons_of(asked, peer_code)
+        if not hashes or self.vault is None:
             return ()
         experts = await column(ExpertSpecialty.filter(
             code__startswith=asked.order.specialty), "expert_id")
@@ -99,17 +116,20 @@ class PeerLending:
         for person_id, sealed in await Person.filter(id__in=list(people)).values_list(
                 "id", "id_number_enc"):
             number = self.vault.decrypt(str(sealed)).upper().encode()
-            if hmac.new(asked.key, number, hashlib.sha256).hexdigest() in asked.hashes:
+            if hmac.new(key, number, hashlib.sha256).hexdigest() in hashes:
                 found.append(int(people[person_id]))
         return tuple(sorted(found))
 
     @staticmethod
     async def _forget_key(draw: PeerDraw) -> None:
-        """Decided: the request's key and hashes are not kept (with the key, a hash could be
-        tried against guessed numbers), only how many persons there were."""
+        """Decided: the hashes (and a 1.1 asker's key) are not kept (with the key, a hash
+        could be tried against guessed numbers), only how many persons there were."""
         sent = draw.request.get("avoid_persons")
-        if isinstance(sent, dict) and "key" in sent:
-            kept = {**draw.request, "avoid_persons": {"count": len(sent.get("hashes") or [])}}
+        if isinstance(sent, dict) and ("key" in sent or "sets" in sent):
+            sets = sent["sets"] if isinstance(sent.get("sets"), list) else [sent]
+            count = max((len(one.get("hashes") or []) for one in sets
+                         if isinstance(one, dict)), default=0)
+            kept = {**draw.request, "avoid_persons": {"count": count}}
             await PeerDraw.filter(id=draw.id).update(request=kept)
 
     async def receive(self, peer: Peer, body: dict[str, Any], now: datetime) -> PeerDraw:
@@ -119,6 +139,10 @@ class PeerLending:
         found = await PeerDraw.get_or_none(peer_code=peer.code, request_id=asked.request_id)
         if found is not None:
             return found
+        try:  # hashed for our key by one of theirs we know: readable when decided
+            self._persons_of(asked, peer.code)
+        except Conflict:
+            raise BadInput("federation.bad_request", field="avoid_persons") from None
         if asked.order.eval_end <= now:  # nothing left to draw for
             raise BadInput("federation.bad_request", field="eval_end")
         draw = await PeerDraw.create(
@@ -168,7 +192,7 @@ class PeerLending:
             if not await PeerDraw.filter(id=draw.id, status="pending").update(
                     status="drawing", decided_by=person_id, decided_at=now):
                 raise Conflict("federation.decided")
-            avoided = await self._ours_among(asked)
+            avoided = await self._ours_among(asked, draw.peer_code)
             activity = await PeerSetup.prepare_for_peer(
                 replace(asked.order, avoid_experts=avoided), now)
             await PeerDraw.filter(id=draw.id).update(activity_id=activity.id)

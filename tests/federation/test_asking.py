@@ -7,9 +7,6 @@ condition in words, and it can then be drawn here."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +24,7 @@ from models.notifications import Notification
 from services.common.clock import CHINA
 from services.demo_codes import demo_credit_code, demo_id
 from services.federation import Identity, Keys, PeerRefused
+from services.federation.persons_key import fingerprint, keyed, request_key
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import (
@@ -267,9 +265,14 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
     await client.app[DOMAIN].asking.sweep(datetime.now(UTC))
     sent = shaoguan_library.draw_requests[-1]
     assert sent["supervisor"] == {"name": bureau[0], "credit_code": bureau[1]}
-    key = base64.b64decode(sent["avoid_persons"]["key"])
-    assert len(key) == 32 and sent["avoid_persons"]["hashes"] == sorted(
-        hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in (number, designer))
+    # hashed under a key 韶关 derives from its own key and ours as registered: never sent
+    persons, ours = sent["avoid_persons"], shaoguan_library.caller
+    assert "key" not in persons and ours is not None
+    (one,) = persons["sets"]
+    assert one["for"] == fingerprint(shaoguan_library.identity.public_key())
+    assert persons["by"] == fingerprint(ours.public_key)
+    key = request_key(shaoguan_library.identity, ours.public_key, sent["request_id"])
+    assert one["hashes"] == keyed(key, [number, designer])
     assert {"name": "某勘察设计院", "credit_code": demo_credit_code(961)} in sent["avoid_units"]
     said = json.dumps(sent, ensure_ascii=False)
     assert number not in said and designer not in said and "张三" not in said \
