@@ -53,6 +53,7 @@ from services.education import (
 from services.evaluation import (
     CommitteeReads,
     CommitteeWatches,
+    Corrections,
     EvaluationSystems,
     EventDesk,
     FlagStatistics,
@@ -235,5 +236,6 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
         committee_reads=CommitteeReads(), evaluation_events=EventDesk(),
-        scores=ScoreDesk(proposals := Proposals(draws.record.performance)), proposals=proposals,
+        scores=(scores := ScoreDesk(proposals := Proposals(draws.record.performance))),
+        corrections=Corrections(scores), proposals=proposals,
         portraits=Portraits(), flag_statistics=FlagStatistics())

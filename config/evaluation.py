@@ -89,4 +89,4 @@ def hand_evaluation(app: web.Application, trust: SystemTrust, audit: AuditChain,
                     texts: Texts, clock: Clock, domain: Domain) -> None:
     app[EVALUATION] = EvaluationEdge(trust, audit, texts, clock, domain.scores,
                                      domain.watches, domain.committee_reads,
-                                     domain.evaluation_events)
+                                     domain.evaluation_events, domain.corrections)

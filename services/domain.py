@@ -41,6 +41,7 @@ from services.education import (
 from services.evaluation import (
     CommitteeReads,
     CommitteeWatches,
+    Corrections,
     EvaluationSystems,
     EventDesk,
     FlagStatistics,
@@ -153,6 +154,7 @@ class Domain:
     committee_reads: CommitteeReads  # an activity's committee, the evaluations of a day
     evaluation_events: EventDesk  # events the systems post about an expert
     scores: ScoreDesk
+    corrections: Corrections  # a kept table corrected as GPL-87 Art. 64 allows
     proposals: Proposals
     portraits: Portraits  # an expert's dimensions, each with its events
     flag_statistics: FlagStatistics

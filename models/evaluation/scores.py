@@ -48,9 +48,39 @@ class ScoreTable(Model):
     bidders = fields.IntField()
     threshold = fields.CharField(max_length=8)  # the deviation threshold applied, percent
     received_at = fields.DatetimeField()
+    # the evaluation report signed (the system says so): no correction after (GPL-87-64)
+    signed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "evaluation_score_table"
+
+
+# ScoreCorrection.case: GPL-87 Art. 64's four cases in which a summed result may change
+CorrectionCase = Literal["sum_error", "out_of_range", "objective_mismatch", "extreme"]
+
+
+class ScoreCorrection(Model):
+    """A corrected score table the evaluation system sent before the report was signed
+    (GPL-87-64): its case, the committee's written reason, the whole table (sealed)
+    and what it changed against the table before it; the table first kept stays as it was."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)  # the evaluation (root activity)
+    system_id = fields.BigIntField()
+    correction_id = fields.CharField(max_length=40)  # the system's own id of it
+    case = fields.CharField(max_length=20)  # CorrectionCase
+    reason = fields.CharField(max_length=500)  # the committee's written reason
+    body_hash = fields.CharField(max_length=64)  # the same correction again is a replay
+    # {"rows": JSON text of [[expert code, bidder key, criterion code, "value"], ...]}
+    scores: dict[str, Any] = SealedJSONField(sealed=("rows",), default=dict)
+    # {"rows": JSON text of [[expert, bidder, criterion, "before", "after"], ...]}
+    changes: dict[str, Any] = SealedJSONField(sealed=("rows",), default=dict)
+    changed = fields.IntField()  # how many scores it changed
+    received_at = fields.DatetimeField()
+
+    class Meta:
+        table = "evaluation_score_correction"
+        unique_together = (("activity_id", "correction_id"),)
 
 
 class RecordProposal(Model):

@@ -36,6 +36,7 @@ WordTable = Literal[
     "channel_kind",
     "check_method",
     "condition_state",
+    "correction_case",
     "dishonesty_flag",
     "dishonesty_run_status",
     "dishonesty_trigger",

@@ -8,6 +8,7 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.evaluation.committee import Committee, CommitteeReads, Listed, Member
+from services.evaluation.corrections import Corrected, Corrections
 from services.evaluation.events import EventDesk
 from services.evaluation.flag_stats import FlagRow, FlagStatistics
 from services.evaluation.intake import EVENT_KINDS
@@ -27,6 +28,8 @@ __all__ = [
     "Committee",
     "CommitteeReads",
     "CommitteeWatches",
+    "Corrected",
+    "Corrections",
     "Dimension",
     "EvaluationSystems",
     "EventDesk",

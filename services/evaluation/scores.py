@@ -128,7 +128,6 @@ class ScoreDesk:
                                       {b["key"] for b in declared.bidders})
         threshold, sample = await ScoreDesk.thresholds()
         names = {b["key"]: b["name"] for b in declared.bidders}
-        ours = await _invitations(activity, table.experts)
         try:
             async with in_transaction():
                 await ScoreTable.create(
@@ -140,13 +139,24 @@ class ScoreDesk:
                                                  str(s.value)] for s in table.scores])},
                     experts=len(table.experts), bidders=len(table.bidders),
                     threshold=str(threshold), received_at=now)
-                await self._observe(activity, table, ours, now)
-                made = await self._propose(activity, table, ours, names, threshold, now)
+                made = await self.analyse(activity, table, names, threshold, now)
         except IntegrityError:
             raise Conflict("evaluation.scored_twice", table_id=table_id) from None
+        ours = await _invitations(activity, table.experts)
         made += await self.proposals.leanings(activity, [i.expert_id for i in ours.values()],
                                               threshold, sample, now)
         return Kept(table_id, len(table.experts), len(table.bidders), made)
+
+    async def analyse(self, activity: DrawActivity, table: Table, bidders: dict[str, str],
+                      threshold: Decimal, now: datetime,
+                      decided: set[tuple[int, str]] | None = None) -> int:
+        """What the leaning reads of this evaluation kept, and a proposal for each of our
+        experts' deviations and objective mismatches (none where one of that kind was
+        decided already: `decided`, its invitation and kind); how many were made."""
+        ours = await _invitations(activity, table.experts)
+        await self._observe(activity, table, ours, now)
+        return await self._propose(activity, table, ours, bidders, threshold, now,
+                                   decided or set())
 
     @staticmethod
     async def _observe(activity: DrawActivity, table: Table, ours: dict[str, Invitation],
@@ -159,14 +169,15 @@ class ScoreDesk:
 
     async def _propose(self, activity: DrawActivity, table: Table,
                        ours: dict[str, Invitation], bidders: dict[str, str],
-                       threshold: Decimal, now: datetime) -> int:
+                       threshold: Decimal, now: datetime, decided: set[tuple[int, str]]
+                       ) -> int:
         criteria = {c.code: c.name for c in table.criteria}
         made = 0
         for kind, found in (("deviation", deviations(table, threshold)),
                             ("objective", objective_mismatches(table))):
             for code, invitation in ours.items():
                 mine = [_shown(d, criteria, bidders) for d in found if d.expert == code]
-                if mine:
+                if mine and (invitation.id, kind) not in decided:
                     await self.proposals.make(activity, invitation, kind, {
                         "scores": mine, "threshold": str(threshold)}, now)
                     made += 1

@@ -120,6 +120,9 @@ async def test_every_refusal_the_document_names_is_answered_with_its_status(
     assert (await system.call("PUT", f"{path}/bidders", {"bidders": BIDDERS}))["bidders"] == 3
     await refused("not_ended", "POST", f"{path}/scores", table(codes))
     await end(aid)
+    fixed = {"correction_id": "K-1", "case": "extreme", "reason": "委员会复核后当场修改",
+             "table": table(codes, {(0, BIDDERS[0]["key"], "C1"): 29})}
+    await refused("no_table", "POST", f"{path}/scores/corrections", fixed)
     # the table checked whole
     whole = table(codes)["scores"]
     await refused("not_member", "POST", f"{path}/scores", table([*codes[:2], "99999999"]))
@@ -138,6 +141,20 @@ async def test_every_refusal_the_document_names_is_answered_with_its_status(
     assert (await system.call("POST", f"{path}/scores", table(codes)))["kept"] is True
     await refused("scored_twice", "POST", f"{path}/scores", table(codes, table_id="T-2"))
     await refused("bidders_closed", "PUT", f"{path}/bidders", {"bidders": BIDDERS})
+    # corrections (GPL-87 Art. 64) until the report is signed
+    criteria = [{**c, "max": 50} if c["code"] == "C1" else c for c in table(codes)["criteria"]]
+    await refused("criteria_changed", "POST", f"{path}/scores/corrections",
+                  {**fixed, "table": {**fixed["table"], "criteria": criteria}})
+    await refused("no_change", "POST", f"{path}/scores/corrections",
+                  {**fixed, "table": table(codes)})
+    await refused("case_mismatch", "POST", f"{path}/scores/corrections",
+                  {**fixed, "case": "objective_mismatch"})
+    assert (await system.call("POST", f"{path}/scores/corrections", fixed))["kept"] is True
+    await refused("corrected_twice", "POST", f"{path}/scores/corrections",
+                  {**fixed, "reason": "另一说明"})
+    assert (await system.call("POST", f"{path}/report", {}))["signed"] is True
+    await refused("report_signed", "POST", f"{path}/scores/corrections",
+                  {**fixed, "correction_id": "K-2"})
     # an event once the records' deadline (5 working days after the end) has passed
     long_ago = now - timedelta(days=40)
     await DrawActivity.filter(id=aid).update(

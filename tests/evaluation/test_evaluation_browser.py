@@ -96,6 +96,20 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
     await card.get_by_role("button", name="保存记录").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
     await screenshot(desk, "var/console-performance-proposals.png")
+    # the committee corrects a score before signing (GPL-87-64), then signs: the agency
+    # reads the case, the committee's reason and what changed
+    await system.call("POST", f"{path}/scores/corrections", {
+        "correction_id": "K-1", "case": "out_of_range",
+        "reason": "分项评分超出评分标准范围，评标委员会复核后当场修改",
+        "table": table(codes, {(2, BIDDERS[0]["key"], "C1"): 38,
+                               (0, BIDDERS[1]["key"], "C1"): 28})})
+    await system.call("POST", f"{path}/report", {})
+    await desk.reload()
+    corrected = desk.get_by_test_id("correction-K-1")
+    await expect(corrected).to_contain_text("分项评分超出评分标准范围")
+    await expect(corrected).to_contain_text("广州乙建设有限公司")
+    await expect(desk.get_by_test_id("report-signed")).to_contain_text("不再接受更正")
+    await screenshot(desk, "var/console-performance-corrections.png")
 
     # the expert's page from the notice: the record with why, and a dispute
     told = await Notification.filter(kind="performance.recorded",

@@ -20,7 +20,7 @@ from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
-from models.evaluation.scores import ProposalKind, ProposalStatus
+from models.evaluation.scores import CorrectionCase, ProposalKind, ProposalStatus
 from models.help import ReviewReason, ReviewState, SupportState
 from models.learning.education import Grading
 from models.money.payments import FapiaoState, OrderStatus, SettledBy
@@ -353,6 +353,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "fapiao_state": (_values(FapiaoState), set()),
     "proposal_kind": (_values(ProposalKind), set()),
     "proposal_status": (_values(ProposalStatus), set()),
+    "correction_case": (_values(CorrectionCase), set()),
     "event_kind": (set(EVENT_KINDS), set()),
     "portrait_dimension": (set(PORTRAIT_DIMENSIONS), set()),
     "fee_channel": (_values(FeeChannel), set()),

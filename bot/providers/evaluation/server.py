@@ -33,6 +33,7 @@ from services.evaluation import (
     Caller,
     CommitteeReads,
     CommitteeWatches,
+    Corrections,
     EventDesk,
     ScoreDesk,
     SystemTrust,
@@ -55,6 +56,7 @@ class EvaluationEdge:
     watches: CommitteeWatches
     committees: CommitteeReads
     events: EventDesk
+    corrections: Corrections
 
 
 EVALUATION = web.AppKey("evaluation", EvaluationEdge)
@@ -195,6 +197,37 @@ async def post_event(request: web.Request) -> web.Response:
                                   "replayed": not fresh})
 
 
+async def post_correction(request: web.Request) -> web.Response:
+    """A corrected table, its Art. 64 case and the committee's reason (until signed)."""
+    edge, caller, body = await _checked(request)
+    try:
+        made = await edge.corrections.correct(caller.system, _activity_id(request),
+                                              _object(request, body), edge.clock.now())
+    except DomainError as exc:
+        return _refused(edge, exc)
+    if not made.replayed:
+        await _trail(edge, caller, "correction", activity=int(request.match_info[
+            "activity_id"]), correction=made.correction_id, case=made.case,
+            changed=made.changed)
+    return _signed(edge, caller, {"correction_id": made.correction_id, "kept": True,
+                                  "replayed": made.replayed, "changed": made.changed,
+                                  "proposals": made.proposals})
+
+
+async def post_signed(request: web.Request) -> web.Response:
+    """The evaluation report signed: no correction after it."""
+    edge, caller, _ = await _checked(request)
+    try:
+        at, replayed = await edge.corrections.sign(caller.system, _activity_id(request),
+                                                   edge.clock.now())
+    except DomainError as exc:
+        return _refused(edge, exc)
+    if not replayed:
+        await _trail(edge, caller, "signed", activity=int(request.match_info["activity_id"]))
+    return _signed(edge, caller, {"signed": True, "signed_at": at.isoformat(),
+                                  "replayed": replayed})
+
+
 def last_line(handler: Handler) -> Handler:
     """The handler, a value the database cannot take answered as a wrong message."""
     return guarded(handler, lambda request, exc: _refused(request.app[EVALUATION], exc))
@@ -207,3 +240,6 @@ def setup_evaluation_server(app: web.Application) -> None:
     app.router.add_put(f"{PREFIX}/activities/{{activity_id}}/bidders", last_line(put_bidders))
     app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/scores", last_line(post_scores))
     app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/events", last_line(post_event))
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/scores/corrections",
+                        last_line(post_correction))
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/report", last_line(post_signed))

@@ -1,7 +1,8 @@
 """The mini-program API's routes of the evaluation context: the administrator's register of
 the trading centres' evaluation systems and the scores' thresholds (systems), the proposals
-the scores and the venue's events make on experts' records (proposals)."""
+the scores and the venue's events make on experts' records (proposals), a score table's
+corrections (corrections)."""
 
-from miniapp_api.routes.evaluation import portrait, proposals, systems
+from miniapp_api.routes.evaluation import corrections, portrait, proposals, systems
 
-ROUTES = (systems.api, proposals.api, portrait.api)
+ROUTES = (systems.api, proposals.api, corrections.api, portrait.api)

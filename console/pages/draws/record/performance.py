@@ -18,7 +18,7 @@ from miniapp_api.routes.draws.record import performance
 from miniapp_api.routes.draws.record import performance_desk as admin_performance
 from miniapp_api.routes.draws.setup import peer_draws
 from miniapp_api.routes.draws.setup import prep as draw_prep
-from miniapp_api.routes.evaluation import proposals
+from miniapp_api.routes.evaluation import corrections, proposals
 from services.common.errors import DomainError
 
 pages = PageTable()
@@ -53,9 +53,10 @@ async def _sheet(request: web.Request, refusal: str | None = None,
     got = await calls.call(performance.sheet, path=path)
     lent = await calls.call(peer_draws.lent_records, path=path)
     proposed = await calls.call(proposals.listing, path=path)
+    corrected = await calls.call(corrections.listing, path=path)  # GPL-87-64
     return render(request, "performance.html", status=status, activity=shown, sheet=got,
                   lent=lent.experts, proposals=proposed.proposals, refusal=refusal,
-                  typed=typed or {})
+                  typed=typed or {}, corrected=corrected)
 
 
 @pages.post("/activities/{activity_id}/performance/proposals/{proposal_id}",
