@@ -60,6 +60,7 @@ from services.evaluation import (
     Portraits,
     Proposals,
     ScoreDesk,
+    ScoreReviews,
     SystemClient,
     SystemTrust,
 )
@@ -235,7 +236,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         evaluation_systems=EvaluationSystems(),
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
+        score_reviews=ScoreReviews(systems or SystemTrust(None, redis, keys.prefix), audit,
+                                   system_client),
         committee_reads=CommitteeReads(), evaluation_events=EventDesk(),
-        scores=(scores := ScoreDesk(proposals := Proposals(draws.record.performance))),
+        scores=(scores := ScoreDesk(proposals := Proposals(draws.record.performance),
+                                    draws.news.agency_news)),
         corrections=Corrections(scores), proposals=proposals,
         portraits=Portraits(), flag_statistics=FlagStatistics())

@@ -48,6 +48,7 @@ from services.evaluation import (
     Portraits,
     Proposals,
     ScoreDesk,
+    ScoreReviews,
 )
 from services.federation import DirectoryReader, PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
@@ -154,7 +155,8 @@ class Domain:
     committee_reads: CommitteeReads  # an activity's committee, the evaluations of a day
     evaluation_events: EventDesk  # events the systems post about an expert
     scores: ScoreDesk
-    corrections: Corrections  # a kept table corrected as GPL-87 Art. 64 allows
+    corrections: Corrections  # a kept table corrected as GPL-87-64 allows
+    score_reviews: ScoreReviews  # the agency asks the committee to re-check (Art. 45 (八))
     proposals: Proposals
     portraits: Portraits  # an expert's dimensions, each with its events
     flag_statistics: FlagStatistics

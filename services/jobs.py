@@ -123,6 +123,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
         await domain.asking.fees.sweep(now)
     # committees the evaluation systems read: their changes sent
     counts["evaluation_committees"] = await domain.watches.sweep(now)
+    # the agency's requests that a committee re-check its scores: delivered
+    counts["evaluation_reviews"] = await domain.score_reviews.sweep(now)
     return counts
 
 

@@ -127,3 +127,28 @@ class ScoreObservation(Model):
     class Meta:
         table = "evaluation_observation"
         unique_together = (("activity_id", "expert_id", "bidder"),)
+
+
+class ScoreReview(Model):
+    """The agency's request that the committee re-check what stood out before it signs its
+    report (GPL-87-64, Art. 45 (八)): the items, the agency's words, and its delivery to the
+    evaluation system that posted the table (again after a backoff until acknowledged)."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)  # the evaluation (root activity)
+    system_id = fields.BigIntField()
+    number = fields.IntField()  # 1, 2, … within the evaluation
+    # [{"expert": code, "kind": "deviation"|"objective", "bidder", "criterion", "value",
+    # "median"}, …]: no name, no ID number
+    items: list[dict[str, Any]] = fields.JSONField(default=list)
+    reason = fields.CharField(max_length=200)
+    asked_by = fields.BigIntField()
+    asked_at = fields.DatetimeField()
+    acked_at = fields.DatetimeField(null=True)  # the system said it received it
+    tries = fields.IntField(default=0)
+    next_at = fields.DatetimeField(null=True, db_index=True)
+    last_error = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "evaluation_score_review"
+        unique_together = (("activity_id", "number"),)

@@ -1,10 +1,13 @@
 """The fake evaluation system over HTTP: where the library pushes (`POST
-/committees/{activity_id}`), who it is (`GET /identity`: code, name, public key — what the
+/committees/{activity_id}`, and `POST /reviews/{activity_id}`, a request that the committee
+re-check its scores), who it is (`GET /identity`: code, name, public key — what the
 administrator registers), and what a test, the simulator or a tester drives it with: `POST
 /control` sets its faults ({"down": bool, "slow": seconds, "forget": bool}), `POST
 /drive/read` ({"activity_id"} reads that committee, or {"date"} the day's activities),
 `/drive/scores` ({"activity_id"}) posts the table, `/drive/event` ({"activity_id", "code",
-"kind", "note"}) reports an event, and `GET /state?activity_id=` shows what its database
+"kind", "note"}) reports an event, `/drive/correction` ({"activity_id", "case", "reason"})
+sends the committee's correction of the table, `/drive/signed` ({"activity_id"}) says the
+report is signed, and `GET /state?activity_id=` shows what its database
 holds of an activity. A drive answers the library's signed answer (200), the library's
 refusal (409, its code and words) or that the library could not be reached (502)."""
 
@@ -36,6 +39,18 @@ async def committees(request: web.Request) -> web.Response:
     # system is mounted (the sandbox serves it under /sandbox/evaluation)
     path = f"/committees/{raw}" + (f"?{request.query_string}" if request.query_string else "")
     answer = await _fake(request).hear(request.headers, path, int(raw), body[:MAX_BODY])
+    return web.Response(body=answer.body, status=answer.status, headers=answer.headers,
+                        content_type="application/json")
+
+
+async def reviews(request: web.Request) -> web.Response:
+    """The library's request that the committee re-check its scores (GPL-87-64)."""
+    raw = request.match_info["activity_id"]
+    if not raw.isdigit() or len(raw) > 18:
+        return web.json_response({"error": "bad_activity"}, status=404)
+    body = await request.content.read(MAX_BODY + 1)
+    answer = await _fake(request).hear_review(request.headers, f"/reviews/{raw}", int(raw),
+                                              body[:MAX_BODY])
     return web.Response(body=answer.body, status=answer.status, headers=answer.headers,
                         content_type="application/json")
 
@@ -109,6 +124,22 @@ async def drive_event(request: web.Request) -> web.Response:
         str(wanted.get("note", "迟到20分钟"))))
 
 
+async def drive_correction(request: web.Request) -> web.Response:
+    """Send the committee's correction of the table posted (the deviating score set right)."""
+    fake = _fake(request)
+    wanted, activity_id = await _wanted(request)
+    return await driven(lambda: fake.correct(activity_id, str(wanted.get("case", "extreme")),
+                                             str(wanted.get("reason", "")) or
+                                             "经评标委员会复核认定评分畸高，当场修改并在评标报告中记载"))
+
+
+async def drive_signed(request: web.Request) -> web.Response:
+    """Tell the library the evaluation report is signed."""
+    fake = _fake(request)
+    _, activity_id = await _wanted(request)
+    return await driven(lambda: fake.sign(activity_id))
+
+
 async def state(request: web.Request) -> web.Response:
     """What its database holds of an activity, and its faults."""
     raw = request.query.get("activity_id", "")
@@ -130,10 +161,13 @@ def evaluation_system_app(fake: EvaluationSystemFake) -> web.Application:
     app.on_cleanup.append(close)
     r = app.router
     r.add_post("/committees/{activity_id}", committees)
+    r.add_post("/reviews/{activity_id}", reviews)
     r.add_get("/identity", identity)
     r.add_post("/control", control)
     r.add_post("/drive/read", drive_read)
     r.add_post("/drive/scores", drive_scores)
     r.add_post("/drive/event", drive_event)
+    r.add_post("/drive/correction", drive_correction)
+    r.add_post("/drive/signed", drive_signed)
     r.add_get("/state", state)
     return app

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS sent (
     body TEXT NOT NULL, answer TEXT, refused INTEGER NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT '', at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (key TEXT PRIMARY KEY, until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    activity_id INTEGER NOT NULL, number INTEGER NOT NULL, body TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (activity_id, number));
 """
 
 
@@ -92,6 +95,16 @@ class SystemStore:
                          (activity_id, seq, int(applied), answered, fault, time.time()))
         await db.commit()
 
+    async def review(self, activity_id: int, number: int, body: dict[str, Any]) -> bool:
+        """The library's request that the committee re-check, kept once by its number;
+        whether this delivery kept it (a second delivery is acknowledged, not kept)."""
+        db = await self.db()
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO reviews (activity_id, number, body, at) VALUES (?, ?, ?, ?)",
+            (activity_id, number, json.dumps(body, ensure_ascii=False), time.time()))
+        await db.commit()
+        return cursor.rowcount == 1
+
     async def sending(self, activity_id: int, kind: str, body: dict[str, Any],
                       note: str = "") -> int:
         """A message about to go to the library, kept before it goes (a lost answer is then
@@ -125,8 +138,9 @@ class SystemStore:
         out: dict[str, Any] = {"activity_id": activity_id}
         for table, columns in (("committees", "seq, source, body"),
                                ("deliveries", "seq, applied, answered, fault"),
-                               ("sent", "kind, body, answer, refused, note")):
-            order = "seq" if table == "committees" else "id"
+                               ("sent", "kind, body, answer, refused, note"),
+                               ("reviews", "number, body")):
+            order = {"committees": "seq", "reviews": "number"}.get(table, "id")
             async with db.execute(f"SELECT {columns} FROM {table} WHERE activity_id = ? "
                                   f"ORDER BY {order}", (activity_id,)) as rows:
                 out[table] = [_row(dict(r)) for r in await rows.fetchall()]

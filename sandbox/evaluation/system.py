@@ -103,17 +103,43 @@ class EvaluationSystemFake:
 
     # -- heard: the library's pushes -------------------------------------------------------
 
-    async def hear(self, headers: Any, path: str, activity_id: int, body: bytes) -> Answer:
-        """A push of a committee (`path` as the library signed it: /committees/{id})."""
-        faults = self.faults
-        if faults.down:
+    async def _checked(self, headers: Any, path: str, body: bytes) -> Any:
+        """The push's checked request, or the Answer refusing it (down, not trusted)."""
+        if self.faults.down:
             return Answer(503, _json({"error": "down", "message": "评标系统维护中"}))
         try:
-            incoming = await self.trust().check_request(headers, "POST", path, body,
-                                                        int(time.time()))
+            return await self.trust().check_request(headers, "POST", path, body,
+                                                    int(time.time()))
         except NotTrusted as exc:
             return Answer(401, _json({"error": exc.reason,
                                       "message": REFUSED.get(exc.reason, exc.reason)}))
+
+    async def hear_review(self, headers: Any, path: str, activity_id: int, body: bytes
+                          ) -> Answer:
+        """The library's request that the committee re-check its scores (`path`:
+        /reviews/{id}): kept once by its number, acknowledged signed every time."""
+        incoming = await self._checked(headers, path, body)
+        if isinstance(incoming, Answer):
+            return incoming
+        try:
+            asked = json.loads(body)
+            number = asked["review"]
+            valid = isinstance(number, int) and number > 0 and asked.get(
+                "activity_id") == activity_id and isinstance(asked.get("items"), list)
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            return Answer(400, _json({"error": "bad_body", "message": "复核要求格式不对"}))
+        await self.store.review(activity_id, number, asked)
+        out = _json({"review": number, "received": True})
+        return Answer(200, out, self.trust().sign_answer(incoming, 200, out))
+
+    async def hear(self, headers: Any, path: str, activity_id: int, body: bytes) -> Answer:
+        """A push of a committee (`path` as the library signed it: /committees/{id})."""
+        faults = self.faults
+        incoming = await self._checked(headers, path, body)
+        if isinstance(incoming, Answer):
+            return incoming
         try:
             board = json.loads(body)
             seq = board["seq"]
@@ -218,3 +244,29 @@ class EvaluationSystemFake:
         answer = await self._send(activity_id, "event", "POST",
                                   f"{PREFIX}/{activity_id}/events", body)
         return {**answer, "expert": code}
+
+    async def correct(self, activity_id: int, case: str = "extreme",
+                      reason: str = "经评标委员会复核认定评分畸高，当场修改并在评标报告中记载"
+                      ) -> dict[str, Any]:
+        """The committee's correction (GPL-87-64) of the table first sent: the deviating
+        expert's score brought to the committee's middle, sent whole with its case and
+        reason under a new correction id."""
+        before = await self.store.first_sent(activity_id, "scores")
+        if before is None:
+            raise PeerRefused("no_table", "本系统还没有提交过评分表，无法更正", 409)
+        table, odd = before
+        cells = [s for s in table["scores"] if s["criterion"] == "C1"
+                 and s["bidder"] == table["scores"][0]["bidder"] and s["expert"] != odd]
+        middle = sorted(s["value"] for s in cells)[len(cells) // 2] if cells else None
+        scores = [{**s, "value": middle} if s["expert"] == odd and s["criterion"] == "C1"
+                  and s["bidder"] == table["scores"][0]["bidder"] and middle is not None
+                  else s for s in table["scores"]]
+        body = {"correction_id": f"SBX-K-{activity_id}-{time.time_ns() // 1_000_000}",
+                "case": case, "reason": reason, "table": {**table, "scores": scores}}
+        return await self._send(activity_id, "correction", "POST",
+                                f"{PREFIX}/{activity_id}/scores/corrections", body, odd)
+
+    async def sign(self, activity_id: int) -> dict[str, Any]:
+        """The evaluation report signed: told to the library (no correction after)."""
+        return await self._send(activity_id, "signed", "POST", f"{PREFIX}/{activity_id}/report",
+                                {})

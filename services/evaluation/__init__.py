@@ -14,6 +14,7 @@ from services.evaluation.flag_stats import FlagRow, FlagStatistics
 from services.evaluation.intake import EVENT_KINDS
 from services.evaluation.portrait import DIMENSIONS, Dimension, Portrait, Portraits
 from services.evaluation.proposals import Proposals, ProposalShown
+from services.evaluation.reviews import ScoreReviews
 from services.evaluation.scores import Kept, ScoreDesk
 from services.evaluation.systems import EvaluationSystems, SystemInput
 from services.evaluation.trust import EVALUATION_PROTOCOL, LIBRARY_CODE, Caller, SystemTrust
@@ -43,6 +44,7 @@ __all__ = [
     "ProposalShown",
     "Proposals",
     "ScoreDesk",
+    "ScoreReviews",
     "SystemClient",
     "SystemInput",
     "SystemTrust",

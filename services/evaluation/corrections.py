@@ -165,6 +165,7 @@ class Corrections:
                 made = await self._again(activity, table, declared, now)
         except IntegrityError:
             raise Conflict("evaluation.corrected_twice", correction_id=cid) from None
+        await self.desk.tell_flags(activity, now)  # what still stands out, unsigned
         return Corrected(cid, case, len(changes), made)
 
     @staticmethod

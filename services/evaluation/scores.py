@@ -18,12 +18,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
-from models.evaluation.scores import EvaluationBidders, ScoreObservation, ScoreTable
+from models.evaluation.scores import (
+    EvaluationBidders,
+    RecordProposal,
+    ScoreObservation,
+    ScoreTable,
+)
 from models.evaluation.systems import EvaluationSystem
 from models.performance import PerformanceSettings
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict
 from services.draws.facts import Family
+from services.draws.news import AgencyNews
 from services.evaluation.analysis import (
     Deviation,
     Table,
@@ -68,8 +74,9 @@ def _shown(d: Deviation, criteria: dict[str, str], bidders: dict[str, str]) -> d
 class ScoreDesk:
     """What evaluation systems post after the evaluation."""
 
-    def __init__(self, proposals: Proposals) -> None:
+    def __init__(self, proposals: Proposals, news: AgencyNews | None = None) -> None:
         self.proposals = proposals
+        self.news = news  # the agency told what stood out while the report is unsigned
 
     @staticmethod
     async def declare_bidders(system: EvaluationSystem, activity_id: int, data: dict[str, Any],
@@ -118,8 +125,9 @@ class ScoreDesk:
                 return Kept(existing.table_id, existing.experts, existing.bidders,
                             await self.proposals.count_of_table(activity.id), True)
             raise Conflict("evaluation.scored_twice", table_id=existing.table_id)
-        if activity.finished_at is None and now < activity.eval_end:
-            raise ClosedWindow("evaluation.not_ended", ends=china_time(activity.eval_end))
+        # summed while the committee sits (GPL-87-64), or once it is over
+        if now < activity.eval_start and activity.finished_at is None:
+            raise ClosedWindow("evaluation.not_started", starts=china_time(activity.eval_start))
         declared = await EvaluationBidders.get_or_none(activity_id=activity.id)
         if declared is None:
             raise Conflict("evaluation.no_bidders")
@@ -145,7 +153,20 @@ class ScoreDesk:
         ours = await _invitations(activity, table.experts)
         made += await self.proposals.leanings(activity, [i.expert_id for i in ours.values()],
                                               threshold, sample, now)
+        await self.tell_flags(activity, now)
         return Kept(table_id, len(table.experts), len(table.bidders), made)
+
+    async def tell_flags(self, activity: DrawActivity, now: datetime) -> None:
+        """While the report is unsigned, the agency told what stood out in the table, and
+        that it may ask the committee to re-check (GPL-87-64, Art. 45 (八))."""
+        flagged = [str(k) for k in await RecordProposal.filter(
+            activity_id=activity.id, status="proposed", kind__in=("objective", "deviation")
+        ).values_list("kind", flat=True)]
+        if self.news is None or not flagged:
+            return
+        await self.news.tell(activity.id, "evaluation.review_due", now,
+                             objective=str(flagged.count("objective")),
+                             deviation=str(flagged.count("deviation")))
 
     async def analyse(self, activity: DrawActivity, table: Table, bidders: dict[str, str],
                       threshold: Decimal, now: datetime,

@@ -56,6 +56,7 @@ NotificationKind = Literal[
     "draw.verified",
     "draw.withdrawal_refused",
     "draw.withdrawn",
+    "evaluation.review_due",
     "exam.failed",
     "exam.invitation",
     "exam.marking",

@@ -10,10 +10,17 @@ from aiohttp.test_utils import TestClient
 from tortoise import connections
 
 from config.settings import Settings
-from models.evaluation.scores import RecordProposal, ScoreCorrection, ScoreTable
+from models.evaluation.scores import (
+    RecordProposal,
+    ScoreCorrection,
+    ScoreReview,
+    ScoreTable,
+)
+from models.notifications import Notification
 from tests.support.api import Api
 from tests.support.evaluation import BIDDERS, end, evaluated, table
 from tests.support.wechat import Chat
+from web.context import TEXTS
 
 A, B = BIDDERS[0]["key"], BIDDERS[1]["key"]
 REASON = "经评标委员会复核，当场修改并在评标报告中记载"
@@ -112,3 +119,46 @@ async def test_the_four_cases_are_taken_before_the_report_is_signed_and_none_aft
         "广州甲建设有限公司", "技术方案", "38", "31")
     assert change["expert"] and change["expert"] != codes[2]  # named, not coded
     assert shown["corrections"][0]["reason"] == REASON
+
+
+async def test_the_agency_is_told_while_the_committee_sits_and_asks_it_to_re_check(
+        client: TestClient, settings: Settings, api: Api, chat: Chat, demo: dict) -> None:
+    """GPL-87-64, Art. 45 (八): the table summed while the committee still sits; what stands
+    out is pushed to the agency at once, and the agency asks the committee to re-check it
+    (a request for the system, refused in words without a reason, a second time before the
+    first is received, and once the report is signed)."""
+    aid, token, served, system = await evaluated(client, api, chat, demo, 5400)
+    codes = [str(i.code) for i in served]
+    path = f"/evaluation/v1/activities/{aid}"
+    await system.call("PUT", f"{path}/bidders", {"bidders": BIDDERS})
+    nothing = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                             {"reason": "请复核"})
+    assert nothing.status == 409 and "评分表" in nothing.message  # no table yet
+    # not over (it ends in an hour): the table is taken, with a deviation and a mismatch
+    assert (await system.call("POST", f"{path}/scores", table(codes, {
+        (2, A, "C1"): 38, (1, B, "C2"): 51})))["proposals"] == 2
+    told = await Notification.filter(kind="evaluation.review_due").first()
+    assert told is not None and (told.params["objective"], told.params["deviation"]) == (
+        "1", "1")
+    said = client.app[TEXTS].render("notify/evaluation.review_due/chat.j2", **told.params)
+    assert "要求评标委员会复核" in said and "1 位专家对客观评审因素的评分与委员会不一致" in said
+    bare = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                          {"reason": " "})
+    assert bare.status == 400 and "理由" in bare.message
+    asked = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                           {"reason": "乙公司投标报价得分与其他委员不一致，请复核"})
+    assert asked.status == 200, asked.data
+    (review,) = asked.data["reviews"]
+    # the deviation on C1 and on the total, the mismatch on C2
+    assert (review["number"], review["items"], review["received_at"]) == (1, 3, None)
+    assert "发送中" in review["state_title"]
+    kept = await ScoreReview.get(activity_id=aid)
+    assert {i["expert"] for i in kept.items} == {codes[1], codes[2]}  # codes, never names
+    again = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                           {"reason": "再次要求"})
+    assert again.status == 409 and "尚未收到" in again.message
+    await system.call("POST", f"{path}/report", {})
+    await ScoreReview.filter(id=kept.id).update(acked_at=kept.asked_at)
+    late = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                          {"reason": "签署后"})
+    assert late.status == 409 and "重新评审" in late.message

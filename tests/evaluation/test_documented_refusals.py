@@ -118,7 +118,9 @@ async def test_every_refusal_the_document_names_is_answered_with_its_status(
     await refused("no_bidders", "POST", f"{path}/scores", table(codes))
     await DrawActivity.filter(id=aid).update(eval_end=before.eval_end, finished_at=None)
     assert (await system.call("PUT", f"{path}/bidders", {"bidders": BIDDERS}))["bidders"] == 3
-    await refused("not_ended", "POST", f"{path}/scores", table(codes))
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=20))
+    await refused("not_started", "POST", f"{path}/scores", table(codes))
+    await DrawActivity.filter(id=aid).update(eval_start=before.eval_start)
     await end(aid)
     fixed = {"correction_id": "K-1", "case": "extreme", "reason": "委员会复核后当场修改",
              "table": table(codes, {(0, BIDDERS[0]["key"], "C1"): 29})}

@@ -96,6 +96,13 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
     await card.get_by_role("button", name="保存记录").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
     await screenshot(desk, "var/console-performance-proposals.png")
+    # the agency asks the committee to re-check (Art. 45 (八)): a blank reason refused, then
+    # the request on its way to the system
+    ask = desk.get_by_test_id("review-ask")
+    await ask.get_by_label("说明（必填，发送给评标委员会）").fill("技术方案评分偏离较大，请复核")
+    await ask.get_by_test_id("review-send").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已要求评标委员会复核")
+    await expect(desk.get_by_test_id("review-1")).to_contain_text("技术方案评分偏离较大")
     # the committee corrects a score before signing (GPL-87-64), then signs: the agency
     # reads the case, the committee's reason and what changed
     await system.call("POST", f"{path}/scores/corrections", {

@@ -6,12 +6,13 @@ reads why; events at the venue the same way."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 from tortoise import connections
 
 from config.settings import Settings
+from models.draws import DrawActivity
 from models.evaluation.scores import RecordProposal, ScoreTable
 from models.performance import PerformanceRecord
 from tests.support.api import Api
@@ -26,12 +27,16 @@ async def test_a_table_is_checked_whole_kept_once_and_refused_with_nothing_kept(
     codes = [str(i.code) for i in served]
     path = f"/evaluation/v1/activities/{aid}"
     no_bidders = await system.refused("POST", f"{path}/scores", table(codes))
-    assert no_bidders.reason in ("not_ended", "no_bidders")
+    assert no_bidders.reason == "no_bidders"
     assert (await system.call("PUT", f"{path}/bidders",
                               {"bidders": BIDDERS}))["bidders"] == 3
+    started = (await DrawActivity.get(id=aid)).eval_start
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
+        minutes=20))  # unsealed, not begun
     early = await system.refused("POST", f"{path}/scores", table(codes))
-    assert early.reason == "not_ended" and "结束" in early.message
+    assert early.reason == "not_started" and "尚未开始" in early.message
     assert early.status == 409  # a state, as the contract says: to be tried again later
+    await DrawActivity.filter(id=aid).update(eval_start=started)
     await end(aid)
     hostile = [
         (table([*codes[:2], "99999999"]), "not_member"),  # someone not on the committee

@@ -27,7 +27,7 @@ from aiohttp.test_utils import TestClient
 from bot.providers.federation.client import FederationClient
 from config.settings import Settings
 from models.draws import DrawActivity, Invitation, InvitationStatus
-from models.evaluation.scores import RecordProposal, ScoreTable
+from models.evaluation.scores import RecordProposal, ScoreReview, ScoreTable
 from models.evaluation.systems import CommitteeWatch
 from sandbox.app import sync_followers
 from services.evaluation import EVALUATION_PROTOCOL, LIBRARY_CODE
@@ -266,3 +266,40 @@ async def test_the_committee_s_changes_reach_the_system_down_restarted_slow_and_
     assert {m["code"]: m["absence"] for m in last["members"]} == {
         served[0].code: "请假", served[1].code: "", served[2].code: "现场回避"}
     assert [c["seq"] for c in held["committees"]] == [1, 2, 3, 4, 5]
+
+
+async def test_a_re_check_asked_reaches_the_system_down_and_restarted_and_its_correction_holds(
+        client: TestClient, api: Api, chat: Chat, demo: dict, system: SystemProcess) -> None:
+    """GPL-87-64 both ways: the system posts the table while the committee sits; the agency
+    asks a re-check; the request waits out the system being down and is delivered once after
+    its restart; the committee's correction is kept (the deviation proposal made again from
+    it: none), the report signed, and a correction after it refused in words."""
+    aid, _ = await evaluation(client, api, chat, demo, system, 5400)
+    assert (await system.drive("read", activity_id=aid))["seq"] == 1
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) - timedelta(hours=1))
+    kept = await system.drive("scores", activity_id=aid)  # the committee still sits
+    assert kept["proposals"] == 1
+    token = await api.login(demo["handler"].mp_openid)
+    asked = await api.call("POST", f"/draws/activities/{aid}/scores/reviews", token,
+                           {"reason": "技术方案评分偏离较大，请评标委员会复核"})
+    assert asked.status == 200, asked.data
+    reviews, t0 = client.app[DOMAIN].score_reviews, datetime.now(UTC)
+    await system.fault(down=True)
+    assert await reviews.sweep(t0) == 1
+    review = await ScoreReview.get(activity_id=aid)
+    assert review.acked_at is None and review.tries == 1 and "503" in review.last_error
+    assert await reviews.sweep(t0 + timedelta(seconds=10)) == 0  # its backoff
+    await system.restart()
+    assert await reviews.sweep(t0 + timedelta(seconds=16)) == 1
+    assert (await ScoreReview.get(activity_id=aid)).acked_at is not None
+    assert await reviews.sweep(t0 + timedelta(minutes=20)) == 0  # received: never again
+    held = await system.state(aid)
+    (heard,) = held["reviews"]
+    assert heard["number"] == 1 and heard["body"]["items"][0]["expert"] == kept["deviating"]
+    corrected = await system.drive("correction", activity_id=aid)
+    assert corrected["changed"] == 1 and corrected["proposals"] == 0
+    assert await RecordProposal.filter(activity_id=aid, status="proposed").count() == 0
+    assert (await system.drive("signed", activity_id=aid))["signed"] is True
+    status, refused = await system.http("POST", "/drive/correction", {"activity_id": aid})
+    assert status == 409 and refused["error"] == "report_signed"
+    assert "重新评审" in refused["message"]

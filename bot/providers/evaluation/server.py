@@ -216,8 +216,9 @@ async def post_correction(request: web.Request) -> web.Response:
 
 async def post_signed(request: web.Request) -> web.Response:
     """The evaluation report signed: no correction after it."""
-    edge, caller, _ = await _checked(request)
+    edge, caller, body = await _checked(request)
     try:
+        _object(request, body)  # `{}`: a JSON object, as every message is
         at, replayed = await edge.corrections.sign(caller.system, _activity_id(request),
                                                    edge.clock.now())
     except DomainError as exc:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draws.common import AGENCY, activity_in_path
+from miniapp_api.routes.draws.common import AGENCY, activity_in_path, actor
 from miniapp_api.routes.evaluation.proposals import TAG
 from miniapp_api.schemas import Model
 
@@ -36,19 +36,53 @@ class CorrectionOut(Model):
     changes: list[ChangeOut]
 
 
+class ReviewOut(Model):
+    number: int = Field(description="第几次要求复核")
+    reason: str = Field(description="代理机构的说明")
+    items: int = Field(description="要求复核的评分项数")
+    asked_at: datetime
+    received_at: datetime | None = Field(description="评标系统收到的时间；未收到为空（自动重发）")
+    state_title: str = Field(description="送达情况（文字）")
+
+
 class CorrectionsOut(Model):
     signed_at: datetime | None = Field(
         description="评标报告签署时间（签署后不再接受更正）；未签署为空")
     corrections: list[CorrectionOut]
+    reviews: list[ReviewOut] = Field(
+        description="代理机构要求评标委员会复核的记录（第四十五条（八））")
+
+
+class ReviewIn(Model):
+    reason: str = Field(default="", max_length=200,
+                        description="说明（必填）：请评标委员会复核或书面说明理由")
 
 
 @api.route("GET", "/draws/activities/{activity_id}/scores/corrections", access=AGENCY,
            response=CorrectionsOut, tag=TAG,
-           summary="评分表的更正（政府采购货物和服务招标投标管理办法第六十四条）和评标报告签署时间")
+           summary="评分表的更正（政府采购货物和服务招标投标管理办法第六十四条）、复核要求和评标报告签署时间")
 async def listing(call: Call) -> CorrectionsOut:
-    signed_at, shown = await call.domain.corrections.listing(await activity_in_path(call))
+    return await corrections_out(call)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/scores/reviews", access=AGENCY,
+           body=ReviewIn, response=CorrectionsOut, tag=TAG,
+           summary="评标报告签署前，要求评标委员会复核评分或书面说明理由（发送给评标系统）")
+async def ask_review(call: Call, body: ReviewIn) -> CorrectionsOut:
+    await call.domain.score_reviews.ask(await activity_in_path(call), body.reason,
+                                        actor(call), call.now)
+    return await corrections_out(call)
+
+
+async def corrections_out(call: Call) -> CorrectionsOut:
+    activity = await activity_in_path(call)
+    signed_at, shown = await call.domain.corrections.listing(activity)
     texts = call.services.texts
-    return CorrectionsOut(signed_at=signed_at, corrections=[CorrectionOut(
+    reviews = [ReviewOut(number=r.number, reason=r.reason, items=len(r.items),
+                         asked_at=r.asked_at, received_at=r.acked_at,
+                         state_title=texts.render("evaluation/review_state.j2", review=r))
+               for r in await call.domain.score_reviews.of(activity)]
+    return CorrectionsOut(signed_at=signed_at, reviews=reviews, corrections=[CorrectionOut(
         correction_id=s.correction.correction_id, case=s.correction.case,
         case_title=texts.word("correction_case", s.correction.case),
         reason=s.correction.reason, changed=s.correction.changed,

@@ -78,6 +78,21 @@ async def decide(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "proposal_decided", confirmed=confirm))
 
 
+@pages.post("/activities/{activity_id}/performance/review", uses=corrections.ask_review)
+async def ask_review(request: web.Request) -> web.Response:
+    """The committee asked to re-check its scores (GPL-87-64, Art. 45 (八)); refused, the
+    page comes back with the refusal and the words typed."""
+    form = await request.post()
+    typed = {"id": "review", "reason": text(form, "reason")}
+    try:
+        await api(request).call(corrections.ask_review, fields(corrections.ReviewIn, {
+            "reason": typed["reason"]}), path=request.match_info)
+    except DomainError as exc:
+        return await _sheet(request, said(request.app[CONSOLE].texts, exc), typed, 400)
+    back = f"/console/activities/{request.match_info['activity_id']}/performance"
+    return redirect(request, back, done(request, "review_asked"))
+
+
 @pages.post("/activities/{activity_id}/performance/lent/{code}", uses=peer_draws.record_lent)
 async def record_lent(request: web.Request) -> web.Response:
     """A lent expert's record, sent to the library that drew them (docs/federation.md)."""
