@@ -207,6 +207,8 @@ SAMPLES: dict[str, object] = {
                                 "qualifications": 5, "extra_files": 3, "extra_mb": 20},
     "invited": 12, "id": 42, "matching": 8, "willing": 2, "urgent": True,
     "urgency": "natural_disaster", "urgency_decision": "approved", "window": 5, "n": 3,
+    "objective": "1", "deviation": "2", "review_row": {"acked_at": None, "next_at": "soon",
+                                                      "tries": 1, "last_error": ""},
     "field": "gather_at", "page": "home",
     "materials": [{"title": "考试大纲", "batch": "2026年第二批评标专家征集", "exam": None,
                    "link": "https://bot.example.cn/materials/1?t=1.2.x"}],

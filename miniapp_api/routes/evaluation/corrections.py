@@ -80,7 +80,7 @@ async def corrections_out(call: Call) -> CorrectionsOut:
     texts = call.services.texts
     reviews = [ReviewOut(number=r.number, reason=r.reason, items=len(r.items),
                          asked_at=r.asked_at, received_at=r.acked_at,
-                         state_title=texts.render("evaluation/review_state.j2", review=r))
+                         state_title=texts.render("evaluation/review_state.j2", review_row=r))
                for r in await call.domain.score_reviews.of(activity)]
     return CorrectionsOut(signed_at=signed_at, reviews=reviews, corrections=[CorrectionOut(
         correction_id=s.correction.correction_id, case=s.correction.case,
