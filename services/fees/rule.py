@@ -23,7 +23,9 @@ class Situation:
 
 
 # the steps of a fee (texts/draw/fee_breakdown.j2)
-FeeStep = Literal["base", "extra", "cap", "cancel", "travel", "meal", "late", "next"]
+# (forfeit, forfeit_travel and noted: services/fees/forfeit.py)
+FeeStep = Literal["base", "extra", "cap", "cancel", "travel", "meal", "late", "next",
+                  "forfeit", "forfeit_travel", "noted"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class FeeItem:
     days: int = 0  # meal
     counted: int = 0  # base, next (services/fees/tiered.py): the whole hours the day counts
     after: int = 0  # late: the hours after which an hour is paid at the late rate
+    why: str = ""  # forfeit, forfeit_travel, noted: the record's grounds in words
+    held: bool = False  # forfeit, forfeit_travel: the expert's dispute waits for the review
 
 
 @dataclass(frozen=True)
