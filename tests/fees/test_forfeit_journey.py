@@ -1,0 +1,118 @@
+"""No fee the law forbids, as the people involved live it over HTTP (CK-198 Art. 25:
+"评审专家未完成评审工作擅自离开评审现场，或者在评审活动中有违法违规行为的，不得获取劳务报酬和报销
+异地评审差旅费"): the agency confirms an expert's 早退 on the performance record after it
+recorded the standard's fee; the fee sheet shows the fee removed with the reason, refuses the
+full amount, finance approves the reduced total, the expert is told why, reads it in 我的专家费
+and disputes the record (the fee then held, not removed); a conduct item confirmed after
+finance approved leaves that approved line as it was and says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawActivity, DrawLog, Project
+from models.notifications import Notification
+from models.wechat import Channel, WeChatIdentity
+from sandbox.pay.gateway import PayGateway
+from tests.support.api import Api
+from tests.support.draw_world import openid_of
+from tests.support.fees import row_of
+from tests.support.payouts import fees_ready, record
+from tests.support.wechat import Chat
+
+LEFT_EARLY = {"late": False, "left_early": True, "conduct": [], "score": 60,
+              "comment": "评审未结束即离开评标室，未在评审报告上签字"}
+
+
+async def performance(api: Api, aid: int, token: str, invitation_id: int,
+                      body: dict[str, Any]) -> Any:
+    return await api.call("PUT", f"/draws/activities/{aid}/performance/{invitation_id}",
+                          token, body)
+
+
+async def government(aid: int) -> None:
+    """The evaluation's project is a 政府采购 one (CK-198 rules its experts)."""
+    activity = await DrawActivity.get(id=aid)
+    await Project.filter(id=activity.project_id).update(kind="政府采购/服务")
+
+
+async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approves(
+        api: Api, chat: Chat, client: TestClient, demo: dict, pay_gateway: PayGateway) -> None:
+    aid, token, (first, second) = await fees_ready(api, chat, client, demo)
+    await government(aid)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    for item in (first, second):  # the standard's fee recorded for both
+        assert (await record(api, aid, token, item)).status == 200
+
+    # the agency confirms 早退 on the first expert's record: the fee line follows at once
+    made = await performance(api, aid, token, first.id, LEFT_EARLY)
+    assert made.status == 200, made.data
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    row = row_of(fees, first)
+    assert (row["computed_yuan"], row["amount_yuan"]) == ("0.00", "0.00")
+    assert "未完成评审工作擅自离开评审现场（早退）" in row["breakdown"]
+    assert "第二十五条不得获取劳务报酬，不予支付 400.00元" in row["breakdown"]
+    assert row_of(fees, second)["amount_yuan"] == "400.00"
+    log = await DrawLog.filter(activity_id=aid, action="fee_forfeit").values_list(
+        "detail", flat=True)
+    assert [(d["invitation"], d["fen"], d["taken"]) for d in log] == [(first.id, 0, 40000)]
+    # the full amount again is refused in words, saying what may be recorded
+    refused = await record(api, aid, token, first, "400.00", reason="专家已说明")
+    assert refused.status == 400
+    assert "第二十五条" in refused.message and "最多 0.00元" in refused.message
+
+    # the expert is told why, and reads it in 我的专家费
+    assert await Notification.filter(kind="fee.forfeit", person_id=first.person_id).count() == 1
+    said = (await chat.say(await openid_of(first.person_id), "我的专家费")).text
+    assert "不予支付 400.00元" in said and "早退" in said
+    mini = await WeChatIdentity.get(person_id=first.person_id, channel=Channel.MINI_PROGRAM)
+    expert = await api.login(mini.openid)
+    mine = await api.call("GET", "/expert/fees", expert)
+    (fee,) = mine.data["fees"]
+    assert fee["amount_yuan"] == "0.00" and "不予支付 400.00元" in fee["breakdown"]
+
+    # finance approves the reduced sheet: 400.00, the second expert's fee alone
+    submitted = await api.call("POST", f"/draws/activities/{aid}/fee-funding", token,
+                               {"reference": "HX2026001"})
+    assert submitted.status == 200, submitted.data
+    assert submitted.data["funding"]["total_yuan"] == "400.00"
+    finance = await api.login(demo["finance"].mp_openid)
+    approved = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance,
+                              {"approve": True, "total_yuan": "400.00"})
+    assert approved.status == 200, approved.data
+
+    # the expert disputes the record as any: the fee is held, not removed, until the review
+    records = await api.call("GET", "/me/performance", expert)
+    (kept,) = records.data["records"]
+    disputed = await api.call("POST", f"/me/performance/{kept['id']}/reply", expert, {
+        "text": "评审报告签字后经组长同意离开", "dispute": True})
+    assert disputed.status == 200, disputed.data
+    held = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), first)
+    assert "暂扣 400.00元（专家已申诉，待管理员复核）" in held["breakdown"]
+
+    # a conduct item confirmed on the second expert after finance approved: the approved
+    # line is not changed under finance; it says what the law takes, and the expert is told
+    late = await performance(api, aid, token, second.id, {
+        "late": False, "left_early": False, "conduct": ["tbl71-4"], "score": 50})
+    assert late.status == 200, late.data
+    row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), second)
+    assert (row["amount_yuan"], row["computed_yuan"]) == ("400.00", "0.00")
+    assert "在评审活动中有违法违规行为（私下接触投标人）" in row["breakdown"]
+    notice = await Notification.get(kind="fee.forfeit", person_id=second.person_id)
+    assert notice.params["fixed"] == "approved"
+
+
+async def test_a_tendering_project_keeps_the_fee_and_says_the_item(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """No source withholds a 招标投标 expert's fee: the item is said beside it, the fee kept,
+    nobody told of a deduction (docs/rules-that-are-ours.md)."""
+    aid, token, (first, _second) = await fees_ready(api, chat, client, demo)
+    assert (await record(api, aid, token, first)).status == 200
+    assert (await performance(api, aid, token, first.id, LEFT_EARLY)).status == 200
+    row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), first)
+    assert (row["computed_yuan"], row["amount_yuan"]) == ("400.00", "400.00")
+    assert "招标投标项目，无规定扣减劳务报酬，金额未改" in row["breakdown"]
+    assert not await Notification.exists(kind="fee.forfeit", person_id=first.person_id)
