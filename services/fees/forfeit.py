@@ -66,13 +66,6 @@ def forfeited(computed: Computed, grounds: Grounds) -> Computed:
     return replace(computed, total_fen=computed.total_fen - labour - travel, items=items)
 
 
-def taken(computed: Computed | None) -> int:
-    """What the law took off the fee (fen, positive), 0 when nothing."""
-    if computed is None:
-        return 0
-    return -sum(i.fen for i in computed.items if i.kind in ("forfeit", "forfeit_travel"))
-
-
 async def grounds_of(root: DrawActivity, item: Invitation) -> Grounds:
     """The grounds on this expert's record at this evaluation: the record's 早退 and conduct,
     and the marks the agency confirmed of proposals not yet written on it."""

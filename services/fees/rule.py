@@ -59,6 +59,21 @@ class Computed:
     which: str = ""
     standard_name: str = ""
 
+    @property
+    def forfeited_fen(self) -> int:
+        """What the law took off (services/fees/forfeit.py), in fen, positive; 0: nothing."""
+        return -sum(i.fen for i in self.items if i.kind in ("forfeit", "forfeit_travel"))
+
+    @property
+    def held(self) -> bool:
+        """What the law took is held while the expert's dispute waits for the review."""
+        return any(i.held for i in self.items)
+
+    @property
+    def grounds(self) -> str:
+        """The record's grounds in words ("" when none)."""
+        return next((i.why for i in self.items if i.why), "")
+
 
 def minutes_by_day(start: datetime, end: datetime) -> list[int]:
     """The minutes between start and end on each China calendar day they touch."""

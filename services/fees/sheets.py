@@ -33,7 +33,7 @@ from services.common.reactions import Happened, RecordMarked
 from services.draws.facts import Actor, Family, OperationLog, Venues
 from services.draws.news import Notices
 from services.fees.channels import FeeChannels
-from services.fees.forfeit import forfeited, grounds_of, taken
+from services.fees.forfeit import forfeited, grounds_of
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards
@@ -54,6 +54,9 @@ class FeeRow:
     # their fees there), and the mini-program (a WeChat Pay transfer can reach them)
     wechat: bool = False
     mini_program: bool = False
+    # a fee recorded above what the law now allows that is no longer changed: "approved"
+    # (finance approved the sheet) or "paid" (sent or paid); "" otherwise
+    fixed: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class MyFee:
     computed: Computed | None
     standard: FeeStandard | None
     payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
+    fixed: str = ""  # as FeeRow's
 
 
 async def _require_finished(activity: DrawActivity) -> None:
@@ -126,11 +130,22 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     wechat = {p for p, _ in channels}
     mini = {p for p, c in channels if c == Channel.MINI_PROGRAM}
     standard = await standard_for(activity)
-    return [FeeRow(r, str(names.get(r.person_id, "")),
-                   await fee_by_standard(activity, r, await Notices.notice_of(r),
-                                         standard), standard,
-                   r.person_id in wechat, r.person_id in mini)
-            for r in rows]
+    root = await Family.root_of(activity)
+    out = []
+    for r in rows:
+        computed = await fee_by_standard(activity, r, await Notices.notice_of(r), standard)
+        out.append(FeeRow(r, str(names.get(r.person_id, "")), computed, standard,
+                          r.person_id in wechat, r.person_id in mini,
+                          await _fixed_above(root, r, computed)))
+    return out
+
+
+async def _fixed_above(root: DrawActivity, item: Invitation, computed: Computed | None) -> str:
+    """_fixed() of a fee recorded above what the law allows ("" for any other)."""
+    if computed is None or not computed.forfeited_fen or item.fee_fen is None or \
+            item.fee_fen <= computed.total_fen:
+        return ""
+    return await _fixed(root, item)
 
 
 async def _follow_line(root: DrawActivity, item: Invitation, amount: int, computed: Computed,
@@ -148,7 +163,7 @@ async def _follow_line(root: DrawActivity, item: Invitation, amount: int, comput
         await funding.save(update_fields=["amounts", "total_fen"])
     await OperationLog.record(root, OperationLog.SYSTEM, "fee_forfeit", now, None,
                               invitation=item.id, fen=amount, computed=computed.total_fen,
-                              taken=taken(computed))
+                              taken=computed.forfeited_fen)
 
 
 async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
@@ -185,7 +200,7 @@ async def _fixed(root: DrawActivity, item: Invitation) -> str:
 def _follow(item: Invitation, computed: Computed) -> int:
     """The recorded amount the law allows: never above the fee less what it forbids; the
     standard's again, once a review took the grounds away, where the agency had taken it."""
-    if taken(computed):
+    if computed.forfeited_fen:
         return min(int(item.fee_fen or 0), computed.total_fen)
     return computed.total_fen if item.fee_fen == item.fee_computed_fen else int(
         item.fee_fen or 0)
@@ -218,15 +233,15 @@ class FeeSheets:
             amount = item.fee_fen if fixed else _follow(item, computed)
             if not fixed and (amount != item.fee_fen or before != computed.total_fen):
                 await _follow_line(root, item, int(amount or 0), computed, happened.at)
-        if not taken(computed) and (before is None or before == computed.total_fen):
+        if not computed.forfeited_fen and (before is None or before == computed.total_fen):
             return  # nothing taken, nothing given back: nothing to tell
         await happened.change.notify("fee.forfeit", {
             "day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
             "venue": Venues.venue_label(notice),
-            "why": next((i.why for i in computed.items if i.why), ""),
-            "taken": f"{taken(computed) / 100:.2f}", "total": f"{computed.total_fen / 100:.2f}",
-            "held": any(i.held for i in computed.items), "fixed": fixed,
-            "government": not any(i.kind == "noted" for i in computed.items)},
+            "why": computed.grounds,
+            "taken": f"{computed.forfeited_fen / 100:.2f}",
+            "total": f"{computed.total_fen / 100:.2f}",
+            "held": computed.held, "fixed": fixed},
             person_id=item.person_id)
 
     @staticmethod
@@ -272,9 +287,9 @@ class FeeSheets:
         reason = " ".join(reason.split())
         if len(reason) > REASON_MAX:
             raise BadInput("fee.reason_long", most=REASON_MAX)
-        if computed is not None and taken(computed) and amount_fen > computed.total_fen:
+        if computed is not None and computed.forfeited_fen and amount_fen > computed.total_fen:
             raise BadInput("fee.forfeited", most=f"{computed.total_fen / 100:.2f}",
-                           taken=f"{taken(computed) / 100:.2f}")
+                           taken=f"{computed.forfeited_fen / 100:.2f}")
         if computed is not None and amount_fen != computed.total_fen and not reason:
             raise BadInput("fee.reason_needed", computed=f"{computed.total_fen / 100:.2f}")
         changed = computed is not None and amount_fen != computed.total_fen
@@ -306,6 +321,7 @@ class FeeSheets:
                 continue  # not over yet: nothing to show
             notice = await Notices.notice_of(r)
             standard = await standard_for(root)
-            out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
-                             standard, latest.get(r.id)))
+            computed = await fee_by_standard(root, r, notice, standard)
+            out.append(MyFee(r, notice, computed, standard, latest.get(r.id),
+                             await _fixed_above(root, r, computed)))
         return out

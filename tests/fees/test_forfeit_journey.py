@@ -8,6 +8,7 @@ finance approved leaves that approved line as it was and says so."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -16,9 +17,11 @@ from models.draws import DrawActivity, DrawLog, Project
 from models.notifications import Notification
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay.gateway import PayGateway
+from services.common.clock import CHINA, china_today
 from tests.support.api import Api
 from tests.support.draw_world import openid_of
-from tests.support.fees import row_of
+from tests.support.evaluation import end, evaluated
+from tests.support.fees import publish, row_of
 from tests.support.payouts import fees_ready, record
 from tests.support.wechat import Chat
 
@@ -55,7 +58,10 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     assert (row["computed_yuan"], row["amount_yuan"]) == ("0.00", "0.00")
     assert "未完成评审工作擅自离开评审现场（早退）" in row["breakdown"]
     assert "第二十五条不得获取劳务报酬，不予支付 400.00元" in row["breakdown"]
+    assert row["withheld_yuan"] == "400.00" and row["withheld"].startswith("不予支付 400.00元：")
     assert row_of(fees, second)["amount_yuan"] == "400.00"
+    assert (row_of(fees, second)["withheld_yuan"], row_of(fees, second)["withheld"]) == (
+        "0.00", "")
     log = await DrawLog.filter(activity_id=aid, action="fee_forfeit").values_list(
         "detail", flat=True)
     assert [(d["invitation"], d["fen"], d["taken"]) for d in log] == [(first.id, 0, 40000)]
@@ -73,6 +79,7 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     mine = await api.call("GET", "/expert/fees", expert)
     (fee,) = mine.data["fees"]
     assert fee["amount_yuan"] == "0.00" and "不予支付 400.00元" in fee["breakdown"]
+    assert "第二十五条" in fee["withheld"]
 
     # finance approves the reduced sheet: 400.00, the second expert's fee alone
     submitted = await api.call("POST", f"/draws/activities/{aid}/fee-funding", token,
@@ -92,6 +99,7 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     assert disputed.status == 200, disputed.data
     held = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), first)
     assert "暂扣 400.00元（专家已申诉，待管理员复核）" in held["breakdown"]
+    assert held["withheld"].startswith("暂扣 400.00元")
 
     # a conduct item confirmed on the second expert after finance approved: the approved
     # line is not changed under finance; it says what the law takes, and the expert is told
@@ -101,6 +109,7 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), second)
     assert (row["amount_yuan"], row["computed_yuan"]) == ("400.00", "0.00")
     assert "在评审活动中有违法违规行为（私下接触投标人）" in row["breakdown"]
+    assert "在财务批准清单后才确认，登记金额未改" in row["withheld"]
     notice = await Notification.get(kind="fee.forfeit", person_id=second.person_id)
     assert notice.params["fixed"] == "approved"
 
@@ -115,4 +124,35 @@ async def test_a_tendering_project_keeps_the_fee_and_says_the_item(
     row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), first)
     assert (row["computed_yuan"], row["amount_yuan"]) == ("400.00", "400.00")
     assert "招标投标项目，无规定扣减劳务报酬，金额未改" in row["breakdown"]
+    assert row["withheld_yuan"] == "0.00" and "没有规定扣减劳务报酬" in row["withheld"]
     assert not await Notification.exists(kind="fee.forfeit", person_id=first.person_id)
+
+
+async def test_an_early_departure_the_evaluation_system_reports_reaches_the_fee_once_confirmed(
+        client: TestClient, api: Api, chat: Chat, demo: dict) -> None:
+    """The evaluation system reports 早退; the agency confirms the proposal before writing any
+    record: the fee line already reads it, and the expert is told why."""
+    aid, token, served, system = await evaluated(client, api, chat, demo, 5600)
+    await government(aid)
+    now = datetime.now(UTC)
+    assert (await publish(api, demo, china_today(now))).status == 200
+    left = {"event_id": "E-9", "expert": served[0].code, "kind": "left_early",
+            "at": now.isoformat(), "note": "评审未结束离开评标室"}
+    assert (await system.call("POST", f"/evaluation/v1/activities/{aid}/events", left))[
+        "replayed"] is False
+    await end(aid)
+    # held on the China day of the standard published today
+    await DrawActivity.filter(id=aid).update(eval_start=now.astimezone(CHINA).replace(
+        hour=0, minute=0, second=0, microsecond=0))
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    assert row_of(fees, served[0])["withheld"] == ""  # a proposal alone changes nothing
+    (proposal,) = (await api.call("GET", f"/draws/activities/{aid}/performance/proposals",
+                                  token)).data["proposals"]
+    decided = await api.call("POST", f"/draws/activities/{aid}/performance/proposals/"
+                             f"{proposal['id']}/decision", token,
+                             {"confirm": True, "reason": "现场监控记录属实"})
+    assert decided.status == 200, decided.data
+    row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), served[0])
+    assert row["computed_yuan"] == "0.00" and "早退" in row["withheld"]
+    assert await Notification.exists(kind="fee.forfeit", person_id=served[0].person_id)
+    assert not await Notification.exists(kind="fee.forfeit", person_id=served[1].person_id)

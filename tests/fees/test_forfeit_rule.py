@@ -16,7 +16,7 @@ from pathlib import Path
 
 from models.fees import FeeStandard
 from services.common.clock import CHINA
-from services.fees.forfeit import Grounds, forfeited, taken
+from services.fees.forfeit import Grounds, forfeited
 from services.fees.rule import Situation, compute
 from services.fees.standards import PRESETS
 from tests.support.helpers import TEXTS
@@ -58,7 +58,7 @@ def table() -> str:
                             lines.append(" | ".join((
                                 standard.profile, f"{start}~{end}", "异地" if away else "本地",
                                 kind, label, "申诉中" if disputed else "-", _yuan(fee.total_fen),
-                                _yuan(got.total_fen), _yuan(taken(got)), words.strip())))
+                                _yuan(got.total_fen), _yuan(got.forfeited_fen), words.strip())))
     return "\n".join(lines) + "\n"
 
 
@@ -74,7 +74,7 @@ def test_the_articles_own_case() -> None:
     fee = compute(EXAMPLE, _at("12-01 09:00"), _at("12-01 15:00"), Situation.SERVED, True)
     assert fee.total_fen == 40_000 + 3 * 10_000 + 15_000 + 10_000
     got = forfeited(fee, Grounds(left_early=True))
-    assert (got.total_fen, taken(got)) == (0, fee.total_fen)
+    assert (got.total_fen, got.forfeited_fen) == (0, fee.total_fen)
     words = TEXTS.render("draw/fee_breakdown.j2", computed=got)
     assert "未完成评审工作擅自离开评审现场（早退）" in words and "不予支付 700.00元" in words
     assert "异地交通与餐费补助不予支付 250.00元" in words
