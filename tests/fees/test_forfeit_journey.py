@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, DrawLog, Project
+from models.draws import DrawActivity, DrawLog
 from models.notifications import Notification
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay.gateway import PayGateway
@@ -21,12 +21,9 @@ from services.common.clock import CHINA, china_today
 from tests.support.api import Api
 from tests.support.draw_world import openid_of
 from tests.support.evaluation import end, evaluated
-from tests.support.fees import publish, row_of
+from tests.support.fees import LEFT_EARLY, procured, publish, row_of
 from tests.support.payouts import fees_ready, record
 from tests.support.wechat import Chat
-
-LEFT_EARLY = {"late": False, "left_early": True, "conduct": [], "score": 60,
-              "comment": "评审未结束即离开评标室，未在评审报告上签字"}
 
 
 async def performance(api: Api, aid: int, token: str, invitation_id: int,
@@ -35,16 +32,10 @@ async def performance(api: Api, aid: int, token: str, invitation_id: int,
                           token, body)
 
 
-async def government(aid: int) -> None:
-    """The evaluation's project is a 政府采购 one (CK-198 rules its experts)."""
-    activity = await DrawActivity.get(id=aid)
-    await Project.filter(id=activity.project_id).update(kind="政府采购/服务")
-
-
 async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approves(
         api: Api, chat: Chat, client: TestClient, demo: dict, pay_gateway: PayGateway) -> None:
     aid, token, (first, second) = await fees_ready(api, chat, client, demo)
-    await government(aid)
+    await procured(aid)
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     for item in (first, second):  # the standard's fee recorded for both
@@ -133,7 +124,7 @@ async def test_an_early_departure_the_evaluation_system_reports_reaches_the_fee_
     """The evaluation system reports 早退; the agency confirms the proposal before writing any
     record: the fee line already reads it, and the expert is told why."""
     aid, token, served, system = await evaluated(client, api, chat, demo, 5600)
-    await government(aid)
+    await procured(aid)
     now = datetime.now(UTC)
     assert (await publish(api, demo, china_today(now))).status == 200
     left = {"event_id": "E-9", "expert": served[0].code, "kind": "left_early",
