@@ -78,6 +78,12 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     assert submitted.status == 200, submitted.data
     assert submitted.data["funding"]["total_yuan"] == "400.00"
     finance = await api.login(demo["finance"].mp_openid)
+    # finance reads the line with the reason before approving
+    waiting = await api.call("GET", "/finance/fee-sheets", finance, params={"state": "submitted"})
+    (sheet,) = waiting.data["sheets"]
+    line = next(e for e in sheet["experts"] if e["invitation_id"] == first.id)
+    assert (line["amount_yuan"], line["withheld_yuan"]) == ("0.00", "400.00")
+    assert "未完成评审工作擅自离开评审现场（早退）" in line["withheld"]
     approved = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance,
                               {"approve": True, "total_yuan": "400.00"})
     assert approved.status == 200, approved.data
