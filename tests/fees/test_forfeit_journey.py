@@ -153,3 +153,31 @@ async def test_an_early_departure_the_evaluation_system_reports_reaches_the_fee_
     assert row["computed_yuan"] == "0.00" and "早退" in row["withheld"]
     assert await Notification.exists(kind="fee.forfeit", person_id=served[0].person_id)
     assert not await Notification.exists(kind="fee.forfeit", person_id=served[1].person_id)
+
+
+async def test_a_review_that_takes_the_early_departure_away_gives_the_fee_back(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Held while the dispute waits; the administrator corrects the record: the line is the
+    standard's again, and the expert is told."""
+    aid, token, (first, _second) = await fees_ready(api, chat, client, demo)
+    await procured(aid)
+    assert (await record(api, aid, token, first)).status == 200
+    assert (await performance(api, aid, token, first.id, LEFT_EARLY)).status == 200
+    mini = await WeChatIdentity.get(person_id=first.person_id, channel=Channel.MINI_PROGRAM)
+    expert = await api.login(mini.openid)
+    (kept,) = (await api.call("GET", "/me/performance", expert)).data["records"]
+    assert (await api.call("POST", f"/me/performance/{kept['id']}/reply", expert, {
+        "text": "评审报告签字后经组长同意离开", "dispute": True})).status == 200
+    admin = await api.login(demo["admin"].mp_openid)
+    reviewed = await api.call("POST", f"/admin/performance/{kept['id']}/review", admin, {
+        "outcome": "corrected", "review_note": "经核实，评审报告已签字，离开经组长同意",
+        "correction": {"late": False, "left_early": False, "conduct": [], "score": 90}})
+    assert reviewed.status == 200, reviewed.data
+    row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), first)
+    assert (row["computed_yuan"], row["amount_yuan"], row["withheld"]) == (
+        "400.00", "400.00", "")
+    told = await Notification.filter(kind="fee.forfeit", person_id=first.person_id
+                                     ).order_by("id")
+    assert [n.params["taken"] for n in told] == ["400.00", "0.00"]
+    said = (await chat.say(await openid_of(first.person_id), "我的专家费")).text
+    assert "400.00" in said and "不予支付" not in said
