@@ -233,6 +233,11 @@ class FeeSheets:
             amount = item.fee_fen if fixed else _follow(item, computed)
             if not fixed and (amount != item.fee_fen or before != computed.total_fen):
                 await _follow_line(root, item, int(amount or 0), computed, happened.at)
+            elif fixed and before != computed.total_fen:  # on the log, the line unchanged
+                await OperationLog.record(root, OperationLog.SYSTEM, "fee_forfeit",
+                                          happened.at, None, invitation=item.id,
+                                          fen=item.fee_fen, computed=computed.total_fen,
+                                          taken=computed.forfeited_fen, fixed=fixed)
         if not computed.forfeited_fen and (before is None or before == computed.total_fen):
             return  # nothing taken, nothing given back: nothing to tell
         await happened.change.notify("fee.forfeit", {

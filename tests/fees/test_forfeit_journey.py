@@ -109,6 +109,9 @@ async def test_a_confirmed_early_departure_removes_the_fee_before_finance_approv
     assert "在财务批准清单后才确认，登记金额未改" in row["withheld"]
     notice = await Notification.get(kind="fee.forfeit", person_id=second.person_id)
     assert notice.params["fixed"] == "approved"
+    logged = await DrawLog.filter(activity_id=aid, action="fee_forfeit").order_by("id")
+    assert (logged[-1].detail["invitation"], logged[-1].detail["fen"],
+            logged[-1].detail["fixed"]) == (second.id, 40000, "approved")
 
 
 async def test_a_tendering_project_keeps_the_fee_and_says_the_item(
