@@ -292,6 +292,10 @@ class FeeSheets:
         reason = " ".join(reason.split())
         if len(reason) > REASON_MAX:
             raise BadInput("fee.reason_long", most=REASON_MAX)
+        if computed is None and amount_fen:  # no standard: the law still forbids a fee
+            grounds = await grounds_of(await Family.root_of(activity), item)
+            if grounds.government and grounds.any:
+                raise BadInput("fee.forfeited_typed", why=grounds.why)
         if computed is not None and computed.forfeited_fen and amount_fen > computed.total_fen:
             raise BadInput("fee.forfeited", most=f"{computed.total_fen / 100:.2f}",
                            taken=f"{computed.forfeited_fen / 100:.2f}")

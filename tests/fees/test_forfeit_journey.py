@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, DrawLog
+from models.fees import FeeStandard
 from models.notifications import Notification
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay.gateway import PayGateway
@@ -184,3 +185,19 @@ async def test_a_review_that_takes_the_early_departure_away_gives_the_fee_back(
     assert [n.params["taken"] for n in told] == ["400.00", "0.00"]
     said = (await chat.say(await openid_of(first.person_id), "我的专家费")).text
     assert "400.00" in said and "不予支付" not in said
+
+
+async def test_without_a_published_standard_a_typed_fee_the_law_forbids_is_refused(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """No standard computes the fee, so none is taken off it; the agency types it, and a
+    positive amount for a 政府采购 expert whose 早退 is confirmed is refused in words."""
+    aid, token, (first, second) = await fees_ready(api, chat, client, demo)
+    await procured(aid)
+    await FeeStandard.all().delete()
+    assert (await performance(api, aid, token, first.id, LEFT_EARLY)).status == 200
+    refused = await record(api, aid, token, first, "400.00", reason="按约定")
+    assert refused.status == 400
+    assert "未完成评审工作擅自离开评审现场（早退）" in refused.message
+    assert "请登记 0.00元" in refused.message
+    assert (await record(api, aid, token, first, "0.00", reason="早退")).status == 200
+    assert (await record(api, aid, token, second, "400.00", reason="按约定")).status == 200
