@@ -67,16 +67,17 @@ def forfeited(computed: Computed, grounds: Grounds) -> Computed:
 
 
 async def grounds_of(root: DrawActivity, item: Invitation) -> Grounds:
-    """The grounds on this expert's record at this evaluation: the record's 早退 and conduct,
-    and the marks the agency confirmed of proposals not yet written on it."""
+    """The grounds on this expert's record at this evaluation: the record's 早退 and conduct
+    (the marks the agency confirmed are merged into it when written, and an administrator's
+    review corrects it), or, before the record is written, the marks confirmed."""
     record = await PerformanceRecord.get_or_none(invitation_id=item.id)
-    marks = set(await column(RecordProposal.filter(
+    marks = set() if record is not None else set(await column(RecordProposal.filter(
         activity_id=root.id, invitation_id=item.id, status="confirmed"), "mark"))
     codes = list(record.conduct) if record else []
     codes += sorted(m for m in marks if m and m not in ("late", LEFT_EARLY))
     left_early = bool(record and record.left_early) or LEFT_EARLY in marks
-    if record is not None and record.absence:
-        return Grounds()  # an absent expert's record has no ticks (none to forfeit)
+    if (record is not None and record.absence) or not (left_early or codes):
+        return Grounds()  # nothing to forfeit (an absent expert's record has no ticks)
     project = await Project.get_or_none(id=root.project_id)
     kind = project.kind if project else ""
     return Grounds(left_early, tuple(await ConductCatalogue.names(list(dict.fromkeys(codes)))),
