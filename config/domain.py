@@ -170,7 +170,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         timing=Timing(settings.emergency_response_minutes,
                       tuple(settings.minutes(settings.reminder_minutes)),
                       tuple(settings.minutes(settings.urge_minutes))),
-        privacy=privacy, face=face, help_sms=help_sms)
+        privacy=privacy, face=face, help_sms=help_sms, announcer=reactions)
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)

@@ -17,7 +17,7 @@ from services.common.reactions import Happened, Happening, Paid, Reaction, Relat
 from services.draws.candidates import Relations
 from services.draws.venue import SanctionRelease
 from services.education import Education, Training
-from services.fees import Funding
+from services.fees import FeeSheets, Funding
 from services.notifications import Outbox
 
 R = Reaction
@@ -45,6 +45,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
     async def training_paid(happened: Happened) -> None:
         if paid := paid_for(happened, FeeKind.TRAINING):
             await training.on_paid(paid.ref_id, happened.change)
+
+    async def fee_follows(happened: Happened) -> None:
+        await FeeSheets.on_marked(happened)
 
     async def sheet_paid(happened: Happened) -> None:
         if paid_for(happened, FeeKind.FEE_SHEET):
@@ -189,6 +192,19 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("people", "a new phone for a person already here does not replace the one "
               "that signs in: the row says so and the person is told how to change it",
               where="services.people.register.imports:RegisterImports.run"),
+        ),
+        Happening.RECORD_MARKED: (
+            R("notifications", "the expert is told the record as it now stands, and may "
+              "reply or dispute it once", where="services.draws.record.performance:"
+              "Performance.record"),
+            R("standing", "credit computed again with the record",
+              where="services.standing.credit:CreditDesk.recompute"),
+            R("fees", "a 政府采购 expert's fee loses the labour fee and the 异地 travel and meal "
+              "allowances (CK-198 Art. 25), held while a dispute waits, given back when a "
+              "review takes the grounds away; a recorded line follows before finance "
+              "approves, a sheet waiting for finance holds the new amount, an approved, "
+              "sent or paid one is not changed and says so; the expert told why; a "
+              "招标投标 fee is not changed, the item shown beside it", run=fee_follows),
         ),
         Happening.PAID: (
             R("payments", "the order is settled once (verified, idempotent), the payer told "

@@ -84,6 +84,8 @@ SCREENS.fees = {
         f.computed_yuan ? row("按标准", yuan(f.computed_yuan) + "（" + f.breakdown + "）") : null,
         row("登记金额", f.amount_yuan ? yuan(f.amount_yuan) : "代理机构尚未登记"),
         f.reason ? row("与标准不同的原因", f.reason) : null,
+        // what the law took off the fee and why (CK-198 Art. 25), from the performance record
+        f.withheld ? row("按规定扣除", f.withheld, "mp-withheld-" + f.eval_day) : null,
         row("支付", f.paid ? "已支付" : "未支付"),
         f.payout ? row("转账", f.payout.state_title + "：" + f.payout.amount_words) : null));
     }

@@ -27,6 +27,9 @@ class Happening(StrEnum):
     CE_FAILED = "education:failed"
     IMPORTED = "person:imported"  # a row of a register import
     PAID = "payment:paid"  # a fee settled once: a course, a training fee, a fee sheet's total
+    # a performance record's 早退 or conduct items changed (the agency's record, a proposal
+    # it confirmed, an administrator's review)
+    RECORD_MARKED = "performance:marked"
 
 
 # What a happening carries, one type per happening that carries anything
@@ -61,7 +64,12 @@ class RelativesDeclared:
     expert_id: int
 
 
-Details = SanctionDecided | SanctionRevoked | Paid | RelativesDeclared | None
+@dataclass(frozen=True)
+class RecordMarked:
+    invitation_id: int  # whose fee at which evaluation
+
+
+Details = SanctionDecided | SanctionRevoked | Paid | RelativesDeclared | RecordMarked | None
 
 
 @dataclass(frozen=True)

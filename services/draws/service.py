@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from services.common.links import Links
 from services.common.pii import Vault
 from services.common.ports import FaceVerifier
+from services.common.reactions import Announcer
 from services.common.redis_keys import RedisKeys
 from services.common.schedule import Schedule
 from services.common.texts import Texts
@@ -79,7 +80,8 @@ class Draws:
              links: Links, redis: Redis, keys: RedisKeys, timing: Timing = Timing(),
              answer_link: Callable[[int], str] | None = None, calls: DrawCalls | None = None,
              privacy: NumberPrivacy | None = None, face: FaceVerifier | None = None,
-             help_sms: HelpBySms | None = None) -> Draws:
+             help_sms: HelpBySms | None = None, announcer: Announcer | None = None
+             ) -> Draws:
         """Every part, each given what it uses."""
         running = Running.over(outbox, schedule, answer_link, calls)
         urgency = Urgency(texts, timing.emergency_minutes)
@@ -103,7 +105,7 @@ class Draws:
                 sealed=SealedRequests(outbox, supplements, running.lifecycle),
                 withdrawals=withdrawals, recall=Recall(outbox),
                 virtual_calls=VirtualCalls(privacy), lent=LentDesk(absences, supplements)),
-            record=Record(performance=Performance(outbox, links),
+            record=Record(performance=Performance(outbox, links, announcer),
                           performance_due=PerformanceDue(outbox)),
             answering=Answering(
                 answers=answers,

@@ -137,6 +137,9 @@ class Proposals:
             await self.performance.record(root, proposal.invitation_id, Entry(
                 record.late, record.left_early, list(record.conduct), record.score,
                 record.comment), now, actor)  # the record merges what is confirmed
+        elif confirm and chosen != "late":  # 早退 or conduct: the fee reads it at once
+            async with self.performance.outbox.change(now) as change:
+                await self.performance.marked(change, proposal, now)
         return await RecordProposal.get(id=proposal.id)
 
     @staticmethod

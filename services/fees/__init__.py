@@ -1,5 +1,6 @@
 """Experts' fees: the published standard and the fee it gives (a 副场's by the
-administrator's rule), the agency's fee sheet, its funding and finance's approval, the tax
+administrator's rule; less what the law forbids after a confirmed 早退 or conduct item), the
+agency's fee sheet, its funding and finance's approval, the tax
 withheld and the monthly declaration, transfers by WeChat Pay and their authorisations,
 bank accounts for experts a transfer cannot reach, and finance's ledger. Above draws (whose
 activities, invitations and operation log it reads and writes) and payments (the WeChat Pay

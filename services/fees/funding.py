@@ -35,6 +35,7 @@ from services.common.reactions import Happened, Paid
 from services.draws.facts import Actor, Family, OperationLog
 from services.draws.news import Titles
 from services.fees.channels import FeeChannels
+from services.fees.rule import Computed
 from services.payments import Checkout, FeeItem, Payments
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ class FundingRow:
     # the expert uses the mini-program: the agency's 发放 is a WeChat Pay transfer (else an
     # SMS asks for a bank account finance transfers to)
     mini_program: bool = False
+    # what the standard gives, with what the law took off and why (services/fees/forfeit.py),
+    # and a line recorded above it that is no longer changed (sheets.FeeRow.fixed)
+    computed: Computed | None = None
+    fixed: str = ""
 
     @property
     def off_standard(self) -> bool:
@@ -151,7 +156,8 @@ async def rows_of(funding: FeeFunding) -> list[FundingRow]:
         out.append(FundingRow(row.invitation.id, row.name,
                               row.computed.total_fen if row.computed else None, fen,
                               row.invitation.fee_reason, row.invitation.fee_paid,
-                              accounts.get(row.invitation.id), row.mini_program))
+                              accounts.get(row.invitation.id), row.mini_program,
+                              row.computed, row.fixed))
     return out
 
 

@@ -23,7 +23,9 @@ class Situation:
 
 
 # the steps of a fee (texts/draw/fee_breakdown.j2)
-FeeStep = Literal["base", "extra", "cap", "cancel", "travel", "meal", "late", "next"]
+# (forfeit, forfeit_travel and noted: services/fees/forfeit.py)
+FeeStep = Literal["base", "extra", "cap", "cancel", "travel", "meal", "late", "next",
+                  "forfeit", "forfeit_travel", "noted"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class FeeItem:
     days: int = 0  # meal
     counted: int = 0  # base, next (services/fees/tiered.py): the whole hours the day counts
     after: int = 0  # late: the hours after which an hour is paid at the late rate
+    why: str = ""  # forfeit, forfeit_travel, noted: the record's grounds in words
+    held: bool = False  # forfeit, forfeit_travel: the expert's dispute waits for the review
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,21 @@ class Computed:
     venue_rule: str = ""
     which: str = ""
     standard_name: str = ""
+
+    @property
+    def forfeited_fen(self) -> int:
+        """What the law took off (services/fees/forfeit.py), in fen, positive; 0: nothing."""
+        return -sum(i.fen for i in self.items if i.kind in ("forfeit", "forfeit_travel"))
+
+    @property
+    def held(self) -> bool:
+        """What the law took is held while the expert's dispute waits for the review."""
+        return any(i.held for i in self.items)
+
+    @property
+    def grounds(self) -> str:
+        """The record's grounds in words ("" when none)."""
+        return next((i.why for i in self.items if i.why), "")
 
 
 def minutes_by_day(start: datetime, end: datetime) -> list[int]:

@@ -20,17 +20,20 @@ from models.money.payouts import (
     FeeChannel,
     FeeChannelChoice,
     FeeFunding,
+    FundingState,
     Payout,
     PayoutAccount,
     PayoutState,
 )
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.common.clock import china_today
+from services.common.clock import CHINA, china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
-from services.draws.facts import Actor, Family, OperationLog
+from services.common.reactions import Happened, RecordMarked
+from services.draws.facts import Actor, Family, OperationLog, Venues
 from services.draws.news import Notices
 from services.fees.channels import FeeChannels
+from services.fees.forfeit import forfeited, grounds_of
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards
@@ -51,6 +54,9 @@ class FeeRow:
     # their fees there), and the mini-program (a WeChat Pay transfer can reach them)
     wechat: bool = False
     mini_program: bool = False
+    # a fee recorded above what the law now allows that is no longer changed: "approved"
+    # (finance approved the sheet) or "paid" (sent or paid); "" otherwise
+    fixed: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class MyFee:
     computed: Computed | None
     standard: FeeStandard | None
     payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
+    fixed: str = ""  # as FeeRow's
 
 
 async def _require_finished(activity: DrawActivity) -> None:
@@ -104,9 +111,11 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
     away = profile is not None and Reference.regions.elsewhere(
         profile.region, Notices.venue_region(notice))
     # at a 副场, the administrator's rule picks the standard (FG-807)
-    return await fee_at_venue(standard, notice, china_today(root.eval_start),
-                              item.checkin_at or root.eval_start,
-                              item.checkout_at or root.eval_end, situation, away)
+    computed = await fee_at_venue(standard, notice, china_today(root.eval_start),
+                                  item.checkin_at or root.eval_start,
+                                  item.checkout_at or root.eval_end, situation, away)
+    # what the law forbids taken off (CK-198 Art. 25: services/fees/forfeit.py)
+    return forfeited(computed, await grounds_of(await Family.root_of(root), item))
 
 
 async def fees_of(activity: DrawActivity) -> list[FeeRow]:
@@ -121,11 +130,40 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     wechat = {p for p, _ in channels}
     mini = {p for p, c in channels if c == Channel.MINI_PROGRAM}
     standard = await standard_for(activity)
-    return [FeeRow(r, str(names.get(r.person_id, "")),
-                   await fee_by_standard(activity, r, await Notices.notice_of(r),
-                                         standard), standard,
-                   r.person_id in wechat, r.person_id in mini)
-            for r in rows]
+    root = await Family.root_of(activity)
+    out = []
+    for r in rows:
+        computed = await fee_by_standard(activity, r, await Notices.notice_of(r), standard)
+        out.append(FeeRow(r, str(names.get(r.person_id, "")), computed, standard,
+                          r.person_id in wechat, r.person_id in mini,
+                          await _fixed_above(root, r, computed)))
+    return out
+
+
+async def _fixed_above(root: DrawActivity, item: Invitation, computed: Computed | None) -> str:
+    """_fixed() of a fee recorded above what the law allows ("" for any other)."""
+    if computed is None or not computed.forfeited_fen or item.fee_fen is None or \
+            item.fee_fen <= computed.total_fen:
+        return ""
+    return await _fixed(root, item)
+
+
+async def _follow_line(root: DrawActivity, item: Invitation, amount: int, computed: Computed,
+                       now: datetime) -> None:
+    """The line set to `amount` with the standard's new figure, the sheet waiting for
+    finance (or being paid) holding it too, the change on the evaluation's log."""
+    item.fee_fen, item.fee_computed_fen = amount, computed.total_fen
+    item.fee_reason = item.fee_reason if amount != computed.total_fen else None
+    await item.save(update_fields=["fee_fen", "fee_computed_fen", "fee_reason"])
+    funding = await FeeFunding.get_or_none(activity_id=root.id)
+    if funding is not None and funding.state in (FundingState.SUBMITTED, FundingState.PAYING) \
+            and str(item.id) in funding.amounts:
+        funding.amounts = {**funding.amounts, str(item.id): amount}
+        funding.total_fen = sum(funding.amounts.values())
+        await funding.save(update_fields=["amounts", "total_fen"])
+    await OperationLog.record(root, OperationLog.SYSTEM, "fee_forfeit", now, None,
+                              invitation=item.id, fen=amount, computed=computed.total_fen,
+                              taken=computed.forfeited_fen)
 
 
 async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
@@ -148,8 +186,68 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
         raise Conflict("fee.payout_sent")
 
 
+async def _fixed(root: DrawActivity, item: Invitation) -> str:
+    """Why a recorded fee is no longer changed by a record: "paid" (ticked, or a transfer
+    on its way or paid), "approved" (finance approved the sheet), "" when it still may be."""
+    if item.fee_paid or await Payout.filter(invitation_id=item.id,
+                                            state__in=[*OPEN, PayoutState.PAID]).exists():
+        return "paid"
+    if await FeeFunding.filter(activity_id=root.id, state=FundingState.APPROVED).exists():
+        return "approved"
+    return ""
+
+
+def _follow(item: Invitation, computed: Computed) -> int:
+    """The recorded amount the law allows: never above the fee less what it forbids; the
+    standard's again, once a review took the grounds away, where the agency had taken it."""
+    if computed.forfeited_fen:
+        return min(int(item.fee_fen or 0), computed.total_fen)
+    return computed.total_fen if item.fee_fen == item.fee_computed_fen else int(
+        item.fee_fen or 0)
+
+
 class FeeSheets:
     """The fees of an evaluation as its agency records them, and an expert's own."""
+
+    @staticmethod
+    async def on_marked(happened: Happened) -> None:
+        """A record's 早退 or conduct items changed (the reactions table calls it, inside the
+        record's change): the expert's fee line follows CK-198 Art. 25 before finance
+        approves — a recorded amount lowered to what the law allows (or the standard's
+        again when a review took the grounds away), a sheet waiting for finance (or being
+        paid) holding the new amount; a fee finance approved, or on its way, or paid, is
+        not changed, and its line says so; the expert is told with the reason."""
+        details = happened.details
+        assert isinstance(details, RecordMarked)
+        item = await Invitation.get_or_none(id=details.invitation_id)
+        if item is None:
+            return
+        root = await Family.root_of(await DrawActivity.get(id=item.activity_id))
+        notice = await Notices.notice_of(item)
+        computed = await fee_by_standard(root, item, notice, await standard_for(root))
+        if computed is None:
+            return
+        before, fixed = item.fee_computed_fen, ""
+        if item.fee_recorded_at is not None:
+            fixed = await _fixed(root, item)
+            amount = item.fee_fen if fixed else _follow(item, computed)
+            if not fixed and (amount != item.fee_fen or before != computed.total_fen):
+                await _follow_line(root, item, int(amount or 0), computed, happened.at)
+            elif fixed and before != computed.total_fen:  # on the log, the line unchanged
+                await OperationLog.record(root, OperationLog.SYSTEM, "fee_forfeit",
+                                          happened.at, None, invitation=item.id,
+                                          fen=item.fee_fen, computed=computed.total_fen,
+                                          taken=computed.forfeited_fen, fixed=fixed)
+        if not computed.forfeited_fen and (before is None or before == computed.total_fen):
+            return  # nothing taken, nothing given back: nothing to tell
+        await happened.change.notify("fee.forfeit", {
+            "day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
+            "venue": Venues.venue_label(notice),
+            "why": computed.grounds,
+            "taken": f"{computed.forfeited_fen / 100:.2f}",
+            "total": f"{computed.total_fen / 100:.2f}",
+            "held": computed.held, "fixed": fixed},
+            person_id=item.person_id)
 
     @staticmethod
     async def closed(activity: DrawActivity) -> bool:
@@ -194,6 +292,13 @@ class FeeSheets:
         reason = " ".join(reason.split())
         if len(reason) > REASON_MAX:
             raise BadInput("fee.reason_long", most=REASON_MAX)
+        if computed is None and amount_fen:  # no standard: the law still forbids a fee
+            grounds = await grounds_of(await Family.root_of(activity), item)
+            if grounds.government and grounds.any:
+                raise BadInput("fee.forfeited_typed", why=grounds.why)
+        if computed is not None and computed.forfeited_fen and amount_fen > computed.total_fen:
+            raise BadInput("fee.forfeited", most=f"{computed.total_fen / 100:.2f}",
+                           taken=f"{computed.forfeited_fen / 100:.2f}")
         if computed is not None and amount_fen != computed.total_fen and not reason:
             raise BadInput("fee.reason_needed", computed=f"{computed.total_fen / 100:.2f}")
         changed = computed is not None and amount_fen != computed.total_fen
@@ -225,6 +330,7 @@ class FeeSheets:
                 continue  # not over yet: nothing to show
             notice = await Notices.notice_of(r)
             standard = await standard_for(root)
-            out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
-                             standard, latest.get(r.id)))
+            computed = await fee_by_standard(root, r, notice, standard)
+            out.append(MyFee(r, notice, computed, standard, latest.get(r.id),
+                             await _fixed_above(root, r, computed)))
         return out

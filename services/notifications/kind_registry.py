@@ -63,6 +63,7 @@ NotificationKind = Literal[
     "exam.passed",
     "expert.appeal_ruled",
     "expert.sanctioned",
+    "fee.forfeit",
     "fee.payout_account",
     "fee.payout_closed",
     "fee.payout_paid",

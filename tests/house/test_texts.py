@@ -254,7 +254,16 @@ SAMPLES: dict[str, object] = {
         {"kind": "next", "fen": 30000, "day": 2, "minutes": 170, "hours": 3, "counted": 3,
          "each_fen": 10000},
         {"kind": "travel", "fen": 15000, "day": 0},
-        {"kind": "meal", "fen": 10000, "day": 0, "days": 1, "each_fen": 10000}]},
+        {"kind": "meal", "fen": 10000, "day": 0, "days": 1, "each_fen": 10000},
+        # what the law took off (services/fees/forfeit.py), and a 招标投标 item said
+        {"kind": "forfeit", "fen": -80000, "day": 0,
+         "why": "未完成评审工作擅自离开评审现场（早退）", "held": True},
+        {"kind": "forfeit_travel", "fen": -25000, "day": 0, "why": "早退", "held": True},
+        {"kind": "noted", "fen": 0, "day": 0, "why": "早退"}],
+                 "forfeited_fen": 105000, "held": True,
+                 "grounds": "未完成评审工作擅自离开评审现场（早退）"},
+    # a fee the law took from (texts/notify/fee.forfeit): what, and the line finance had
+    "taken": "400.00", "fixed": "approved",
     "fees": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心", "amount": 65000,
               "paid": True, "reason": "评审延长半小时",
               "breakdown": "评标5小时，3小时以内 400.00元"}],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from models.draws import DrawActivity, Invitation
+from models.draws import DrawActivity, Invitation, Project
 from services.common.clock import CHINA
 from tests.support.api import Api
 from tests.support.draw_world import (
@@ -47,3 +47,13 @@ def nine_today(now: datetime) -> datetime:
 
 def row_of(fees: Any, item: Invitation) -> dict[str, Any]:
     return next(e for e in fees.data["experts"] if e["invitation_id"] == item.id)
+
+
+async def procured(aid: int) -> None:
+    """The evaluation's project is a 政府采购 one (CK-198 rules its experts' fees)."""
+    activity = await DrawActivity.get(id=aid)
+    await Project.filter(id=activity.project_id).update(kind="政府采购/服务")
+
+
+LEFT_EARLY = {"late": False, "left_early": True, "conduct": [], "score": 60,
+              "comment": "评审未结束即离开评标室，未在评审报告上签字"}

@@ -35,6 +35,14 @@ def breakdown(texts: Texts, computed: Computed | None) -> str:
     return "" if computed is None else texts.render("draw/fee_breakdown.j2", computed=computed)
 
 
+def withheld(texts: Texts, computed: Computed | None, fixed: str) -> str:
+    """What the law took off the fee and why, and what became of a line it could no longer
+    change, in words ("" when nothing: services/fees/forfeit.py)."""
+    if computed is None or not (computed.forfeited_fen or computed.grounds):
+        return ""
+    return texts.render("draw/fee_withheld.j2", computed=computed, fixed=fixed).strip()
+
+
 class PayoutOut(Model):
     """The latest WeChat Pay transfer of one expert's fee."""
 

@@ -23,6 +23,7 @@ from miniapp_api.routes.fees.common import (
     AccountOut,
     account_out,
     fen_yuan,
+    withheld,
     yuan,
 )
 from miniapp_api.routes.fees.sheets import FeesOut, fees_out
@@ -46,6 +47,10 @@ class SheetRowOut(Model):
     amount_yuan: Decimal = Field(description="清单金额（应发）")
     reason: str | None = Field(description="与标准不同的原因（代理机构填写）")
     off_standard: bool = Field(description="金额与标准不同（须财务特别核对）")
+    withheld_yuan: Decimal = Field(
+        description="按规定不予支付或暂扣的金额（履职记录确认早退或违法违规行为："
+                    "财库〔2016〕198号第二十五条）；0.00：无")
+    withheld: str = Field(description="不予支付或暂扣的原因与处理（文字）；空：无")
     net_words: str = Field(description="应发、代扣个人所得税与实发（文字）")
     paid: bool = Field(description="已支付（微信转账到账，或已登记银行转账）")
     account: AccountOut | None = Field(
@@ -97,6 +102,9 @@ def sheet_out(call: Call, found: SheetView) -> SheetOut:
                              computed_yuan=yuan(r.computed_fen),
                              amount_yuan=fen_yuan(r.amount_fen), reason=r.reason,
                              off_standard=r.off_standard,
+                             withheld_yuan=fen_yuan(r.computed.forfeited_fen
+                                                    if r.computed else 0),
+                             withheld=withheld(call.services.texts, r.computed, r.fixed),
                              net_words=call.services.texts.render(
                                  "payout/amounts.j2", **Amounts.of_fee(r.amount_fen).words()),
                              paid=r.paid, account=account_out(r.account),

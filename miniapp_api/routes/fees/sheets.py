@@ -20,6 +20,7 @@ from miniapp_api.routes.fees.common import (
     breakdown,
     fen_yuan,
     payout_out,
+    withheld,
     yuan,
 )
 from miniapp_api.schemas import Model
@@ -47,6 +48,10 @@ class FeeFields(Model):
     reason: str | None = Field(description="登记金额与标准不同的原因")
     paid: bool
     recorded_at: datetime | None
+    withheld_yuan: Decimal = Field(
+        description="按规定不予支付或暂扣的金额（履职记录确认早退或违法违规行为："
+                    "财库〔2016〕198号第二十五条）；0.00：无")
+    withheld: str = Field(description="不予支付或暂扣的原因与处理（文字）；空：无")
 
 
 class FeeRowOut(FeeFields):
@@ -110,6 +115,8 @@ async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
             breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),
             reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
             recorded_at=r.invitation.fee_recorded_at,
+            withheld_yuan=fen_yuan(r.computed.forfeited_fen if r.computed else 0),
+            withheld=withheld(texts, r.computed, r.fixed),
             payout=payout_out(texts, latest.get(r.invitation.id)),
             account=account_out(accounts.get(r.invitation.id)), wechat=r.wechat,
             mini_program=r.mini_program) for r in rows])
@@ -154,5 +161,7 @@ async def my_fees(call: Call) -> MyFeesOut:
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,
-        recorded_at=f.invitation.fee_recorded_at, payout=payout_out(texts, f.payout))
+        recorded_at=f.invitation.fee_recorded_at,
+        withheld_yuan=fen_yuan(f.computed.forfeited_fen if f.computed else 0),
+        withheld=withheld(texts, f.computed, f.fixed), payout=payout_out(texts, f.payout))
         for f in await call.domain.fees.sheets.mine(call.caller.need_person().id)])

@@ -24,7 +24,7 @@ ACTIONS = frozenset({
     "recall_start", "recall_submit", "performance", "performance_review", "performance_due",
     "fee_channel", "payout", "payout_cancel", "payout_result", "payout_account_ask",
     "payout_account_read", "payout_account_paid", "sanction_release", "kin_release",
-    "funding_submit",
+    "funding_submit", "fee_forfeit",
     "funding_approve", "funding_return", "funding_pay", "funding_paid_apart",
     "staff_checkout", "staff_checkin", "urgency_ask", "urgency_drop"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)

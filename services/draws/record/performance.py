@@ -21,6 +21,7 @@ from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.common.links import NOTICE_LINK_DAYS, REPLY_LINK, Links
+from services.common.reactions import Announcer, Happened, Happening, RecordMarked
 from services.draws.candidates.rules import BY_LIBRARY
 from services.draws.facts.family import Family
 from services.draws.facts.oplog import Actor, OperationLog
@@ -107,9 +108,20 @@ class Performance:
     dispute, the administrator's review; the experts told (the outbox, and the links to
     reply on)."""
 
-    def __init__(self, outbox: Outbox, links: Links | None = None) -> None:
+    def __init__(self, outbox: Outbox, links: Links | None = None,
+                 announcer: Announcer | None = None) -> None:
         self.outbox = outbox
         self.links = links
+        self.announcer = announcer  # the fees hear of a 早退 or conduct item (RECORD_MARKED)
+
+    async def marked(self, change: Change, item: PerformanceRecord | RecordProposal,
+                     now: datetime) -> None:
+        """The contexts above told the record's 早退 or conduct items changed, inside the
+        change's transaction (the fee's line and its notice: services/reactions.py)."""
+        if self.announcer is not None:
+            await self.announcer.announce(Happened(
+                Happening.RECORD_MARKED, item.person_id, now,
+                RecordMarked(item.invitation_id), change))
 
     @staticmethod
     async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
@@ -183,6 +195,8 @@ class Performance:
                                       changed=row.record is not None)
             await _tell(change, "performance.recorded", item, row.notice,
                         **_reply_link(self.links, item.id, now))
+            if _marks(row.record) != _marks(item):
+                await self.marked(change, item, now)
         await CreditDesk.recompute(item.expert_id, "performance", now)
         return item
 
@@ -263,8 +277,15 @@ class Performance:
                                       invitation=item.invitation_id, outcome=outcome, before=before)
             await _tell(change, "performance.reviewed", item, await Notices.notice_of(invitation),
                         outcome=str(outcome), note=why)
+            # reviewed: a held fee is removed (kept) or given back (corrected)
+            await self.marked(change, item, now)
         await CreditDesk.recompute(item.expert_id, "review", now)
         return item
+
+
+def _marks(item: PerformanceRecord | None) -> tuple[bool, list[str]]:
+    """What the fee reads of a record (services/fees/forfeit.py): 早退 and conduct items."""
+    return (False, []) if item is None else (item.left_early, sorted(item.conduct))
 
 
 def _check(entry: Entry, allowed: set[str], absent: bool = False) -> Entry:
