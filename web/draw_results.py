@@ -43,6 +43,9 @@ async def page(request: web.Request) -> web.Response:
                          for p in PARTS},
                   region=head["project_region"], agency=head["agency"], head=head,
                   sections="；".join(head["sections"]), weighted=shown.weighted,
+                  # the committee the law allows, as recorded (GPL-87 Art. 47, TBL-37)
+                  committee=await request.app[DOMAIN].draws.facts.committee.words(
+                      texts, activity, shown.project),
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
 
 

@@ -204,6 +204,7 @@ async def test_the_verifier_the_printed_record_and_the_excel_show_every_starred_
     html = await (await client.get(link[link.index("/draws/"):])).text()
     assert all(w in html for w in (*STARRED_WORDS, *masked)), html
     assert handler.phone not in html and "13922223333" not in html
+    assert "委员会组成" in html and "需要的专家" in html  # the committee, as recorded
     clerk = Desk(client)
     await clerk.sign_in(handler.phone)
     sheets = await download(client, f"/console/activities/{aid}/results.xlsx")
