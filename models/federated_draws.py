@@ -56,6 +56,9 @@ class PeerAsk(Model):
     # the agency's performance records of the lent experts, by verification code (CK-198),
     # sent with the evaluation's changes: {code: {late, left_early, conduct, score, comment}}
     records: dict[str, Any] | None = fields.JSONField(null=True)
+    # the score analysis' proposals about the lent experts the agency confirmed, sent with
+    # the evaluation's changes: {code: [{id, kind, detail, mark, mark_name, reason, at}]}
+    proposals: dict[str, Any] | None = fields.JSONField(null=True)
     # the lent experts' fee sheet as the peer last sent it (its state, total, each fee by
     # code), and its number; the agency's funding of it (its bank reference, who, when) and
     # whether the peer has it yet ("telling", retried with backoff, then "told")
@@ -100,6 +103,10 @@ class PeerDraw(Model):
     # the asker's records of our experts as received, and those written here (code: entry)
     records: dict[str, Any] | None = fields.JSONField(null=True)
     records_done: dict[str, Any] | None = fields.JSONField(null=True)
+    # the asker's confirmed proposals about our experts as received, and the ids written
+    # here on their own records (code: [proposal id, …])
+    proposals: dict[str, Any] | None = fields.JSONField(null=True)
+    proposals_done: dict[str, Any] | None = fields.JSONField(null=True)
     # the fee sheet of our experts as the asker last acknowledged it, its number, and when
     # to send a newer one next (backoff)
     fees: dict[str, Any] | None = fields.JSONField(null=True)

@@ -35,6 +35,7 @@ from services.draws.facts import Family
 from services.evaluation.analysis import Table
 from services.evaluation.committee import CommitteeReads
 from services.evaluation.intake import ID, parse_table
+from services.evaluation.lent import key_of
 from services.evaluation.scores import ScoreDesk, body_hash
 
 CASES = ("sum_error", "out_of_range", "objective_mismatch", "extreme")  # Art. 64 (一)–(四)
@@ -200,9 +201,8 @@ class Corrections:
         await ScoreObservation.filter(activity_id=activity.id).delete()
         await RecordProposal.filter(activity_id=activity.id, status="proposed",
                                     kind__in=("deviation", "objective")).delete()
-        decided = set(await RecordProposal.filter(
-            activity_id=activity.id, kind__in=("deviation", "objective")).values_list(
-            "invitation_id", "kind"))
+        decided = {(key_of(p), p.kind) for p in await RecordProposal.filter(
+            activity_id=activity.id, kind__in=("deviation", "objective"))}
         threshold, _ = await ScoreDesk.thresholds()
         return await self.desk.analyse(activity, table, {b["key"]: b["name"]
                                                           for b in declared.bidders},

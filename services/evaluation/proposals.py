@@ -23,6 +23,7 @@ from services.draws.facts import Actor, Family
 from services.draws.news import Views
 from services.draws.record import Entry, Performance
 from services.evaluation.leaning import Observation, leanings
+from services.evaluation.lent import send_home
 from services.standing import ConductCatalogue
 
 ATTENDANCE = ("late", "left_early")
@@ -38,6 +39,13 @@ class ProposalShown:
 
     proposal: RecordProposal
     expert: str
+
+
+async def _mark_name(mark: str) -> str:
+    """A mark as a person reads it: 迟到, 早退, or the conduct item's name."""
+    names = {"late": "迟到", "left_early": "早退"}
+    names.update({i.code: i.name for i in await ConductCatalogue.items()})
+    return names.get(mark, mark)
 
 
 async def _named(activity: DrawActivity, toward: str, key: str) -> str:
@@ -63,6 +71,16 @@ class Proposals:
             expert_id=invitation.expert_id, person_id=invitation.person_id, kind=kind,
             detail=detail, system_id=system_id, event_id=event_id,
             mark=mark or DEFAULT_MARK.get(kind, ""), created_at=now)
+
+    @staticmethod
+    async def make_lent(activity: DrawActivity, lent: dict[str, Any], kind: str,
+                        detail: dict[str, Any], now: datetime) -> RecordProposal:
+        """A proposal about an expert another library lent (services/evaluation/lent.py):
+        no person or invitation here, the code and the name it told in `detail["lent"]`."""
+        return await RecordProposal.create(
+            activity_id=activity.id, invitation_id=0, expert_id=0, person_id=0, kind=kind,
+            detail={**detail, "lent": lent}, mark=DEFAULT_MARK.get(kind, ""),
+            created_at=now)
 
     @staticmethod
     async def count_of_table(activity_id: int) -> int:
@@ -106,7 +124,9 @@ class Proposals:
         items = await RecordProposal.filter(activity_id=root.id).order_by("id")
         names = dict(await Person.filter(id__in={p.person_id for p in items}).values_list(
             "id", "name"))
-        return [ProposalShown(p, str(names.get(p.person_id, ""))) for p in items]
+        return [ProposalShown(p, str(names.get(p.person_id, "")) if p.person_id else
+                              f"{p.detail['lent']['name']}（{p.detail['lent']['library']}）")
+                for p in items]
 
     async def decide(self, activity: DrawActivity, proposal_id: int, confirm: bool,
                      reason: str, mark: str, now: datetime, actor: Actor) -> RecordProposal:
@@ -125,7 +145,8 @@ class Proposals:
         if confirm and chosen not in ATTENDANCE and chosen not in {
                 i.code for i in await ConductCatalogue.items(active_only=True)}:
             raise BadInput("evaluation.mark_unknown")
-        record = await PerformanceRecord.get_or_none(invitation_id=proposal.invitation_id)
+        record = await PerformanceRecord.get_or_none(invitation_id=proposal.invitation_id) \
+            if proposal.invitation_id else None
         if confirm and record is not None and record.replied_at is not None:
             raise Conflict("performance.replied")
         updated = await RecordProposal.filter(id=proposal.id, status="proposed").update(
@@ -133,7 +154,10 @@ class Proposals:
             decided_by=actor.person_id, decided_at=now)
         if not updated:
             raise Conflict("evaluation.decided")
-        if confirm and record is not None:
+        if confirm and not proposal.invitation_id:  # a lent expert's: to their library
+            await send_home(await RecordProposal.get(id=proposal.id), await _mark_name(
+                chosen), now)
+        elif confirm and record is not None:
             await self.performance.record(root, proposal.invitation_id, Entry(
                 record.late, record.left_early, list(record.conduct), record.score,
                 record.comment), now, actor)  # the record merges what is confirmed

@@ -39,6 +39,7 @@ from services.evaluation.analysis import (
 )
 from services.evaluation.committee import CommitteeReads
 from services.evaluation.intake import parse_bidders, parse_table
+from services.evaluation.lent import lent_codes
 from services.evaluation.proposals import Proposals
 
 
@@ -170,13 +171,15 @@ class ScoreDesk:
 
     async def analyse(self, activity: DrawActivity, table: Table, bidders: dict[str, str],
                       threshold: Decimal, now: datetime,
-                      decided: set[tuple[int, str]] | None = None) -> int:
+                      decided: set[tuple[str, str]] | None = None) -> int:
         """What the leaning reads of this evaluation kept, and a proposal for each of our
-        experts' deviations and objective mismatches (none where one of that kind was
-        decided already: `decided`, its invitation and kind); how many were made."""
+        experts' and the lent experts' deviations and objective mismatches (none where one
+        of that kind was decided already: `decided`, whose (lent.key_of) and the kind); how
+        many were made."""
         ours = await _invitations(activity, table.experts)
         await self._observe(activity, table, ours, now)
-        return await self._propose(activity, table, ours, bidders, threshold, now,
+        lent = await lent_codes(activity, tuple(c for c in table.experts if c not in ours))
+        return await self._propose(activity, table, ours, lent, bidders, threshold, now,
                                    decided or set())
 
     @staticmethod
@@ -189,17 +192,22 @@ class ScoreDesk:
             bidder=o.bidder, percent=o.percent, ranked_first=o.first, at=now) for o in seen])
 
     async def _propose(self, activity: DrawActivity, table: Table,
-                       ours: dict[str, Invitation], bidders: dict[str, str],
-                       threshold: Decimal, now: datetime, decided: set[tuple[int, str]]
-                       ) -> int:
+                       ours: dict[str, Invitation], lent: dict[str, dict[str, Any]],
+                       bidders: dict[str, str], threshold: Decimal, now: datetime,
+                       decided: set[tuple[str, str]]) -> int:
         criteria = {c.code: c.name for c in table.criteria}
         made = 0
         for kind, found in (("deviation", deviations(table, threshold)),
                             ("objective", objective_mismatches(table))):
-            for code, invitation in ours.items():
+            for code in (*ours, *lent):
                 mine = [_shown(d, criteria, bidders) for d in found if d.expert == code]
-                if mine and (invitation.id, kind) not in decided:
-                    await self.proposals.make(activity, invitation, kind, {
-                        "scores": mine, "threshold": str(threshold)}, now)
-                    made += 1
+                key = str(ours[code].id) if code in ours else f"lent:{code}"
+                if not mine or (key, kind) in decided:
+                    continue
+                detail = {"scores": mine, "threshold": str(threshold)}
+                if code in ours:
+                    await self.proposals.make(activity, ours[code], kind, detail, now)
+                else:  # another library's expert: known here by the code alone
+                    await self.proposals.make_lent(activity, lent[code], kind, detail, now)
+                made += 1
         return made

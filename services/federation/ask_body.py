@@ -83,7 +83,9 @@ async def evaluation_now(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]
     its performance records of the lent experts."""
     condition = await Condition.get(id=ask.condition_id)
     return {**evaluation(activity, await Notice.get(id=condition.notice_id)),
-            "wanted": ask.wanted, "records": ask.records or {}}
+            "wanted": ask.wanted, "records": ask.records or {},
+            # version 1.2: the score proposals about lent experts the agency confirmed
+            **({"proposals": ask.proposals} if ask.proposals else {})}
 
 
 async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None,

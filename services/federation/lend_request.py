@@ -108,7 +108,44 @@ def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
     if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 <= wanted <= COUNT_MAX:
         raise BadInput("federation.bad_request", field="wanted")
     return {"eval_start": start, "eval_end": end, "gather_at": gather_at, "notice": notice,
-            "wanted": wanted, "records": _records(body.get("records", {}))}
+            "wanted": wanted, "records": _records(body.get("records", {})),
+            "proposals": _proposals(body.get("proposals", {}))}
+
+
+PROPOSAL_KINDS = ("deviation", "objective")
+
+
+def _proposals(sent: Any) -> dict[str, list[dict[str, Any]]]:
+    """Version 1.2's confirmed score proposals about our experts, by verification code:
+    each its id there, kind, the scores behind it, the mark and the agency's reason;
+    checked, capped, nothing else kept."""
+    if not isinstance(sent, dict) or len(sent) > COUNT_MAX:
+        raise BadInput("federation.bad_request", field="proposals")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for code, items in sent.items():
+        if not (isinstance(code, str) and code.isdigit() and len(code) <= 8) \
+                or not isinstance(items, list) or len(items) > 20:
+            raise BadInput("federation.bad_request", field="proposals")
+        for p in items:
+            detail = p.get("detail") if isinstance(p, dict) else None
+            scores = detail.get("scores") if isinstance(detail, dict) else None
+            if not isinstance(p, dict) or not isinstance(p.get("id"), int) \
+                    or p.get("kind") not in PROPOSAL_KINDS or not isinstance(scores, list) \
+                    or len(scores) > 200 or not all(isinstance(s, dict) for s in scores):
+                raise BadInput("federation.bad_request", field="proposals")
+        out[code] = [{"id": p["id"], "kind": p["kind"], "detail": {
+            "scores": [{k: str(s.get(k, ""))[:64] for k in SCORE_KEYS}
+                       for s in p["detail"]["scores"]],
+            "threshold": str(p["detail"].get("threshold", ""))[:8]},
+            "mark": str(p.get("mark", ""))[:32], "mark_name": str(p.get("mark_name", ""))[:64],
+            "reason": str(p.get("reason", ""))[:200], "at": str(p.get("at", ""))[:40]}
+            for p in items]
+    return out
+
+
+# a score as a proposal shows it (services/evaluation/scores.py _shown)
+SCORE_KEYS = ("bidder", "bidder_name", "criterion", "criterion_name", "value", "median",
+              "maximum", "percent")
 
 
 def _evaluation(body: dict[str, Any]) -> tuple[datetime, datetime, dict[str, str], datetime]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from models.draws import DrawActivity, DrawStatus, Invitation
+from models.evaluation.scores import RecordProposal
 from models.federated_draws import PeerDraw
+from models.performance import PerformanceRecord
 from services.audit import AuditChain
 from services.common.errors import ClosedWindow, DomainError
 from services.draws.facts import Actor
@@ -32,6 +34,7 @@ class LendRosters:
     async def sweep(self, now: datetime) -> int:
         """Write the asker's records received, then send each roster the asker has not
         acknowledged; how many were sent."""
+        await self.write_proposals(now)  # first: a record written after takes their marks
         await self.write_records(now)
         if self.desk is None or self.desk.call is None:
             return 0
@@ -97,9 +100,7 @@ class LendRosters:
             activity = await DrawActivity.get(id=draw.activity_id)
             known = {i.code for i in await ConductCatalogue.items(active_only=True)}
             for code, r in due.items():
-                item = await Invitation.filter(activity__parent_id=activity.id, code=code
-                                               ).first() or await Invitation.filter(
-                    activity_id=activity.id, code=code).first()
+                item = await _ours(activity, code)
                 if item is None:  # no expert of ours has this code: nothing to write
                     done[code] = r
                     continue
@@ -126,3 +127,61 @@ class LendRosters:
                                         request=draw.request_id, code=code, outcome=outcome)
             await PeerDraw.filter(id=draw.id).update(records_done=done)
         return written
+
+    async def write_proposals(self, now: datetime) -> int:
+        """The asking agency's confirmed score proposals about our experts (docs/federation.md,
+        changes: `proposals`), each written once here as a confirmed proposal on the expert's
+        own record, with the asking agency's reason and the numbers behind it: the expert
+        reads it and replies or appeals here, as to our own agencies' (the evaluation
+        context's RecordProposal, written as received). A record already written takes the
+        mark; one written later merges it."""
+        if self.performance is None:
+            return 0
+        written = 0
+        for draw in await PeerDraw.filter(proposals__not_isnull=True,
+                                          activity_id__not_isnull=True).order_by("id"):
+            done = {c: set(ids) for c, ids in (draw.proposals_done or {}).items()}
+            activity = await DrawActivity.get(id=draw.activity_id)
+            for code, items in (draw.proposals or {}).items():
+                due = [p for p in items if p["id"] not in done.get(code, set())]
+                item = await _ours(activity, code) if due else None
+                for p in due:
+                    if item is None:  # no expert of ours has this code: nothing to write
+                        break
+                    await RecordProposal.create(
+                        activity_id=activity.id, invitation_id=item.id,
+                        expert_id=item.expert_id, person_id=item.person_id, kind=p["kind"],
+                        detail={**p["detail"], "from": draw.peer_name}, status="confirmed",
+                        mark=p["mark"], reason=f"{p['reason']}（{draw.peer_name}代理机构确认）"[
+                            :200], decided_by=0, decided_at=now, created_at=now)
+                    written += 1
+                done.setdefault(code, set()).update(p["id"] for p in due)
+                if due and item is not None:
+                    await self._remark(activity, item.id, draw.peer_name, now)
+                    await self.audit.append("federation", now, person_id=0,
+                                            peer=draw.peer_code, peer_name=draw.peer_name,
+                                            what="draw_proposals", request=draw.request_id,
+                                            code=code, count=len(due))
+            await PeerDraw.filter(id=draw.id).update(
+                proposals_done={c: sorted(ids) for c, ids in done.items()})
+        return written
+
+    async def _remark(self, activity: DrawActivity, invitation_id: int, library: str,
+                      now: datetime) -> None:
+        """A record already written takes the confirmed marks (one replied to stays)."""
+        assert self.performance is not None
+        record = await PerformanceRecord.get_or_none(invitation_id=invitation_id)
+        if record is None or record.replied_at is not None:
+            return
+        try:
+            await self.performance.record(activity, invitation_id, Entry(
+                record.late, record.left_early, list(record.conduct), record.score,
+                record.comment), now, Actor("agency", 0, f"{library}（请求方）"))
+        except DomainError:
+            return  # past its deadline here: the proposal stands on its own
+
+
+async def _ours(activity: DrawActivity, code: str) -> Invitation | None:
+    """Our expert of this verification code in the draw (or its 补抽)."""
+    return await Invitation.filter(activity__parent_id=activity.id, code=code).first() \
+        or await Invitation.filter(activity_id=activity.id, code=code).first()

@@ -257,7 +257,8 @@ class PeerLending:
             if draw.activity_id else None
         async with in_transaction():
             if not await PeerDraw.filter(id=draw.id, seq=draw.seq).update(
-                    seq=seq, wanted=changed["wanted"], records=changed["records"]):
+                    seq=seq, wanted=changed["wanted"], records=changed["records"],
+                    proposals=changed["proposals"] or None):
                 raise Conflict("federation.decided")  # another applied it meanwhile
             if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
                                                                 DrawStatus.CANCELLED):

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Notice
+from models.evaluation.scores import RecordProposal
 from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
@@ -25,6 +26,8 @@ from models.people import Person, Role, RoleGrant, phone_is
 from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
 from services.demo_codes import demo_credit_code, demo_id
+from services.draws.facts import Actor
+from services.draws.record import Entry
 from services.draws.setup import PeerSetup
 from services.federation import PeerRefused
 from services.federation.persons_key import fingerprint, sent_form
@@ -40,6 +43,7 @@ from tests.support.federation import (
     lending_here,
 )
 from tests.support.fees import evaluation_over, nine_today, publish, worked
+from tests.support.performance import mini_token
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -540,3 +544,55 @@ async def test_the_askers_performance_record_lands_on_our_experts_own_record_onc
     assert "评审中接打电话" in kept.comment and kept.expert_id == first.expert_id
     told = await Notification.filter(kind="performance.recorded", person_id=first.person_id)
     assert len({n.family or n.id for n in told}) == 1
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_askers_confirmed_score_proposal_lands_on_our_experts_own_record(
+        client: TestClient, settings: Settings, api: Api, chat: Chat) -> None:
+    """广州's agency confirms a deviation its evaluation system found in one of our experts'
+    scores: it reaches us with the numbers and the agency's reason and is written once on the
+    expert's own record here, as a confirmed proposal the expert reads and may answer; the
+    record written after takes its mark. A proposal about a code we never lent: nothing."""
+    await make_experts(client, 3, first=3900, region="440203", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    scores = [{"bidder": "91440101MA5B000011", "bidder_name": "广州甲建设有限公司",
+               "criterion": "C1", "criterion_name": "技术方案", "value": "38",
+               "median": "30", "maximum": "40", "percent": "20.0"}]
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+        activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+        first, _ = await finish(chat, activity_id)
+        sent = {"id": 71, "kind": "deviation", "mark": "tbl71-3",
+                "mark_name": "不按照招标文件规定的评标标准和方法评标",
+                "reason": "技术方案评分与评标办法明显不符", "at": datetime.now(UTC).isoformat(),
+                "detail": {"scores": scores, "threshold": "5"}}
+        change = {"seq": 1, "eval_start": body["eval_start"], "eval_end": body["eval_end"],
+                  "notice": body["notice"],
+                  "proposals": {first.code: [sent], "99999999": [{**sent, "id": 72}]}}
+        update = f"/federation/v1/draws/{body['request_id']}/update"
+        await federation.call(peer, "POST", update, int(time.time()), data=change)
+        for bad in ({first.code: [{**sent, "kind": "leaning"}]}, {first.code: "很多"}):
+            with pytest.raises(PeerRefused) as refused:
+                await federation.call(peer, "POST", update, int(time.time()),
+                                      data={**change, "seq": 2, "proposals": bad})
+            assert refused.value.reason == "bad_request"
+        rosters = client.app[DOMAIN].lending.rosters
+        assert await rosters.write_proposals(datetime.now(UTC)) == 1
+        await federation.call(peer, "POST", update, int(time.time()),
+                              data={**change, "seq": 2})
+    assert await rosters.write_proposals(datetime.now(UTC)) == 0  # the same one: once
+    (written,) = await RecordProposal.filter(invitation_id=first.id)
+    assert (written.status, written.mark, written.expert_id) == (
+        "confirmed", "tbl71-3", first.expert_id)
+    assert written.reason == "技术方案评分与评标办法明显不符（广州市评标专家库代理机构确认）"
+    token = await mini_token(api, first.person_id)
+    mine = (await api.call("GET", "/me/performance/proposals", token)).data["proposals"]
+    assert [p["id"] for p in mine] == [written.id]
+    assert "偏离 20.0%" in mine[0]["explanation"] and "广州市评标专家库" in mine[0]["reason"]
+    # the record written after (the asker's, once the evaluation is over) takes the mark
+    await evaluation_over(activity_id)
+    await client.app[DOMAIN].draws.record.performance.record(
+        await DrawActivity.get(id=activity_id), first.id, Entry(False, False, [], 90, ""),
+        datetime.now(UTC), Actor("agency", 0, "广州市评标专家库（请求方）"))
+    assert (await PerformanceRecord.get(invitation_id=first.id)).conduct == ["tbl71-3"]

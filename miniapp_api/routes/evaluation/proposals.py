@@ -22,8 +22,10 @@ EXPERT = {Role.EXPERT}
 
 class ProposalOut(Model):
     id: int
-    invitation_id: int
-    expert: str = Field(description="专家姓名")
+    invitation_id: int = Field(description="本库专家的邀请；外库借调的专家为 0（见 lent_code）")
+    lent_code: str = Field(default="", description=(
+        "外库借调的专家的验证码（确认后随评标信息发送其专家库，记入专家本人的档案）；本库专家为空"))
+    expert: str = Field(description="专家姓名（外库专家为对方告知的姓名和专家库）")
     kind: str = Field(description="deviation 评分偏离 / objective 客观分不一致 / "
                                   "leaning 评分倾向 / event 现场事件")
     kind_title: str = Field(description="类别（文字）")
@@ -55,6 +57,7 @@ async def proposal_out(call: Call, p: RecordProposal, expert: str) -> ProposalOu
     mark = {"late": "迟到", "left_early": "早退"}.get(p.mark) or names.get(p.mark, "")
     return ProposalOut(
         id=p.id, invitation_id=p.invitation_id, expert=expert, kind=p.kind,
+        lent_code=str(p.detail["lent"]["code"]) if "lent" in p.detail else "",
         kind_title=texts.word("proposal_kind", p.kind),
         explanation=call.domain.proposals.explain(texts, p),
         status=p.status, status_title=texts.word("proposal_status", p.status), mark=p.mark,
