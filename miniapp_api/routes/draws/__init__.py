@@ -16,6 +16,7 @@ from miniapp_api.routes.draws.setup import (
     templates,
     terminals,
     urgency,
+    venue_choice,
     verify,
     verify_request,
 )
@@ -25,4 +26,4 @@ ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
           verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
           performance_desk.api, lent.api, pool_sizes.api,
-          involvement.api, urgency.api)
+          involvement.api, urgency.api, venue_choice.api)
