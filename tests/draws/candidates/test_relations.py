@@ -338,6 +338,25 @@ async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_
         "in_law", "supervisor", TENDERER[1], kept["id_hash"])
 
 
+async def test_an_application_names_a_relative_who_is_an_expert_as_the_register_does(
+        api: Api, client: TestClient, demo: dict) -> None:
+    (expert,) = await make_experts(client, 1, first=1590, specialty=SPECIALTY)
+    number = client.app[DOMAIN].vault.decrypt((await Person.get(
+        id=expert.person_id)).id_number_enc)
+    token = await applicant(api, demo)
+    batch = await make_batch("2026年评标专家征集（亲属姓名）")
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    line = {"relation": "spouse", "name": "专家一五九零", "id_number": number}
+    wrong = await api.call("PUT", f"/applications/{app_id}", token, form(relatives=[line]))
+    assert wrong.status == 400 and "第1行" in wrong.message and "姓名与专家库" in wrong.message
+    assert not (await Application.get(id=app_id)).data.get("relatives")
+    right = await api.call("PUT", f"/applications/{app_id}", token,
+                           form(relatives=[{**line, "name": "专家1590"}]))
+    assert right.status == 200, right.data
+    (kept,) = (await Application.get(id=app_id)).data["relatives"]
+    assert kept["name"] == "专****0" and kept["id_number"] is None
+
+
 async def test_a_generated_register_with_planted_relations_is_drawn_around_them(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     """Thirty-two experts: eight whose relative holds a post at the tenderer (by its code, by
