@@ -11,6 +11,7 @@ from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
+from miniapp_api.routes.draws.candidates import kin_releases
 from miniapp_api.routes.draws.facts import log as draw_log
 from miniapp_api.routes.draws.followups import lent
 from miniapp_api.routes.draws.record import performance
@@ -76,6 +77,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("conduct_items", "/console/conduct-items", admin_performance.catalogue),
     ("performance_disputes", "/console/performance-disputes", admin_performance.disputed),
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
+    ("kin_releases", "/console/kin-releases", kin_releases.kin_cases),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
     ("credit_rule", "/console/credit-rule", credit.credit_rule),
     ("holidays", "/console/holidays", reference_holidays.calendar),

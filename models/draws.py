@@ -231,6 +231,8 @@ class Notice(Model):
         "models.DrawActivity", related_name="notices", on_delete=fields.CASCADE, db_index=True)
     activity_id: int  # the column, read without a query
     venue = fields.CharField(max_length=64)
+    # the centre's Venue picked (its identity check follows this, not the name); None: typed
+    venue_id = fields.BigIntField(null=True, db_index=True)
     city = fields.CharField(max_length=16)
     district = fields.CharField(max_length=16)
     street = fields.CharField(max_length=64)

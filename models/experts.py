@@ -115,6 +115,25 @@ class ExpertRelative(Model):
         table = "expert_relative"
 
 
+class KinRelease(Model):
+    """Two (or more) experts confirmed for one evaluation whom a relation declared since
+    makes related (GD-CG-1 Art. 21: "如无法协商一致，则双方均需回避"): their places are
+    released only once the library's administrator confirms it; until then nobody loses a
+    place (services/draws/candidates/kin_release.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)  # the evaluation (the 补抽's parent)
+    invitation_ids: Any = fields.JSONField()  # the confirmed invitations, sorted
+    declared_by = fields.BigIntField()  # the expert whose declaration made them related
+    state = fields.CharField(max_length=10, default="pending")  # pending / confirmed / dismissed
+    declared_at = fields.DatetimeField()
+    decided_by = fields.BigIntField(null=True)  # the administrator (person id)
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "kin_release"
+
+
 class Unavailability(Model):
     """日程管理: days an expert cannot evaluate, which the draw engine skips."""
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from models.money.payments import FeeKind
 from services.common.reactions import Happened, Happening, Paid, Reaction, RelativesDeclared
-from services.draws.candidates import Relations
+from services.draws.candidates import KinReleases
 from services.draws.venue import SanctionRelease
 from services.education import Education, Training
 from services.fees import FeeSheets, Funding
@@ -36,7 +36,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
 
     async def kin(happened: Happened) -> None:
         if isinstance(happened.details, RelativesDeclared):
-            await Relations.release_kin(outbox, happened.details.expert_id, happened.at)
+            await KinReleases.hold(outbox, happened.details.expert_id, happened.at)
 
     async def course_paid(happened: Happened) -> None:
         if paid := paid_for(happened, FeeKind.COURSE):
@@ -154,7 +154,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         ),
         Happening.RELATIVES_DECLARED: (
             R("people", "the list replaces the last: each name masked, each ID number kept "
-              "only as its keyed hash", where="services.people.relatives:Relatives.declare"),
+              "only as its keyed hash; a relative who is an expert of the register is "
+              "declared by the name the register has, or refused in words",
+              where="services.people.relatives:Relatives.declare"),
             R("people", "an approved application, 续聘 or change that declares them writes "
               "them", where="services.people.experts:Experts.apply_to_profile"),
             R("draws", "not drawn where a declared relative holds a post at a unit the "
@@ -163,9 +165,14 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("draws", "never seated with a related expert in one committee: the second in "
               "the order is passed over", where="services.draws.candidates.relations:"
               "Committee.clash"),
-            R("draws", "both places of a related pair already confirmed for an evaluation "
-              "not begun are released, each told why, the agency told places opened (no "
-              "name), each open for a 补抽 (GD-CG-1 Art. 21)", run=kin),
+            R("draws", "a related pair already confirmed for an evaluation not begun is held "
+              "for the administrator: both told their places stand until then, the "
+              "administrators told a case waits (GD-CG-1 Art. 21)", run=kin),
+            R("draws", "the administrator confirms: both places released (or all but the "
+              "one who stays, the other having withdrawn), each told why, the agency told "
+              "places opened (no name), each open for a 补抽; or finds it not borne out: "
+              "both told their places stand",
+              where="services.draws.candidates.kin_release:KinReleases.decide"),
         ),
         Happening.PHONE_CHANGED: (
             R("people", "changed only with a code sent to the new phone",

@@ -9,7 +9,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0083_committee_composition')]
+    dependencies = [('models', '0085_safeguards_by_record')]
 
     initial = False
 

@@ -175,6 +175,10 @@ class Applications:
         if "relatives" in changes:
             kept = ApplicationDraft.model_validate(app.data).relatives
             own = await Person.get(id=app.person_id)
+            for line, entry in enumerate(merged.relatives, start=1):
+                if entry.id_number is not None:  # sent now: named as the register names them
+                    await self.relatives.require_registered_name(line, entry.name,
+                                                                 entry.id_number)
             merged.relatives = self.relatives.sealed(merged.relatives, kept,
                                                      own.id_number_hash, now)
         if app.kind in (AppKind.NEW, AppKind.RENEWAL) or (

@@ -21,6 +21,7 @@ from services.draws.answering.answers import Answers
 from services.draws.answering.service import Answering
 from services.draws.answering.sms_answers import SmsReplies
 from services.draws.answering.voice_answers import VoiceReplies
+from services.draws.candidates.kin_release import KinReleases
 from services.draws.candidates.service import Candidates
 from services.draws.facts.service import Facts
 from services.draws.followups.absences import Absences
@@ -71,8 +72,8 @@ class Draws:
     record: Record
     answering: Answering
     news: News
+    candidates: Candidates
     facts: Facts = field(default_factory=Facts)
-    candidates: Candidates = field(default_factory=Candidates)
     randomness: Randomness = field(default_factory=Randomness)
 
     @classmethod
@@ -113,4 +114,5 @@ class Draws:
                                        attendance, help_sms),
                 voice_answers=VoiceReplies(answers, withdrawals, outbox, texts,
                                            answer_link)),
-            news=News(agency_news=AgencyNews(outbox)))
+            news=News(agency_news=AgencyNews(outbox)),
+            candidates=Candidates(kin_releases=KinReleases(outbox)))

@@ -137,6 +137,22 @@ class Relatives:
             await ExpertRelative.filter(id__in=gone).update(withdrawn_at=now)
         await ExpertRelative.bulk_create(fresh)
 
+    async def require_registered_name(self, line: int, name: str, id_number: str) -> None:
+        """A relative who is an expert of the register is declared by the name the register
+        has for that ID number (a declaration between experts may cost both their places:
+        a number alone, mistyped or another's, must not); refused in words otherwise. A
+        number that is no ID number is left to the line's own check."""
+        try:
+            number = IdentityRules.parse_id_number(id_number).value
+        except BadInput:
+            return
+        found = await Person.filter(
+            id_number_hash__in=self.vault.lookup_hashes(number)).first()
+        if found is None or not await ExpertProfile.exists(person_id=found.id):
+            return
+        if " ".join(name.split()) != " ".join(found.name.split()):
+            raise BadInput("relative.name_mismatch", line=line)
+
     async def keep(self, expert: ExpertProfile, entries: list[RelativeEntry],
                    now: datetime) -> None:
         """An approved application's relatives, replacing the expert's last declaration."""
@@ -160,6 +176,8 @@ class Relatives:
         person = await Person.get(id=expert.person_id)
         rows = [self._row(expert.id, person.id_number_hash, n, e, now)
                 for n, e in enumerate(entries, start=1)]
+        for line, entry in enumerate(entries, start=1):
+            await self.require_registered_name(line, entry.name, entry.id_number)
         async with in_transaction():
             await self._replace(expert.id, rows, now)
             # the draws' reaction (services/reactions.py), in the same transaction: a related

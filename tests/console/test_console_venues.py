@@ -48,6 +48,7 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     await expect(desk.get_by_test_id("flash")).to_contain_text("已开启签到身份核验")
     await expect(desk.get_by_test_id("venues")).to_contain_text("广东省广州市")
     await expect(desk.get_by_test_id("venues")).not_to_contain_text("4401")
+    await expect(desk.get_by_test_id("venues-hint")).to_contain_text("不看通知里场所名称的写法")
     await screenshot(desk, "var/console-venues.png")
 
     await desk.get_by_role("link", name="现场签到核验").click()

@@ -59,13 +59,14 @@ async def demo_draw_answered(sandbox: TestServer) -> tuple[int, list[Invitation]
 
 async def gathering_now(aid: int) -> None:
     """The experts gather in half an hour at a venue whose centre checks identity at
-    check-in (console 评标场所): check-in is open."""
+    check-in (console 评标场所), the venue the notice picked: check-in is open."""
     now = datetime.now(UTC)
-    await Venue.update_or_create(name=VENUE, defaults={
+    venue, _ = await Venue.update_or_create(name=VENUE, defaults={
         "region": "4401", "identity_check": True, "updated_at": now})
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(hours=1),
                                              eval_end=now + timedelta(hours=7))
-    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=30))
+    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=30),
+                                                venue_id=venue.id)
 
 
 async def evaluation_over(aid: int) -> None:

@@ -2,6 +2,7 @@
 (services/draws/), a table per resource module."""
 
 from miniapp_api.routes.draws.answering import invitations
+from miniapp_api.routes.draws.candidates import kin_releases
 from miniapp_api.routes.draws.facts import log
 from miniapp_api.routes.draws.followups import followups, lent, virtual_calls
 from miniapp_api.routes.draws.randomness import pool_sizes
@@ -16,6 +17,7 @@ from miniapp_api.routes.draws.setup import (
     templates,
     terminals,
     urgency,
+    venue_choice,
     verify,
     verify_request,
 )
@@ -25,4 +27,4 @@ ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
           verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
           performance_desk.api, lent.api, pool_sizes.api,
-          involvement.api, urgency.api)
+          involvement.api, urgency.api, venue_choice.api, kin_releases.api)

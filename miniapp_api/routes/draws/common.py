@@ -49,6 +49,8 @@ class AvoidanceOut(Model):
 class NoticeOut(Model):
     id: int
     venue: str
+    venue_id: int | None = Field(default=None, description=(
+        "选择的交易中心场所（null：填写的、不在交易中心场所列表中的场所）"))
     address: str
     gather_at: datetime
     contact: str
@@ -304,7 +306,8 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         if activity.status == DrawStatus.ENDED else None,
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
-        notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
+        notices=[NoticeOut(id=n.id, venue=n.venue, venue_id=n.venue_id, address=n.address,
+                           gather_at=n.gather_at,
                            contact=call.domain.draws.news.notices.notice_contact(n), notes=n.notes,
                            city=n.city,
                            district=n.district, street=n.street, room=n.room,

@@ -5,8 +5,8 @@ relatives, prior involvement, and every skip recorded with its reason.
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
+from services.draws.candidates.kin_release import KinCase, KinReleases
 from services.draws.candidates.past_units import YEARS
-from services.draws.candidates.relations import Relations
 from services.draws.candidates.rules import SANCTIONED
 from services.draws.candidates.service import Candidates
 from services.draws.candidates.skip_reasons import SkipReasons
@@ -16,7 +16,8 @@ __all__ = [
     "SANCTIONED",
     "YEARS",
     "Candidates",
-    "Relations",
+    "KinCase",
+    "KinReleases",
     "SkipReasons",
     "Skips",
 ]

@@ -4,8 +4,8 @@
   passed over: "relative:<relative record id>" (CK-198 Art. 16 (二), GPL-REG Art. 9 (四));
 - two related experts never sit in one committee (the evaluation and its 补抽, or a 复评):
   the second in the order is passed over, "related:<the first's invitation id>"; where both
-  are confirmed already (a relation declared after both accepted), both places go, as
-  GD-CG-1 Art. 21 says ("如无法协商一致，则双方均需回避"), and open for a 补抽.
+  are confirmed already (a relation declared after both accepted), the release is held for
+  the administrator (kin_release.py).
 Either one declaring the other (by the keyed hash of the ID number) makes two experts
 related."""
 
@@ -13,19 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
 
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.experts import ExpertProfile, ExpertRelative
 from models.people import Person
-from services.common.clock import china_time
-from services.draws.candidates.rules import KIN
 from services.draws.candidates.skip_reasons import for_record
 from services.draws.facts.family import Family
-from services.draws.facts.oplog import SYSTEM, OperationLog
-from services.draws.news.agency_news import notify_agency
-from services.draws.news.notices import Notices
-from services.notifications import Outbox
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 # for an invitation `v` of an activity `a` (a reply's read, services/draws/running/
@@ -117,46 +110,6 @@ class Committee:
 
     def seat(self, expert_id: int, invitation_id: int) -> None:
         self.seated[expert_id] = invitation_id
-
-
-class Relations:
-    """Declared relations: the places a relation declared since two experts confirmed releases."""
-
-    @staticmethod
-    async def release_kin(outbox: Outbox, expert_id: int, now: datetime) -> list[Invitation]:
-        """Both places of each related pair confirmed for one evaluation not begun (a relation
-        declared since), as GD-CG-1 Art. 21 says: each expert told why, the agency that places
-        opened (no name: the seal, docs/seal.md); each a 补抽's place as an absence is."""
-        mine = await Invitation.filter(expert_id=expert_id, status=InvitationStatus.CONFIRMED,
-                                       activity__eval_start__gt=now).exclude(
-            activity__status__in=list(OVER))
-        released: list[Invitation] = []
-        for own in mine:
-            activity = await DrawActivity.get(id=own.activity_id)
-            confirmed = await Invitation.filter(activity_id__in=await Family.family(activity),
-                                                status=InvitationStatus.CONFIRMED)
-            related = (await kin(i.expert_id for i in confirmed)).get(expert_id, set())
-            pair = [i for i in confirmed if i.expert_id == expert_id or i.expert_id in related]
-            if len(pair) < 2:
-                continue
-            async with outbox.change(now) as change:
-                for item in pair:
-                    if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
-                                                   ).update(status=InvitationStatus.ABSENT,
-                                                            absence=KIN):
-                        continue
-                    await OperationLog.record(activity, SYSTEM, "kin_release", now,
-                                              invitation=item.id)
-                    notice = await Notices.notice_of(item)
-                    await change.notify("draw.kin_released", {
-                        "eval_start": china_time(activity.eval_start),
-                        "contact": Notices.notice_contact(notice)},
-                        person_id=item.person_id, dedupe_key=f"kin-release:{item.id}")
-                    await notify_agency(change, activity, "draw.place_opened",
-                                        dedupe=f"place-opened:{item.id}",
-                                        eval_start=china_time(activity.eval_start))
-                    released.append(item)
-        return released
 
 
 async def related_evidence(activity: DrawActivity, kind: str, record_id: int,

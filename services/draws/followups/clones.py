@@ -32,8 +32,8 @@ from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.setup.activities import require_time_order
 from services.draws.setup.activity_info import INFO_COLUMNS
 
-NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
-                 "contact_phone", "notes", "role")
+NOTICE_FIELDS = ("venue", "venue_id", "city", "district", "street", "room", "gather_at",
+                 "contact_name", "contact_phone", "notes", "role")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
                     "catalogue_version", "title_level", "qualification", "industry", "planned")
 

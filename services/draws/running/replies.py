@@ -93,7 +93,7 @@ _READ_SQL = (
     "AND f.covered = {false} THEN f.id END) "
     "FROM notification f WHERE f.dedupe_key IN (?, ?, ?, ?, ?)) AS q_lost, "
     # whether its venue checks identity at check-in (venue/identity_rule.py)
-    "(SELECT MIN(w.id) FROM venue w WHERE w.name = TRIM(n.venue) "
+    "(SELECT MIN(w.id) FROM venue w WHERE w.id = n.venue_id "
     "AND w.identity_check = {true}) AS q_identity "
     "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
     "JOIN draw_notice n ON n.id = c.notice_id JOIN draw_activity a ON a.id = v.activity_id "

@@ -17,6 +17,7 @@ from services.draws.setup.service import Setup
 from services.draws.setup.templates import TEMPLATE_KINDS, TEMPLATE_XLSX, Templates
 from services.draws.setup.terminals import Terminal, Terminals
 from services.draws.setup.urgency import Urgency, UrgencyView
+from services.draws.setup.venue_choice import VenueChoice
 from services.draws.setup.verification import Verification
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "Terminals",
     "Urgency",
     "UrgencyView",
+    "VenueChoice",
     "Verification",
 ]

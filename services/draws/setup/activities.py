@@ -38,6 +38,7 @@ from services.draws.setup.activity_info import (
 from services.draws.setup.addresses import require_no_unit_name
 from services.draws.setup.templates import avoidance_template
 from services.draws.setup.urgency import Urgency
+from services.draws.setup.venue_choice import VenueChoice
 from services.notifications import Outbox
 from services.people import TITLE_LEVELS, IdentityRules
 from services.reference import Reference
@@ -94,6 +95,7 @@ class Activities:
         self.vault = vault
         self.texts = texts
         self.urgency = urgency or Urgency(texts)  # 应急, decided with the activity
+        self.venues = VenueChoice()  # the centre's venue a notice picks, or one typed
         # the avoidance template's sheets and reasons (its import: avoidance_import.py)
         self.avoidance = avoidance_template(texts)
 
@@ -223,7 +225,7 @@ class Activities:
         self.require_valid_notice(values, activity)
         await require_no_unit_name(values["street"], activity)
         # the first notice is the 主场; a further one may be a 副场 (FG-807)
-        values = {**values, "role": role_of(values)}
+        values = {**await self.venues.pick(activity, values), "role": role_of(values)}
         await require_roles(activity.id, None, values["role"])
         return await Notice.create(activity=activity, **values)
 

@@ -46,6 +46,7 @@ from services.draws.setup.form_options import (
     TENDERER_TYPES,
     FormOptions,
 )
+from services.draws.setup.venue_choice import VenueChoice
 from services.people import IdentityRules
 from services.reference import Reference
 
@@ -160,6 +161,8 @@ class Drafts:
         if "role" in values:  # FG-807: a 副场 only beside exactly one 主场
             values = {**values, "role": role_of(values)}
             await require_roles(activity.id, notice.id, values["role"])
+        if values.get("venue_id") is not None or values.get("venue"):
+            values = await VenueChoice().pick(activity, values)  # a venue picked, or typed
         for key, value in values.items():
             setattr(notice, key, value)
         await notice.save()

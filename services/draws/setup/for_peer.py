@@ -34,6 +34,7 @@ from services.draws.candidates.rules import KIN
 from services.draws.facts.oplog import SYSTEM, OperationLog
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
+from services.draws.setup.venue_choice import VenueChoice
 from services.reference import Reference
 
 PEER = ActivityKind.PEER.value  # DrawActivity.kind of a draw made for another library
@@ -90,6 +91,7 @@ class PeerSetup:
             n = order.notice
             notice = await Notice.create(
                 activity=activity, venue=str(n["venue"])[:64], city=str(n["city"])[:16],
+                venue_id=await VenueChoice.named(str(n["venue"])),
                 district=str(n.get("district", ""))[:16], street=str(n["street"])[:64],
                 room=str(n.get("room", ""))[:32], gather_at=order.gather_at,
                 contact_name=str(n["contact_name"])[:32],
@@ -122,7 +124,8 @@ class PeerSetup:
             for key, value in fresh.items():
                 setattr(notice, key, value)
             notice.gather_at = changed["gather_at"]
-            await notice.save(update_fields=[*NOTICE_KEYS, "gather_at"])
+            notice.venue_id = await VenueChoice.named(notice.venue)
+            await notice.save(update_fields=[*NOTICE_KEYS, "gather_at", "venue_id"])
             await OperationLog.record(activity, SYSTEM, "gathering", now,
                                       "请求方专家库更新了评标信息", notice=notice.id,
                                       gather_at=notice.gather_at.isoformat())

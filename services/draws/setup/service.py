@@ -17,6 +17,7 @@ from services.draws.setup.request_record import RequestRecord
 from services.draws.setup.templates import Templates
 from services.draws.setup.terminals import Terminals
 from services.draws.setup.urgency import Urgency
+from services.draws.setup.venue_choice import VenueChoice
 from services.draws.setup.verification import Verification
 
 
@@ -33,3 +34,4 @@ class Setup:
     templates: Templates = field(default_factory=Templates)
     terminals: Terminals = field(default_factory=Terminals)
     for_peer: PeerSetup = field(default_factory=PeerSetup)
+    venue_choice: VenueChoice = field(default_factory=VenueChoice)

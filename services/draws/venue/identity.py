@@ -26,6 +26,7 @@ from services.draws.facts.family import Family
 from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.scope import DrawScope, in_verifier_scope, verifier_regions
 from services.draws.facts.venue_roles import Venues, mark_roles
+from services.draws.setup import VenueChoice
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
 from services.reference import Reference
@@ -98,8 +99,11 @@ class IdentityChecks:
                                                      for r in regions):
             raise NotAllowed("verify.out_of_scope")  # another centre's venue
         if venue is None:
-            return await Venue.create(name=name, region=region, identity_check=identity_check,
-                                      updated_by=person_id, updated_at=now)
+            venue = await Venue.create(name=name, region=region, identity_check=identity_check,
+                                       updated_by=person_id, updated_at=now)
+            # notices typed with exactly its name before it was registered pick it, once
+            await VenueChoice.link_typed(venue, now)
+            return venue
         venue.region, venue.identity_check = region, identity_check
         venue.updated_by, venue.updated_at = person_id, now
         await venue.save(update_fields=["region", "identity_check", "updated_by",
@@ -111,7 +115,7 @@ class IdentityChecks:
         first: at every venue, since the staff desk checks in and out an expert who cannot
         do it himself (no WeChat, no phone at hand), whether or not the venue checks
         identity."""
-        checking = set(await column(Venue.filter(identity_check=True), "name"))
+        checking = set(await column(Venue.filter(identity_check=True), "id"))
         start = datetime.combine(day, time(0), CHINA)
         notices = await Notice.filter(
             gather_at__gte=start, gather_at__lt=start + timedelta(days=1)).order_by("gather_at")
@@ -130,7 +134,7 @@ class IdentityChecks:
             arrived, expected = await self.attendance.arrivals(activity, now)
             out.append(VenueDay(activity, activity.project.name, Venues.venue_label(notice),
                                 notice.gather_at, arrived, expected,
-                                notice.venue.strip() in checking))
+                                notice.venue_id in checking))
         return out
 
     @staticmethod

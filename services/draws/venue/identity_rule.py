@@ -1,8 +1,11 @@
 """Whether a venue's check-in asks for an identity check, and whether an expert passed one
-(services/draws/venue/identity.py makes the checks)."""
+(services/draws/venue/identity.py makes the checks). The check follows the venue's record the
+notice picked (Notice.venue_id), never how its name is spelled (services/draws/setup/
+venue_choice.py)."""
 
 from __future__ import annotations
 
+from models import column
 from models.draws import Invitation, Notice
 from models.venues import Venue
 from services.draws.news.notices import Notices
@@ -13,15 +16,15 @@ async def identity_required(invitation: Invitation, notice: Notice | None = None
     its notice, when the caller has it)."""
     if notice is None:
         notice = await Notices.notice_of(invitation)
-    return await Venue.exists(name=notice.venue.strip(), identity_check=True)
+    return notice.venue_id is not None and await Venue.exists(id=notice.venue_id,
+                                                              identity_check=True)
 
 
 class IdentityRule:
     """Whether a venue's check-in asks for an identity check, and whether an expert passed one."""
 
     @staticmethod
-    async def checking_venues(names: set[str]) -> set[str]:
-        """Which of these venues ask for an identity check at check-in."""
-        found = await Venue.filter(name__in=[n.strip() for n in names], identity_check=True
-                                   ).values_list("name", flat=True)
-        return {str(n) for n in found}
+    async def checking_venues(venue_ids: set[int]) -> set[int]:
+        """Which of these venues (their records' ids) ask for an identity check at check-in."""
+        return set(await column(Venue.filter(id__in=list(venue_ids), identity_check=True),
+                                "id"))

@@ -15,7 +15,7 @@ from models.applications import Application
 from models.draws import Avoidance, DrawLog, Invitation, InvitationStatus, SkippedCandidate
 from models.experts import ExpertProfile, ExpertRelative
 from models.notifications import Notification
-from models.people import Person
+from models.people import Person, phone_is
 from models.reference import WorkUnit
 from services.demo import demo_id
 from services.draws.candidates.skip_reasons import SkipReasons
@@ -132,39 +132,137 @@ async def test_two_related_experts_never_sit_together_the_second_is_passed_over(
     assert page.data["ok"] is True, page.data
 
 
-async def test_both_confirmed_then_related_lose_both_places_and_each_is_told(
+async def test_a_relation_between_two_confirmed_waits_for_the_administrator_then_both_go(
         api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
     a, b = await make_experts(client, 2, first=1530, specialty=SPECIALTY)
     aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
     assert (await start_draw(api, token, aid)).status == 200
     assert len(await finish(chat, aid)) == 2
-    # b declares a afterwards: GD-CG-1 Art. 21, 双方均需回避
+    # b declares a afterwards by a's ID number: a name other than the register's is refused
+    # in words, nothing kept, nobody told
     vault = client.app[DOMAIN].vault
     a_id = vault.decrypt((await Person.get(id=a.person_id)).id_number_enc)
     token_b = await api.login("mp_ex_1531")
-    declared = await api.call("PUT", "/expert/relatives", token_b, {"items": [
+    wrong = await api.call("PUT", "/expert/relatives", token_b, {"items": [
         {"relation": "collateral", "name": "专家甲", "id_number": a_id}]})
+    assert wrong.status == 400, wrong.data
+    assert "第1行" in wrong.message and "姓名与专家库" in wrong.message
+    assert "核对" in wrong.message and "未保存" in wrong.message
+    assert not await ExpertRelative.filter(expert_id=b.id).exists()
+    assert not await Notification.filter(kind__startswith="draw.kin").exists()
+    # the register's name: kept, and held for the administrator (GD-CG-1 Art. 21): nobody
+    # loses a place yet, both are told in words, the administrators told a case waits
+    declared = await api.call("PUT", "/expert/relatives", token_b, {"items": [
+        {"relation": "collateral", "name": " 专家1530 ", "id_number": a_id}]})
     assert declared.status == 200, declared.data
+    both = await Invitation.filter(activity_id=aid).order_by("id")
+    assert {i.status for i in both} == {InvitationStatus.CONFIRMED}
+    held = await Notification.filter(kind="draw.kin_pending")
+    assert sorted(n.person_id for n in held) == sorted([a.person_id, b.person_id])
+    said = _said(held[0])
+    assert "专家库管理员确认" in said and "安排不变" in said and "双方均需回避" in said
+    admins = await Notification.filter(kind="draw.kin_to_confirm").values_list(
+        "person_id", flat=True)
+    admin_person = await Person.get(phone_is(demo["admin"].phone))
+    assert admin_person.id in admins
+    assert not await Notification.filter(kind="draw.kin_released").exists()
+    # declaring again holds nothing more
+    again = await api.call("PUT", "/expert/relatives", token_b, {"items": [
+        {"relation": "collateral", "name": "专家1530", "id_number": a_id}]})
+    assert again.status == 200
+    assert await Notification.filter(kind="draw.kin_pending").count() == 2
+    # the agency is no desk for it; the administrator reads the case: names, no project
+    assert (await api.call("GET", "/admin/kin-releases", token)).status == 403
+    admin = await api.login(demo["admin"].mp_openid)
+    listed = await api.call("GET", "/admin/kin-releases", admin)
+    assert listed.status == 200, listed.data
+    (case,) = listed.data["cases"]
+    assert (case["state_title"], case["declared_by"]) == ("待确认", "专家1531")
+    assert sorted(e["name"] for e in case["experts"]) == ["专家1530", "专家1531"]
+    assert "某市第一中学" not in str(case)
+    # confirmed: both places go, each told why, the agency told places opened (no name)
+    decided = await api.call("POST", f"/admin/kin-releases/{case['id']}", admin,
+                             {"related": True})
+    assert decided.status == 200, decided.data
+    assert decided.data["state_title"] == "已确认"
     both = await Invitation.filter(activity_id=aid)
     assert {(i.status, i.absence) for i in both} == {(InvitationStatus.ABSENT, "亲属回避")}
     told = await Notification.filter(kind="draw.kin_released").values_list("person_id",
                                                                             flat=True)
     assert sorted(told) == sorted([a.person_id, b.person_id])
-    # the agency's desks are told of two places opened (no name while sealed)
     opened = await Notification.filter(kind="draw.place_opened").values_list("person_id",
                                                                              flat=True)
     assert len(opened) == 2 * len(set(opened)) and opened
-    assert await DrawLog.filter(activity_id=aid, action="kin_release").count() == 2
-    # declaring again changes nothing more
-    again = await api.call("PUT", "/expert/relatives", token_b, {"items": [
-        {"relation": "collateral", "name": "专家甲", "id_number": a_id}]})
-    assert again.status == 200
-    assert await Notification.filter(kind="draw.kin_released").count() == 2
+    assert await DrawLog.filter(activity_id=aid, action="kin_release", role="admin"
+                                ).count() == 2
+    twice = await api.call("POST", f"/admin/kin-releases/{case['id']}", admin,
+                           {"related": True})
+    assert twice.status == 409 and "已经处理过" in twice.message
     # the library's release is not the agency's to undo
     await the_results_unseal(aid, datetime.now(UTC))
     undo = await api.call("POST", f"/draws/activities/{aid}/absences/{both[0].id}/undo", token,
                           {"reason": "登记错误"})
     assert undo.status == 409 and "不能撤销" in undo.message
+
+
+async def _held_pair(api: Api, client: TestClient, chat: Chat, demo: dict, first: int
+                     ) -> tuple[int, list[dict], str]:
+    """Two experts confirmed for one evaluation, the second declaring the first by the
+    register's name: the held case's id, its experts, the administrator's token."""
+    a, _ = await make_experts(client, 2, first=first, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
+    assert (await start_draw(api, token, aid)).status == 200
+    assert len(await finish(chat, aid)) == 2
+    number = client.app[DOMAIN].vault.decrypt((await Person.get(id=a.person_id)).id_number_enc)
+    declared = await api.call("PUT", "/expert/relatives", await api.login(f"mp_ex_{first + 1}"),
+                              {"items": [{"relation": "spouse", "name": f"专家{first}",
+                                          "id_number": number}]})
+    assert declared.status == 200, declared.data
+    admin = await api.login(demo["admin"].mp_openid)
+    (case,) = (await api.call("GET", "/admin/kin-releases", admin)).data["cases"]
+    return case["id"], case["experts"], admin
+
+
+def _said(note: Notification) -> str:
+    return TEXTS.render(f"notify/{note.kind}/chat.j2", **note.params).strip()
+
+
+async def test_one_who_withdrew_by_agreement_leaves_and_the_other_stays(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    """GD-CG-1 Art. 21: "其中一方应当主动提出回避" — the administrator records the one who
+    stays; only the other's place goes, and each is told what it means for them."""
+    case, (staying, leaving), admin = await _held_pair(api, client, chat, demo, 1545)
+    kept_one = await api.call("POST", f"/admin/kin-releases/{case}", admin, {
+        "related": True, "stays_invitation_id": staying["invitation_id"]})
+    assert kept_one.status == 200, kept_one.data
+    stayed = await Invitation.get(id=staying["invitation_id"])
+    left = await Invitation.get(id=leaving["invitation_id"])
+    assert stayed.status == InvitationStatus.CONFIRMED
+    assert (left.status, left.absence) == (InvitationStatus.ABSENT, "亲属回避")
+    (kept,) = await Notification.filter(kind="draw.kin_kept")
+    assert kept.person_id == stayed.person_id and "席位保留" in _said(kept)
+    (gone,) = await Notification.filter(kind="draw.kin_released")
+    assert gone.person_id == left.person_id and "请不要前往" in _said(gone)
+
+
+async def test_a_relation_not_borne_out_keeps_both_places_and_both_are_told(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    case, experts, admin = await _held_pair(api, client, chat, demo, 1550)
+    invitations = [e["invitation_id"] for e in experts]
+    odd = await api.call("POST", f"/admin/kin-releases/{case}", admin, {
+        "related": False, "stays_invitation_id": invitations[0]})
+    assert odd.status == 400 and "重新选择" in odd.message
+    dismissed = await api.call("POST", f"/admin/kin-releases/{case}", admin,
+                               {"related": False})
+    assert dismissed.status == 200 and dismissed.data["state_title"] == "不予确认"
+    kept = await Invitation.filter(id__in=invitations)
+    assert {i.status for i in kept} == {InvitationStatus.CONFIRMED}
+    told = await Notification.filter(kind="draw.kin_kept")
+    assert sorted(n.person_id for n in told) == sorted(i.person_id for i in kept)
+    assert all("席位保留" in _said(n) for n in told)
+    assert not await Notification.filter(kind="draw.kin_released").exists()
+    listed = await api.call("GET", "/admin/kin-releases", admin, params={"state": "dismissed"})
+    assert [c["id"] for c in listed.data["cases"]] == [case]
 
 
 async def test_an_invited_relative_accepting_after_one_was_seated_is_released_in_words(
@@ -176,7 +274,7 @@ async def test_an_invited_relative_accepting_after_one_was_seated_is_released_in
     await chat.say("o_ex_1535", "1")  # a accepts, then declares b
     b_id = client.app[DOMAIN].vault.decrypt((await Person.get(id=b.person_id)).id_number_enc)
     declared = await api.call("PUT", "/expert/relatives", await api.login("mp_ex_1535"), {
-        "items": [{"relation": "spouse", "name": "专家乙", "id_number": b_id}]})
+        "items": [{"relation": "spouse", "name": "专家1536", "id_number": b_id}]})
     assert declared.status == 200, declared.data
     assert (await Invitation.get(id=first.id)).status == InvitationStatus.CONFIRMED
     reply = await chat.say("o_ex_1536", "1")
@@ -238,6 +336,25 @@ async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_
     (row,) = await ExpertRelative.filter(expert_id=expert.id)
     assert (row.relation, row.post, row.credit_code, row.id_hash) == (
         "in_law", "supervisor", TENDERER[1], kept["id_hash"])
+
+
+async def test_an_application_names_a_relative_who_is_an_expert_as_the_register_does(
+        api: Api, client: TestClient, demo: dict) -> None:
+    (expert,) = await make_experts(client, 1, first=1590, specialty=SPECIALTY)
+    number = client.app[DOMAIN].vault.decrypt((await Person.get(
+        id=expert.person_id)).id_number_enc)
+    token = await applicant(api, demo)
+    batch = await make_batch("2026年评标专家征集（亲属姓名）")
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    line = {"relation": "spouse", "name": "专家一五九零", "id_number": number}
+    wrong = await api.call("PUT", f"/applications/{app_id}", token, form(relatives=[line]))
+    assert wrong.status == 400 and "第1行" in wrong.message and "姓名与专家库" in wrong.message
+    assert not (await Application.get(id=app_id)).data.get("relatives")
+    right = await api.call("PUT", f"/applications/{app_id}", token,
+                           form(relatives=[{**line, "name": "专家1590"}]))
+    assert right.status == 200, right.data
+    (kept,) = (await Application.get(id=app_id)).data["relatives"]
+    assert kept["name"] == "专****0" and kept["id_number"] is None
 
 
 async def test_a_generated_register_with_planted_relations_is_drawn_around_them(

@@ -13,7 +13,13 @@ from console.forms import text
 from console.paging import CURSORS, asked, pager
 from miniapp_api.routes.draws.randomness import pool_sizes
 from miniapp_api.routes.draws.running import drawing
-from miniapp_api.routes.draws.setup import involvement, peer_draws, terminals, urgency
+from miniapp_api.routes.draws.setup import (
+    involvement,
+    peer_draws,
+    terminals,
+    urgency,
+    venue_choice,
+)
 from miniapp_api.routes.draws.setup import prep as draw_prep
 from services.draws.facts import ActivitySource
 
@@ -60,6 +66,9 @@ async def activity(request: web.Request) -> web.Response:
     sizes = (await calls.call(pool_sizes.agency_sizes, path=request.match_info)).conditions \
         if shown.status in ("draft", "refused", "submitted", "verified") else []
     involved = (await calls.call(involvement.involvement, path=request.match_info)).items
+    # the notice's venue: picked from the centre's (by name), while the notices are edited
+    venue_choices = (await calls.call(venue_choice.venue_choices, path=request.match_info)
+                     ).venues if shown.status in ("draft", "refused") else []
     # 应急: the reasons to choose from while the agency may still ask
     reasons = (await calls.call(urgency.reasons)).reasons \
         if shown.status in ("draft", "refused") and shown.kind in ("normal", "redraw") else []
@@ -67,7 +76,7 @@ async def activity(request: web.Request) -> web.Response:
                   urgency_reasons=reasons,
                   editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
                   gathering=gathering, centres=centres, libraries=libraries, sizes=sizes,
-                  involved=involved)
+                  involved=involved, venue_choices=venue_choices)
 
 
 @pages.get("/activities/{activity_id}/progress", uses=drawing.progress, touch=False)

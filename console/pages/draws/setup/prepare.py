@@ -128,9 +128,12 @@ async def new_activity(request: web.Request) -> web.Response:
 
 
 def notice_body(form: Form) -> dict[str, Any]:
-    return {**{k: text(form, k) for k in ("venue", "city", "district", "street", "room",
+    """A venue picked from the centre's (its record's id, shown by name) or, "other", typed."""
+    picked = text(form, "venue_id")
+    venue = {"venue_id": picked} if picked else {"venue": text(form, "venue")}
+    return {**{k: text(form, k) for k in ("city", "district", "street", "room",
                                            "contact_name", "contact_phone", "notes")},
-            "gather_at": when(form, "gather_at"), "role": text(form, "role") or "main"}
+            **venue, "gather_at": when(form, "gather_at"), "role": text(form, "role") or "main"}
 
 
 def condition_body(form: Form) -> dict[str, Any]:

@@ -45,8 +45,8 @@ class ReplyIn(Model):
 
 
 def invitation_out(call: Call, item: Invitation, notice: Notice,
-                   checking: set[str] | None = None, face: bool = False) -> InvitationOut:
-    check = notice.venue.strip() in (checking or set())
+                   checking: set[int] | None = None, face: bool = False) -> InvitationOut:
+    check = notice.venue_id in (checking or set())
     contact = call.domain.draws.news.notices.notice_contact(notice)
     return InvitationOut(id=item.id, status=item.status,
                          status_title=call.services.texts.word("invitation_status", item.status),
@@ -62,8 +62,8 @@ def invitation_out(call: Call, item: Invitation, notice: Notice,
 async def mine(call: Call) -> InvitationsOut:
     rows = await call.domain.draws.running.replies.recent_invitations(call.caller.need_person().id,
                                                                       call.now)
-    checking = await call.domain.draws.venue.identity_rule.checking_venues({n.venue for _,
-                                                                            n in rows})
+    checking = await call.domain.draws.venue.identity_rule.checking_venues(
+        {n.venue_id for _, n in rows if n.venue_id is not None})
     face = call.domain.draws.venue.attendance.face_offered
     return InvitationsOut(invitations=[invitation_out(call, r, n, checking, face)
                                        for r, n in rows])

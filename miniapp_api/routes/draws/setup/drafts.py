@@ -78,7 +78,10 @@ class ActivityEdit(Model):
 
 
 class NoticeEdit(Model):
-    venue: str | None = Field(default=None, min_length=2, max_length=64)
+    venue_id: int | None = Field(default=None, description=(
+        "改为交易中心登记的另一个场所（GET /draws/activities/{activity_id}/venues 的 id）"))
+    venue: str | None = Field(default=None, min_length=2, max_length=64, description=(
+        "改为不在交易中心场所列表中的场所：填写名称（与登记的场所名称完全相同时即为该场所）"))
     city: str | None = Field(default=None, min_length=2, max_length=16)
     district: str | None = Field(default=None, min_length=2, max_length=16)
     street: str | None = Field(default=None, min_length=2, max_length=64)

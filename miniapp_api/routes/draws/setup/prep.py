@@ -133,7 +133,11 @@ class AvoidanceIn(Model):
 
 
 class NoticeIn(Model):
-    venue: str = Field(min_length=2, max_length=64)
+    venue_id: int | None = Field(default=None, description=(
+        "评标场所：从交易中心登记的场所中选择（GET /draws/activities/{activity_id}/venues 的 id）；"
+        "选择后场所名称取其登记的名称，签到身份核验按该场所的设置"))
+    venue: str = Field(default="", max_length=64, description=(
+        "不在交易中心场所列表中的评标场所：填写名称（未选择 venue_id 时必填，至少2个字）"))
     city: str = Field(min_length=2, max_length=16)
     district: str = Field(min_length=2, max_length=16)
     street: str = Field(min_length=2, max_length=64)

@@ -25,7 +25,7 @@ STAFF = {Role.VERIFIER}
 
 class VenueIn(Model):
     name: str = Field(min_length=1, max_length=64,
-                      description="评标场所名称，与抽取通知中的“评标场所”一致")
+                      description="评标场所名称（代理机构在抽取通知中按名称选择该场所）")
     region: str = Field(pattern=r"^\d{2}(\d{2}){0,2}$", description="场所所在地区代码")
     identity_check: bool = Field(description="签到时是否核验身份（刷脸或工作人员核对身份证）")
 

@@ -1,0 +1,1 @@
+"""The console's pages of who may be drawn (services/draws/candidates/)."""

@@ -1,0 +1,1 @@
+"""The mini-program API's routes of who may be drawn (services/draws/candidates/)."""
