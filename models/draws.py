@@ -21,7 +21,6 @@ PoolName = Literal["main", "alt", "urg"]  # Invitation.pool: main, alternate, �
 # Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/followups/recall.py)
 AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice", "call"]
 ActorRole = Literal["agency", "verifier", "admin", "finance", "system"]  # DrawLog.role
-EvidencePurpose = Literal["submission", "withdrawal"]  # DrawEvidence.purpose
 
 
 class DrawStatus(StrEnum):
@@ -380,21 +379,3 @@ class DrawLog(Model):
     class Meta:
         table = "draw_log"
         indexes = (("role", "at", "id"),)  # the verifiers' 核验记录, newest first
-
-
-class DrawEvidence(Model):
-    """An attachment a request to the trading centre carries (GD-DRAW: "上传附件" with the
-    抽取申请, the 退选 request, a re-draw or re-evaluation): a PDF or JPG, checked by its
-    content."""
-
-    id = fields.BigIntField(primary_key=True)
-    activity_id = fields.BigIntField(db_index=True)
-    purpose = fields.CharField(max_length=12)  # EvidencePurpose
-    filename = fields.CharField(max_length=128)
-    content_type = fields.CharField(max_length=32)
-    size = fields.IntField()
-    file_key = fields.CharField(max_length=128)
-    uploaded_at = fields.DatetimeField()
-
-    class Meta:
-        table = "draw_evidence"

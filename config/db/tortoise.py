@@ -46,6 +46,7 @@ MODEL_MODULES = [
     "models.venues",
     "models.federated_draws",
     "models.draw_handler",
+    "models.draw_evidence",
     "models.help",
     "models.evaluation.systems",
     "models.evaluation.scores",

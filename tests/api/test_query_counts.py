@@ -12,11 +12,11 @@ from tortoise import Model
 
 from config.settings import Settings
 from models.applications import Application, Attachment, Batch, ReviewAction
+from models.draw_evidence import DrawEvidence
 from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
-    DrawEvidence,
     DrawStatus,
     Invitation,
     InvitationStatus,

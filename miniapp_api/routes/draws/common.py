@@ -11,8 +11,9 @@ from pydantic import Field
 
 from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
+from models.draw_evidence import DrawEvidence
 from models.draw_handler import supervisors_of
-from models.draws import ActorRole, Condition, DrawActivity, DrawEvidence, DrawStatus
+from models.draws import ActorRole, Condition, DrawActivity, DrawStatus
 from models.people import Role
 from services.common.pii import public
 from services.draws.facts import SEAL_BEFORE, Actor, AgencyRole

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from models import column
+from models.draw_evidence import DrawEvidence
 from models.draws import (
     DrawActivity,
-    DrawEvidence,
     DrawStatus,
     Invitation,
     InvitationStatus,

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.draw_evidence import DrawEvidence
 from models.draw_handler import ActivityUrgency, UrgentPool
 from models.draws import (
     ActivityKind,
     Avoidance,
     Condition,
     DrawActivity,
-    DrawEvidence,
     DrawStatus,
     Invitation,
     InvitationStatus,

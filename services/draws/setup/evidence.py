@@ -8,7 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from models.draws import DrawActivity, DrawEvidence, Project
+from models.draw_evidence import DrawEvidence
+from models.draws import DrawActivity, Project
 from models.people import Role, RoleGrant
 from services.applicants import MB, TYPE_NAMES, ApplicationReads
 from services.common.clock import china_time

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.draw_evidence import DrawEvidence
 from models.draw_handler import masked_phone, supervisors_of
 from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
-    DrawEvidence,
     DrawLog,
     Notice,
     Project,
