@@ -97,6 +97,7 @@ class MonthFigures:
     # other libraries' experts at our 副场 (the lending library's roster): serving, absent
     borrowed: int = 0
     borrowed_absent: int = 0
+    borrowed_by: Counter[str] = field(default_factory=Counter)  # serving, by their library
     small_pools: int = 0  # draws verified with a small pool (the verifier confirmed it)
     recall_attended: int = 0  # original experts who agreed to a 复评
     recall_declined: int = 0  # ... and who said no (a phoned 不参加 is no refusal of an invitation)
@@ -168,6 +169,7 @@ class Statistics:
             whole.lent += m.lent
             whole.borrowed += m.borrowed
             whole.borrowed_absent += m.borrowed_absent
+            whole.borrowed_by.update(m.borrowed_by)
             whole.small_pools += m.small_pools
             whole.recall_attended += m.recall_attended
             whole.recall_declined += m.recall_declined
@@ -195,15 +197,16 @@ async def _borrowed(figures: dict[Month, MonthFigures], month_of: dict[int, Mont
     those absent, in the month of our evaluation (not our invitations: counted apart)."""
     if not month_of:
         return
-    for activity_id, experts in await PeerAsk.filter(
+    for activity_id, library, experts in await PeerAsk.filter(
             activity_id__in=list(month_of), status__in=["done", "short"], release=""
-    ).using_db(db).values_list("activity_id", "experts"):
+    ).using_db(db).values_list("activity_id", "peer_name", "experts"):
         one = figures[month_of[int(activity_id)]]
         for e in experts or []:
             if e.get("state") == "absent":
                 one.borrowed_absent += 1
             else:
                 one.borrowed += 1
+                one.borrowed_by[str(library)] += 1
 
 
 async def _small_pools(figures: dict[Month, MonthFigures], month_of: dict[int, Month],

@@ -62,7 +62,8 @@ class LibraryProcess:
     def env(self, trusting: Identity, their_url: str, accept: str) -> dict[str, str]:
         settings = make_settings(
             self.infra, DATABASE_URL=f"sqlite://{self.database}",
-            REDIS_URL=other_redis(self.infra["REDIS_URL"]), REDIS_PREFIX="peer:",
+            # its own keys: two other libraries may run beside this service at once
+            REDIS_URL=other_redis(self.infra["REDIS_URL"]), REDIS_PREFIX=f"peer{self.port}:",
             EXPERTBOT_VAR_DIR=str(self.folder / "var"), WECHAT_API_BASE=self.wechat_base,
             EXPERTBOT_INPROCESS_WORKER=True,
             # its sweep every second, not every 15 s (what the tests wait for: its rosters,

@@ -73,13 +73,14 @@ def library_of_guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServ
 
 
 def as_shaoguan(guangzhou: LibraryProcess, settings: Settings,
-                monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """This service as 韶关's library trusting 广州's; the test runs the sweep by hand."""
+                monkeypatch: pytest.MonkeyPatch, *others: LibraryProcess) -> Settings:
+    """This service as 韶关's library trusting 广州's (and the `others`); the test runs the
+    sweep by hand."""
     monkeypatch.setenv("FEDERATION_CODE", SHAOGUAN.code)
     monkeypatch.setenv("FEDERATION_NAME", SHAOGUAN.name)
     monkeypatch.setenv("FEDERATION_PRIVATE_KEY", SHAOGUAN.private_key)
     monkeypatch.setenv("FEDERATION_TIMEOUT", "5")
     monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": GUANGZHOU.code, "name": GUANGZHOU.name, "url": guangzhou.url,
-        "public_key": GUANGZHOU.public_key()}]))
+        "code": library.identity.code, "name": library.identity.name, "url": library.url,
+        "public_key": library.identity.public_key()} for library in (guangzhou, *others)]))
     return settings.model_copy(update={"run_worker": False})

@@ -48,6 +48,8 @@ class MonthOut(Model):
     borrowed: int = Field(default=0, description=(
         "其他专家库为本库副场抽取、参加评标的外库专家人数（按对方告知，不计入本库邀请）"))
     borrowed_absent: int = Field(default=0, description="其中被对方登记请假、缺席等不能参加的人数")
+    borrowed_by: list[tuple[str, int]] = Field(default=[], description=(
+        "参加的外库专家按其专家库（专家库名称、人数），人数多的在前"))
     small_pools: int = Field(default=0, description=(
         "候选人少于名额3倍、经交易中心确认后核验通过的抽取活动数"))
     recall_attended: int = Field(description="复评时原专家同意参加的人数")
@@ -120,6 +122,7 @@ def month_out(m: MonthFigures, title: str | None = None) -> MonthOut:
         month="" if title else m.month.iso, month_title=title or m.month.words,
         draws=m.draws, supplements=m.supplements, redraws=m.redraws, reevals=m.reevals,
         lent=m.lent, borrowed=m.borrowed, borrowed_absent=m.borrowed_absent,
+        borrowed_by=m.borrowed_by.most_common(),
         small_pools=m.small_pools,
         recall_attended=m.recall_attended, recall_declined=m.recall_declined,
         invited=m.invited, confirmed=m.confirmed,
