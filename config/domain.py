@@ -103,6 +103,7 @@ from services.people import (
     Reencryption,
     Registration,
     Relatives,
+    RelativesYearly,
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
@@ -179,7 +180,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     return Domain(
         vault=vault, people=people, experts=Experts(),
         unified_identity=UnifiedIdentity(people, identity, settings.unified_identity_level_url),
-        relatives=relatives,
+        relatives=relatives, relatives_yearly=RelativesYearly(outbox),
         callers=Callers(),
         identity_rules=IdentityRules(), reencryption=Reencryption(), codes=codes, outbox=outbox,
         files=files, links=links,

@@ -44,6 +44,7 @@ from services.jobs import (
     keep_histories,
     reconcile_bill,
     reconcile_payments,
+    relatives_yearly,
     sweep_draws,
     sweep_exams,
     sweep_invoices,
@@ -103,7 +104,8 @@ def _crons(draw_sweep: int) -> list[Any]:
             # started at night (China time) once DISHONESTY_EVERY_DAYS have passed
             cron(dishonesty_sweep, second=set(range(4, 60, 5)), keep_result=0, max_tries=1),
             cron(dishonesty_due, hour={2}, minute={40}, keep_result=0, max_tries=1),
-            cron(holiday_missing, hour={9}, minute={15}, keep_result=0, max_tries=1)]
+            cron(holiday_missing, hour={9}, minute={15}, keep_result=0, max_tries=1),
+            cron(relatives_yearly, hour={1}, minute={25}, keep_result=0, max_tries=1)]
 
 
 # the timezone arq reads cron hours in (its default is the machine's: a server set to China

@@ -29,6 +29,9 @@ class ExpertProfile(Model):
     industry = fields.CharField(max_length=16, null=True)
     remote_ok = fields.BooleanField(default=False)
     emergency_ok = fields.BooleanField(default=False)
+    # the close relatives declared or confirmed unchanged last (asked again each year: ours,
+    # services/people/relatives_yearly.py); None: never since the question was asked yearly
+    relatives_confirmed_at = fields.DatetimeField(null=True)
     application_id = fields.BigIntField(null=True)  # the approved application it came from
     # brought over from the old system (the register's import): XJ-CE's order applies —
     # 完善信息 (续聘) → its review → 继续教育 → only then 异动 and 修改 (services/onboarding)

@@ -68,6 +68,7 @@ from services.people import (
     Reencryption,
     Registration,
     Relatives,
+    RelativesYearly,
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
@@ -87,6 +88,7 @@ class Domain:
     people: People
     experts: Experts  # experts' particulars, departments and schedules
     relatives: Relatives  # the close relatives experts declare (the draw avoids them)
+    relatives_yearly: RelativesYearly  # ... asked again at the year's turn
     callers: Callers  # who is calling: a session's identity and grants
     identity_rules: IdentityRules  # ID numbers, phones, credit codes, the applicant's age
     reencryption: Reencryption  # sealed data moved to the current key

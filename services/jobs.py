@@ -183,6 +183,12 @@ async def dishonesty_due(ctx: dict[str, Any]) -> bool:
     return await domain_of(ctx).dishonesty.due(datetime.now(UTC)) is not None
 
 
+async def relatives_yearly(ctx: dict[str, Any]) -> int:
+    """In January, each expert asked once to confirm or correct their close relatives
+    (services/people/relatives_yearly.py)."""
+    return await domain_of(ctx).relatives_yearly.ask(datetime.now(UTC))
+
+
 async def holiday_missing(ctx: dict[str, Any]) -> int:
     """From 1 November, the system administrators told once a day that next year's holiday
     calendar is missing (services/reference/holiday_reminder.py)."""

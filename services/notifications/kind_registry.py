@@ -65,6 +65,7 @@ NotificationKind = Literal[
     "exam.marking",
     "exam.passed",
     "expert.appeal_ruled",
+    "expert.relatives_yearly",
     "expert.sanctioned",
     "fee.forfeit",
     "fee.payout_account",

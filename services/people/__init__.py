@@ -18,6 +18,7 @@ from services.people.persons import NewPerson, People
 from services.people.reencrypt import Reencryption
 from services.people.registration import Registration
 from services.people.relatives import RelativeIn, Relatives
+from services.people.relatives_yearly import RelativesYearly
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
 from services.people.wechat_privacy import EVENTS, SCOPES, PrivacyEvent, WeChatPrivacy
@@ -45,6 +46,7 @@ __all__ = [
     "Registration",
     "RelativeIn",
     "Relatives",
+    "RelativesYearly",
     "SecondFactor",
     "SecurityDesk",
     "TooSoon",

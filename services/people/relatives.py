@@ -163,6 +163,7 @@ class Relatives:
                 for e in entries if e.id_hash]
         async with in_transaction():
             await self._replace(expert.id, rows, now)
+            await ExpertProfile.filter(id=expert.id).update(relatives_confirmed_at=now)
             await self.reactions.announce(Happened(
                 Happening.RELATIVES_DECLARED, expert.person_id, now,
                 RelativesDeclared(expert.id)))
@@ -180,6 +181,7 @@ class Relatives:
             await self.require_registered_name(line, entry.name, entry.id_number)
         async with in_transaction():
             await self._replace(expert.id, rows, now)
+            await ExpertProfile.filter(id=expert.id).update(relatives_confirmed_at=now)
             # the draws' reaction (services/reactions.py), in the same transaction: a related
             # pair already seated goes, or nothing is declared
             await self.reactions.announce(Happened(Happening.RELATIVES_DECLARED, person.id,

@@ -53,6 +53,10 @@ class RelativeOut(Model):
 
 class RelativesOut(Model):
     items: list[RelativeOut]
+    confirmed_at: datetime | None = Field(default=None, description=(
+        "最近一次申报或确认无变化的时间；为空表示尚未确认过"))
+    due: bool = Field(default=False, description=(
+        "今年尚未确认：请确认无变化（POST /expert/relatives/confirm）或重新申报"))
 
 
 async def _expert(call: Call) -> ExpertProfile:
@@ -61,7 +65,11 @@ async def _expert(call: Call) -> ExpertProfile:
 
 async def _out(call: Call, expert: ExpertProfile) -> RelativesOut:
     word = call.services.texts.word
-    return RelativesOut(items=[RelativeOut(
+    expert = await call.domain.relatives.expert_of(expert.person_id)  # as it is now
+    return RelativesOut(
+        confirmed_at=expert.relatives_confirmed_at,
+        due=call.domain.relatives_yearly.due(expert.relatives_confirmed_at, call.now),
+        items=[RelativeOut(
         id=r.id, relation=r.relation, relation_name=word("kinship", r.relation),
         name=r.name_masked, id_number=r.id_masked, unit_name=r.unit_name,
         credit_code=r.credit_code, post_name=word("kinship", r.post) if r.post else "",
@@ -80,4 +88,12 @@ async def declare(call: Call, body: RelativesIn) -> RelativesOut:
     expert = await _expert(call)
     await call.domain.relatives.declare(expert, [Entry(**i.model_dump()) for i in body.items],
                                         call.now)
+    return await _out(call, expert)
+
+
+@api.route("POST", "/expert/relatives/confirm", access=EXPERT, response=RelativesOut, tag=TAG,
+           summary="确认近亲属申报无变化（每年一次，新年起会提醒）")
+async def confirm(call: Call) -> RelativesOut:
+    expert = await _expert(call)
+    await call.domain.relatives_yearly.confirm(expert, call.now)
     return await _out(call, expert)
