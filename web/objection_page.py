@@ -12,8 +12,8 @@ from __future__ import annotations
 import hmac
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 

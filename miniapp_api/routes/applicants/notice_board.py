@@ -44,8 +44,10 @@ async def board(call: Call) -> BoardOut:
         intro=texts.render("review/public_notice_intro.j2").strip(),
         batches=[BoardBatchOut(
             batch=group.batch.name,
-            objection=texts.render("review/public_notice_objection.j2", contact=public(
-                group.batch.objection_contact) if group.batch.objection_contact else "").strip(),
+            objection=texts.render(  # the mini-program has no form: in writing
+                "review/public_notice_objection.j2", online=False, contact=public(
+                    group.batch.objection_contact) if group.batch.objection_contact else ""
+            ).strip(),
             entries=[ListedOut(name=e.name, work_unit=e.work_unit, specialties=e.specialties,
                                since=e.since, until=e.until) for e in group.entries])
             for group in await call.domain.public_notice.notice_board(call.now)])
