@@ -122,10 +122,8 @@ async def test_refusals_say_what_to_do_and_keep_what_was_typed(
 
 
 async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_told(
-        api: Api, client: TestClient, demo: dict, platform: Platform,
-        clock: MovedClock) -> None:
+        api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
     app = await in_notice(api, demo)
-    clock.early_in_a_minute()
     status, html = await post_objection(client, app.id, files=(
         ("证书照片.jpg", JPG, "image/jpeg"), ("核查函.pdf", PDF, "application/pdf")))
     assert status == 200 and "异议已提交" in html and "短信" in html
@@ -194,9 +192,8 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
 
 
 async def test_a_sustained_objection_is_not_admitted_and_the_applicant_told(
-        api: Api, client: TestClient, demo: dict, clock: MovedClock) -> None:
+        api: Api, client: TestClient, demo: dict) -> None:
     app = await in_notice(api, demo)
-    clock.early_in_a_minute()
     assert (await post_objection(client, app.id))[0] == 200
     (objection,) = await Objection.filter(application_id=app.id)
     final = await api.login(demo["reviewer_final"].mp_openid)
