@@ -61,7 +61,7 @@ class ObjectionTelling:
                                                      ).strip().partition("\n")
                 await self.mailer.send(Mail(who.contact, subject.strip(), body.strip() + "\n"))
             else:
-                text = self.texts.render("sms/objection_ruled.j2", **values).strip()
+                text = self.texts.render(f"notify/{SMS_KIND}/sms.j2", **values).strip()
                 await self.sms.send(SmsMessage(who.contact, SMS_KIND, text, values,
                                                reference=f"objection:{found.id}"))
         except Exception as exc:  # a gateway's refusal, whatever its kind: kept, tried again
