@@ -203,20 +203,35 @@ class Objections:
         return (str(item["filename"]), str(item["content_type"]),
                 await self.files.get(str(item["key"])))
 
-    async def listing(self, grants: list[RoleGrant], now: datetime, limit: int = 200
-                      ) -> list[ObjectionView]:
-        """The objections this desk may rule, open first, then the newest; the objectors
-        masked."""
-        rows = await Objection.all().order_by("-raised_at", "-id").limit(limit * 2)
+    async def _views(self, rows: list[Objection], grants: list[RoleGrant], now: datetime
+                     ) -> list[ObjectionView]:
+        """The rows this desk may rule, each with its application and applicant (masked) and
+        its objector masked."""
         apps = {a.id: a for a in await Application.filter(
             id__in={o.application_id for o in rows}).prefetch_related("batch")}
         names = dict(await Person.filter(id__in={a.person_id for a in apps.values()}
                                          ).values_list("id", "name"))
-        mine = [o for o in rows if may_rule(apps[o.application_id], grants, now)]
-        mine.sort(key=lambda o: o.ruling is not None)  # stable: open first, newest first
-        return [ObjectionView(o, apps[o.application_id],
-                              mask_name(str(names.get(apps[o.application_id].person_id, ""))),
-                              self.objector(o).masked()) for o in mine[:limit]]
+        return [ObjectionView(o, app, mask_name(str(names.get(app.person_id, ""))),
+                              self.objector(o).masked())
+                for o in rows if may_rule(app := apps[o.application_id], grants, now)]
+
+    async def listing(self, grants: list[RoleGrant], now: datetime, ruled: int = 100
+                      ) -> list[ObjectionView]:
+        """The objections this desk may rule: every open one, oldest first, then the `ruled`
+        latest rulings; the objectors masked."""
+        open_ = await Objection.filter(ruling=None).order_by("raised_at", "id").limit(1000)
+        done = await Objection.filter(ruling__not_isnull=True).order_by(
+            "-ruled_at", "-id").limit(ruled * 4)
+        views = await self._views(open_ + done, grants, now)
+        return [v for v in views if v.objection.ruling is None] + [
+            v for v in views if v.objection.ruling is not None][:ruled]
+
+    async def view(self, objection_id: int, grants: list[RoleGrant], now: datetime
+                   ) -> ObjectionView:
+        """One objection as the desk lists it, for whoever may rule it."""
+        found, _ = await self._rulable(objection_id, grants, now)
+        (shown,) = await self._views([found], grants, now)
+        return shown
 
     async def rule(self, objection_id: int, sustained: bool, note: str, reviewer: Person,
                    grants: list[RoleGrant], now: datetime) -> Objection:
@@ -234,12 +249,13 @@ class Objections:
                     ruling=SUSTAINED if sustained else DISMISSED, ruling_note=note[:500],
                     ruled_at=now, ruled_by_id=reviewer.id, ruled_by_name=reviewer.name):
                 raise Conflict("objection.ruled")
-            if sustained:
+            if sustained and app.status != AppStatus.REJECTED:  # else: not admitted already
                 if app.status != AppStatus.IN_NOTICE:
                     raise Conflict("objection.not_in_notice")
-                await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
-                    status=AppStatus.REJECTED, objection_ruling=SUSTAINED,
-                    last_reason=note[:200], decided_at=now)
+                if not await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
+                        status=AppStatus.REJECTED, objection_ruling=SUSTAINED,
+                        last_reason=note[:200], decided_at=now):
+                    raise Conflict("objection.not_in_notice")  # admitted meanwhile: undone
                 await app.refresh_from_db()
                 await change.notify_application(app, "application.rejected", stage=NOTICE,
                                                 reason=note[:200])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -22,6 +22,7 @@ from models.applications import Application, AppStatus, Objection
 from models.audit import AuditEntry
 from models.experts import ExpertProfile
 from models.notifications import Notification
+from models.people import Person
 from sandbox.platform import Platform
 from tests.support.api import Api
 from tests.support.applications import in_notice
@@ -147,11 +148,11 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
     assert refused.status == 403
     final = await api.login(demo["reviewer_final"].mp_openid)
     listed = (await api.call("GET", "/review/objections", final)).data["objections"]
-    assert [o["id"] for o in listed] == [second.id, first.id]
-    shown = listed[1]
+    assert [o["id"] for o in listed] == [first.id, second.id]  # open ones, oldest first
+    shown = listed[0]
     assert shown["objector"] == "周*" and shown["contact"] == "139****5678"
     assert [e["filename"] for e in shown["evidence"]] == ["证书照片.jpg", "核查函.pdf"]
-    assert listed[0]["contact"] == "z***@example.cn"
+    assert listed[1]["contact"] == "z***@example.cn"
     pdf = await api.call("GET", f"/review/objections/{first.id}/evidence/1", final)
     assert pdf.status == 200 and pdf.data["body"] == PDF
     # the objector in full, on purpose: an access on the trail (not through `api`, which
@@ -194,8 +195,10 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
 async def test_a_sustained_objection_is_not_admitted_and_the_applicant_told(
         api: Api, client: TestClient, demo: dict) -> None:
     app = await in_notice(api, demo)
-    assert (await post_objection(client, app.id))[0] == 200
-    (objection,) = await Objection.filter(application_id=app.id)
+    assert (await post_objection(client, app.id, files=(
+        ("核查函.pdf", PDF, "application/pdf"),)))[0] == 200
+    assert (await post_objection(client, app.id, name="吴刚", grounds="另有兼职未申报"))[0] == 200
+    objection, other = await Objection.filter(application_id=app.id).order_by("id")
     final = await api.login(demo["reviewer_final"].mp_openid)
     ruled = await api.call("POST", f"/review/objections/{objection.id}/ruling", final,
                            {"sustained": True, "note": "经核实，职称证书与发证机关记录不符"})
@@ -205,6 +208,21 @@ async def test_a_sustained_objection_is_not_admitted_and_the_applicant_told(
     assert "发证机关记录不符" in told.params["reason"]
     again = await api.call("POST", f"/review/objections/{objection.id}/ruling", final,
                            {"sustained": False, "note": "改判"})
-    assert again.status == 409
+    assert again.status == 409 and "已经处理过了" in again.message
+    # the other one still answers its objector: sustained too, the applicant told once
+    also = await api.call("POST", f"/review/objections/{other.id}/ruling", final,
+                          {"sustained": True, "note": "兼职情况属实"})
+    assert also.status == 200 and also.data["ruling_title"] == "异议成立"
+    assert await Notification.filter(kind="application.rejected",
+                                      person_id=app.person_id).count() == 1
     # off the board: no more objections against them
     assert (await client.get(f"/public-notice/{app.id}/objection")).status == 409
+    # the applicant's personal data removed at its time: the objections and their files too
+    files = client.app[DOMAIN].files
+    key = objection.evidence[0]["key"]
+    assert await files.get(key) == PDF
+    await Person.filter(id=app.person_id).update(deregistered_at=datetime.now(UTC))
+    await client.app[DOMAIN].retention.anonymise(app.person_id)
+    assert not await Objection.filter(application_id=app.id).exists()
+    with pytest.raises(OSError):
+        await files.get(key)

@@ -89,7 +89,7 @@ def objection_out(call: Call, view: ObjectionView) -> ObjectionOut:
 
 
 @api.route("GET", "/review/objections", access=RULERS, response=ObjectionListOut, tag=TAG,
-           summary="公示异议：我可以处理的异议（待处理在前），异议人已脱敏")
+           summary="公示异议：我可以处理的异议（待处理的全部在前，再列最近处理的），异议人已脱敏")
 async def objections(call: Call) -> ObjectionListOut:
     found = await call.domain.public_notice.objections.listing(call.caller.grants, call.now)
     return ObjectionListOut(objections=[objection_out(call, v) for v in found])
@@ -99,12 +99,11 @@ async def objections(call: Call) -> ObjectionListOut:
            body=ObjectionRulingIn, response=ObjectionOut, tag=TAG,
            summary="公示异议的处理结论（须附理由）：成立则不予入库并告知申请人；结果告知异议人")
 async def rule(call: Call, body: ObjectionRulingIn) -> ObjectionOut:
-    notice = call.domain.public_notice
-    await notice.objections.rule(call.path_int("objection_id"), body.sustained, body.note,
-                                 call.caller.need_person(), call.caller.grants, call.now)
-    (view,) = [v for v in await notice.objections.listing(call.caller.grants, call.now, 10_000)
-               if v.objection.id == call.path_int("objection_id")]
-    return objection_out(call, view)
+    objections = call.domain.public_notice.objections
+    await objections.rule(call.path_int("objection_id"), body.sustained, body.note,
+                          call.caller.need_person(), call.caller.grants, call.now)
+    return objection_out(call, await objections.view(call.path_int("objection_id"),
+                                                     call.caller.grants, call.now))
 
 
 @api.route("POST", "/review/objections/{objection_id}/objector", access=RULERS,
