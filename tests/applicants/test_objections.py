@@ -23,7 +23,7 @@ from models.audit import AuditEntry
 from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.people import Person
-from sandbox.platform import Platform
+from sandbox.platform import Fault, Platform
 from tests.support.api import Api
 from tests.support.applications import in_notice
 from tests.support.clock import MovedClock
@@ -226,3 +226,24 @@ async def test_a_sustained_objection_is_not_admitted_and_the_applicant_told(
     assert not await Objection.filter(application_id=app.id).exists()
     with pytest.raises(OSError):
         await files.get(key)
+
+
+async def test_a_gateway_refusing_the_sms_is_tried_again_and_the_desk_sees_it(
+        api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
+    app = await in_notice(api, demo)
+    assert (await post_objection(client, app.id))[0] == 200
+    (objection,) = await Objection.filter(application_id=app.id)
+    platform.inject(Fault("/sms/send", status=500))
+    final = await api.login(demo["reviewer_final"].mp_openid)
+    assert (await api.call("POST", f"/review/objections/{objection.id}/ruling", final,
+                           {"sustained": False, "note": "所反映情况不属实"})).status == 200
+    await eventually(lambda: Objection.exists(id=objection.id, tell_attempts=1))
+    kept = await Objection.get(id=objection.id)
+    assert kept.told_at is None and kept.tell_error and not platform.sms_to(OBJECTOR_PHONE)
+    listed = (await api.call("GET", "/review/objections", final)).data["objections"]
+    assert listed[0]["told_at"] is None and not listed[0]["tell_failed"]
+    # the next try (its job, a minute later) goes through
+    telling = client.app[DOMAIN].public_notice.telling
+    assert await telling.tell(objection.id, datetime.now(UTC)) == "told"
+    assert "所反映情况不属实" in platform.sms_to(OBJECTOR_PHONE)[0]
+    assert await telling.tell(objection.id, datetime.now(UTC)) == "nothing"  # once
