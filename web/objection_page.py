@@ -23,7 +23,7 @@ from services.common.pii import public
 from web.act import CSRF_COOKIE, form_token, with_token
 from web.captcha import check_answer, new_challenge
 from web.context import DOMAIN, TEXTS
-from web.pages import add_page, render
+from web.pages import FORM_MAX, add_page, render
 from web.public_notice import period
 from web.rate import over_limit
 
@@ -59,8 +59,11 @@ async def _drain(part: BodyPartReader, keep: int) -> tuple[bytes, int]:
 
 
 async def read_posted(request: web.Request) -> Posted:
-    """The multipart form, streamed under BODY_MAX; BadInput for a body that is no form."""
+    """The multipart form, streamed under BODY_MAX; BadInput for a body that is no form
+    (TooLarge past the cap of the pages' other forms: FORM_MAX)."""
     if request.content_type != "multipart/form-data":
+        if (request.content_length or 0) > FORM_MAX:
+            raise TooLarge("form.too_long")
         raise BadInput("form.content_type")
     posted, total = Posted(), 0
     try:
@@ -91,12 +94,10 @@ async def read_posted(request: web.Request) -> Posted:
 
 async def _entry(request: web.Request) -> tuple[int, dict[str, str]]:
     """The applicant objected to, as the board lists them; Conflict once they are not."""
-    try:
-        app_id = int(request.match_info["app_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    raw = request.match_info["app_id"]
+    app_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
     now = datetime.now(UTC)
-    found = await request.app[DOMAIN].public_notice.listed(app_id, now)
+    found = await request.app[DOMAIN].public_notice.listed(app_id, now) if app_id else None
     if found is None:
         raise Conflict("objection.not_in_notice")
     group, entry = found
@@ -122,8 +123,8 @@ async def form_page(request: web.Request) -> web.Response:
 
 
 async def post(request: web.Request) -> web.Response:
+    posted = await read_posted(request)  # a body that is no form: refused before all else
     app_id, entry = await _entry(request)
-    posted = await read_posted(request)
     typed = {k: posted.fields.get(k, "") for k in FIELDS}
     shown = {k: public(v) for k, v in typed.items()}  # given back as typed, not masked
     texts = request.app[TEXTS]
