@@ -153,8 +153,9 @@ async def post(request: web.Request) -> web.Response:
     except DomainError as exc:
         return await refuse(exc)
     log.info("objection %s raised against application %s", made.id, app_id)
-    response = render(request, "objection_done.html", entry=entry, number=f"YY{made.id:06d}",
-                      by_mail=made.contact_kind == "email")
+    objections = request.app[DOMAIN].public_notice.objections
+    response = render(request, "objection_done.html", entry=entry,
+                      number=objections.number(made), by_mail=made.contact_kind == "email")
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -105,6 +105,11 @@ class Objections:
         self.schedule = schedule
         self.can_mail = can_mail  # a mailer is set: an e-mail address can be told
 
+    @staticmethod
+    def number(objection: Objection) -> str:
+        """The number the objector is given and the desk shows: YY000012."""
+        return f"YY{objection.id:06d}"
+
     def objector(self, objection: Objection) -> Objector:
         """The objector in full (only for whoever may rule it)."""
         return Objector(self.vault.decrypt(objection.name_enc, SEALED),

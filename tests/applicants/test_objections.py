@@ -151,6 +151,7 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
     assert [o["id"] for o in listed] == [first.id, second.id]  # open ones, oldest first
     shown = listed[0]
     assert shown["objector"] == "周*" and shown["contact"] == "139****5678"
+    assert shown["number"] == f"YY{first.id:06d}"
     assert [e["filename"] for e in shown["evidence"]] == ["证书照片.jpg", "核查函.pdf"]
     assert listed[1]["contact"] == "z***@example.cn"
     pdf = await api.call("GET", f"/review/objections/{first.id}/evidence/1", final)

@@ -60,15 +60,19 @@ async def test_the_public_objects_the_reviewer_rules_both_are_told(
     await page.get_by_label("验证码").fill(kept.decode() if isinstance(kept, bytes) else kept)
     await page.get_by_test_id("submit").click()
     await expect(page.get_by_test_id("done")).to_contain_text("以短信发送到您留下的手机号")
+    given = await page.get_by_test_id("number").inner_text()
     await screenshot(page, "var/objection-done.png")
     await context.close()
     (objection,) = await Objection.filter(application_id=app.id)
     assert objection.evidence[0]["filename"] == "职称证书.jpg"
+    number = f"YY{objection.id:06d}"
 
     # the reviewer of the last stage, at the console
     desk = await signed_in(browser, client.server, demo["reviewer_final"].phone,
                            "/console/objections")
+    assert given == number
     card = desk.get_by_test_id(f"objection-{objection.id}")
+    await expect(desk.get_by_test_id(f"number-{objection.id}")).to_have_text(number)
     await expect(card).to_contain_text("职称证书与发证机关记录不符")
     await expect(desk.get_by_test_id(f"objector-{objection.id}")).to_have_text(
         "周*（139****0000）")

@@ -34,6 +34,7 @@ class EvidenceOut(Model):
 
 class ObjectionOut(Model):
     id: int
+    number: str = Field(description="异议编号（提交时告知异议人），如 YY000012")
     application_id: int
     batch: str
     applicant: str = Field(description="异议对象（脱敏）")
@@ -74,7 +75,8 @@ def objection_out(call: Call, view: ObjectionView) -> ObjectionOut:
     texts = call.services.texts
     o = view.objection
     return ObjectionOut(
-        id=o.id, application_id=view.application.id, batch=view.application.batch.name,
+        id=o.id, number=call.domain.public_notice.objections.number(o),
+        application_id=view.application.id, batch=view.application.batch.name,
         applicant=view.applicant, application_status=view.application.status,
         notice_until=view.application.notice_until, objector=view.objector.name,
         contact=view.objector.contact, contact_kind=o.contact_kind, grounds=o.grounds,
