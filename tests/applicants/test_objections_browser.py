@@ -69,7 +69,9 @@ async def test_the_public_objects_the_reviewer_rules_both_are_told(
 
     # the reviewer of the last stage, at the console
     desk = await signed_in(browser, client.server, demo["reviewer_final"].phone,
-                           "/console/objections")
+                           "/console/home")
+    await expect(desk.get_by_test_id("objections-waiting")).to_contain_text("1 条")
+    await desk.get_by_role("link", name="去处理").click()
     assert given == number
     card = desk.get_by_test_id(f"objection-{objection.id}")
     await expect(desk.get_by_test_id(f"number-{objection.id}")).to_have_text(number)
