@@ -12,6 +12,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from aiohttp import FormData
@@ -40,6 +41,12 @@ OBJECTOR_MAIL = "zhou.min@example.cn"
 @pytest.fixture(autouse=True)
 def mail_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAIL_PROVIDER", "sandbox")
+
+
+def said_in_docs(text: str) -> bool:
+    """docs/applicants.md says `text`, however its lines break."""
+    page = (Path(__file__).resolve().parents[2] / "docs/applicants.md").read_text("utf-8")
+    return " ".join(text.split()) in " ".join(page.split())
 
 
 def _value(html: str, name: str) -> str:
@@ -136,6 +143,8 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
     assert "周敏" not in first.name_enc and OBJECTOR_PHONE not in first.contact_enc
     assert first.evidence[1]["content_type"] == "application/pdf"
     # past the notice's end, each open objection holds it
+    assert said_in_docs("Several objections may stand against one application; while any "
+                        "is open the admission waits past the notice's end.")
     notices = client.app[DOMAIN].public_notice
     assert app.notice_until is not None
     after_end = app.notice_until + timedelta(minutes=1)
