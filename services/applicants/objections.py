@@ -248,12 +248,12 @@ class Objections:
             raise BadInput("objection.note_required")
         found, app = await self._rulable(objection_id, grants, now)
         if found.ruling is not None:
-            raise Conflict("objection.ruled")
+            raise Conflict("objection.already_ruled")
         async with self.outbox.change(now) as change:
             if not await Objection.filter(id=found.id, ruling=None).update(
                     ruling=SUSTAINED if sustained else DISMISSED, ruling_note=note[:500],
                     ruled_at=now, ruled_by_id=reviewer.id, ruled_by_name=reviewer.name):
-                raise Conflict("objection.ruled")
+                raise Conflict("objection.already_ruled")
             if sustained and app.status != AppStatus.REJECTED:  # else: not admitted already
                 if app.status != AppStatus.IN_NOTICE:
                     raise Conflict("objection.not_in_notice")
