@@ -121,12 +121,23 @@ async def test_refusals_say_what_to_do_and_keep_what_was_typed(
     status, html = await post_objection(client, app.id, csrf="forged")
     assert status == 403 and 'value="周敏"' in html
     assert not await Objection.exists(application_id=app.id)
-    # a captcha answers once
+    # a captcha answers once: a wrong answer uses it up, the right one then comes too late
     page = await client.get(f"/public-notice/{app.id}/objection")
-    challenge = _value(await page.text(), "challenge")
+    html = await page.text()
+    challenge = _value(html, "challenge")
     store = client.app[PAGE_REDIS]
-    await store.redis.delete(store.keys.captcha(challenge))
+    kept = await store.redis.get(store.keys.captcha(challenge))
+    answer = kept.decode() if isinstance(kept, bytes) else str(kept)
+    for typed in ("ZZZZ", answer):
+        form = FormData(default_to_multipart=True)
+        for name, value in (("_csrf", _value(html, "_csrf")), ("challenge", challenge),
+                            ("name", "周敏"), ("contact", OBJECTOR_PHONE),
+                            ("grounds", "理由"), ("captcha", typed)):
+            form.add_field(name, value)
+        again = await client.post(f"/public-notice/{app.id}/objection", data=form)
+        assert again.status == 400 and "验证码" in refusal(unescape(await again.text()))
     assert (await client.get(f"/captcha/{challenge}.png")).status == 404
+    assert not await Objection.exists(application_id=app.id)
 
 
 async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_told(
