@@ -48,6 +48,7 @@ from miniapp_api.framework import Endpoint
 from services.common.clock import SYSTEM_CLOCK, Clock
 from web.act import setup_act_pages
 from web.answer import setup_answer_pages
+from web.captcha import setup_captcha
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
@@ -56,6 +57,7 @@ from web.help_center import setup_help_center
 from web.help_manual import setup_help_manual
 from web.invoices import setup_invoice_files
 from web.materials import setup_material_files
+from web.objection_page import setup_objection_pages
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
 from web.payout_page import setup_payout_page
@@ -219,6 +221,8 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_help_manual(app)  # before /help/{key}
     setup_help_center(app)
     setup_public_notice_page(app)
+    setup_objection_pages(app)  # anyone's objection to one applicant in the 公示
+    setup_captcha(app)
     setup_federation(app, settings)
     setup_evaluation(app)
     if settings.sandbox:

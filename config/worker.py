@@ -49,6 +49,7 @@ from services.jobs import (
     sweep_exams,
     sweep_invoices,
     sweep_payouts,
+    tell_objector,
 )
 from services.payments import BILL_CHECKS
 
@@ -58,7 +59,7 @@ log = logging.getLogger(__name__)
 def job_functions() -> list[Any]:
     """Every job the worker runs."""
     return [process_message, exam_timeout, draw_invitation_timeout, draw_invitation_call,
-            draw_sealed_requests, follow_invoice,
+            draw_sealed_requests, follow_invoice, tell_objector,
             # a register of tens of thousands takes minutes; a stopped one is resumed by hand
             func(import_register, timeout=3600, max_tries=1, keep_result=0),
             # a share of a 失信被执行人 run (its budget is 5 min); the sweep queues the rest

@@ -10,7 +10,7 @@ from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
-from miniapp_api.routes.applicants import review
+from miniapp_api.routes.applicants import objections, review
 from miniapp_api.routes.draws.candidates import kin_releases
 from miniapp_api.routes.draws.facts import log as draw_log
 from miniapp_api.routes.draws.followups import lent
@@ -53,6 +53,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("draws", "/console/draws", draw_log.day_draws),
     ("batches", "/console/batches", admin_desk.list_batches),
     ("public_notice", "/console/public-notice", admin.in_notice),
+    ("objections", "/console/objections", objections.objections),
     ("people", "/console/people", admin.find_people),
     ("courses", "/console/courses", education.course_list),
     ("marking", "/console/marking", marking.queue),

@@ -21,7 +21,9 @@ WORDS = {"kind": re.compile(r"[a-z_]{1,16}"), "purpose": re.compile(r"[a-z_]{1,1
          # an expert's verification code (a lent expert is known only by it)
          "code": re.compile(r"[0-9]{4,8}"),
          # a 帮助中心 entry's key (texts/help/knowledge.toml)
-         "key": re.compile(r"[a-z0-9][a-z0-9-]{0,63}")}
+         "key": re.compile(r"[a-z0-9][a-z0-9-]{0,63}"),
+         # a file's place in a short list (a 公示 objection's evidence: 0, 1, 2)
+         "index": re.compile(r"[0-9]{1,2}")}
 _NAMES = re.compile(r"\{(\w+)")
 
 

@@ -14,6 +14,7 @@ FORM_PHONES = ("backup_phone", "office_phone")  # the applicant's own numbers in
 
 ObjectionRuling = Literal["sustained", "dismissed"]  # Application.objection_ruling (公示)
 
+
 class BatchKind(StrEnum):
     COLLECT = "collect"  # 征集: new experts
     RENEW = "renew"  # 续聘: experts renewing
@@ -142,3 +143,36 @@ class ReviewAction(Model):
     class Meta:
         table = "review_action"
         indexes = (("actor_id", "at", "id"),)  # a reviewer's own decisions, newest first
+
+
+class Objection(Model):
+    """An objection anyone raised against one applicant during the 公示.
+
+    JL-GP: "经财政公示无异议后进入政府采购评审专家库": while one is open the admission waits."""
+
+    id = fields.BigIntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
+        "models.Application", related_name="objections", on_delete=fields.CASCADE,
+        db_index=True)
+    application_id: int  # the column, read without a query
+    # the objector's name and contact (a mobile or an e-mail address), sealed at rest
+    # (services/common/pii.py Vault, purpose "objector"); `contact_kind`: phone | email
+    name_enc = fields.CharField(max_length=255)
+    contact_enc = fields.CharField(max_length=512)
+    contact_kind = fields.CharField(max_length=8)
+    grounds = fields.TextField()
+    # [{"key", "filename", "content_type", "size", "sha256"}] in the file store
+    evidence: list[Any] = fields.JSONField(default=list)
+    raised_at = fields.DatetimeField()
+    ruling = fields.CharField(max_length=12, null=True, db_index=True)  # ObjectionRuling
+    ruling_note = fields.CharField(max_length=500, null=True)
+    ruled_at = fields.DatetimeField(null=True)
+    ruled_by_id = fields.BigIntField(null=True)
+    ruled_by_name = fields.CharField(max_length=32, null=True)
+    # the objector told the ruling (by mail or SMS), or why not yet
+    told_at = fields.DatetimeField(null=True)
+    tell_attempts = fields.IntField(default=0)
+    tell_error = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "objection"

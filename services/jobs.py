@@ -36,7 +36,15 @@ async def sweep_exams(ctx: dict[str, Any]) -> int:
     of exam-less batches that ended (services/applicants/public_notice.py)."""
     domain, now = domain_of(ctx), datetime.now(UTC)
     await domain.public_notice.close_due(now)
+    for objection_id in await domain.public_notice.telling.untold(now):  # a job lost
+        await domain.public_notice.telling.tell(objection_id, now)
     return int(await domain.exams.submit_overdue(now))
+
+
+async def tell_objector(ctx: dict[str, Any], objection_id: int) -> str:
+    """The ruling on a 公示 objection to its objector, by mail or SMS; a refusal the gateway
+    may get over is tried again later (services/applicants/objection_telling.py)."""
+    return await domain_of(ctx).public_notice.telling.tell(objection_id, datetime.now(UTC))
 
 
 async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:

@@ -65,15 +65,17 @@ async def read_form(request: web.Request) -> None:
     form_pairs(raw, request.charset)
 
 
-def add_page(app: web.Application, method: str, path: str, view: View) -> None:
-    """Register a page; a form posted to it is read first (read_form); the domain's
+def add_page(app: web.Application, method: str, path: str, view: View, *,
+             own_body: bool = False) -> None:
+    """Register a page; a form posted to it is read first (read_form), unless the page
+    reads its `own_body` (a form with files, streamed under its own cap); the domain's
     refusals on it become a page that says why, with the status of their outcome (the web
     pages' one mapping of the error family)."""
 
     @functools.wraps(view)
     async def page(request: web.Request) -> web.StreamResponse:
         try:
-            if request.method not in ("GET", "HEAD"):
+            if request.method not in ("GET", "HEAD") and not own_body:
                 await read_form(request)
             return await view(request)
         except DomainError as exc:

@@ -31,11 +31,12 @@ async def page(request: web.Request) -> web.Response:
     batches = [{
         "name": group.batch.name,
         # the office's contact is the library's own, published to be called: not masked
-        "objection": texts.render("review/public_notice_objection.j2",
+        "objection": texts.render("review/public_notice_objection.j2", online=True,
                                   contact=public(group.batch.objection_contact)
                                   if group.batch.objection_contact else "").strip(),
         "entries": [{"name": e.name, "unit": e.work_unit, "specialties": "、".join(e.specialties),
-                     "period": period(e.since, e.until)} for e in group.entries],
+                     "period": period(e.since, e.until), "id": e.application_id}
+                    for e in group.entries],
     } for group in await request.app[DOMAIN].public_notice.notice_board(now)]
     response = render(request, "public_notice.html", batches=batches,
                       intro=texts.render("review/public_notice_intro.j2").strip(),

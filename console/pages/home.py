@@ -15,7 +15,7 @@ from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import federation as peers_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import keys as admin_keys
-from miniapp_api.routes.applicants import review
+from miniapp_api.routes.applicants import objections, review
 from miniapp_api.routes.draws.facts import log as draw_log
 from miniapp_api.routes.draws.record import performance_desk
 from miniapp_api.routes.draws.setup import templates, verify
@@ -59,6 +59,10 @@ async def home(request: web.Request) -> web.Response:
         queue = (await calls.call(review.queue)).applications
         reviews = len(queue)
         due = min((a.review_until for a in queue if a.review_until), default=None)
+    # the 公示 objections the public raised that wait for this desk's ruling
+    objecting = sum(o.ruling is None for o in (await calls.call(
+        objections.objections)).objections) \
+        if endpoints.admits(seen_roles, objections.objections) else None
     # who the visitor acts as: the agency (and until when), a reviewer's or verifier's scope
     standing = []
     for handler in (agency.membership, roles.reviewer_scope, roles.verifier_scope):
@@ -88,7 +92,7 @@ async def home(request: web.Request) -> web.Response:
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
                   duties=duties, downloads=downloads, link_requests=link_requests,
                   choices=choices, holidays_missing=holidays_missing, asking=asking,
-                  key_warnings=key_warnings,
+                  key_warnings=key_warnings, objecting=objecting,
                   desk_open=endpoints.admits(seen_roles, support.tickets))
 
 

@@ -9,7 +9,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0085_safeguards_by_record')]
+    dependencies = [('models', '0086_objections')]
 
     initial = False
 

@@ -11,6 +11,14 @@ from services.applicants.attachments import (
     TYPE_NAMES,
 )
 from services.applicants.notice_board import BoardBatch, Listed
+from services.applicants.objections import (
+    EVIDENCE_COUNT,
+    EVIDENCE_MAX,
+    GROUNDS_MAX,
+    Evidence,
+    ObjectionView,
+    Objector,
+)
 from services.applicants.public_notice import PublicNotice
 from services.applicants.reads import ApplicationReads
 from services.applicants.returns import SECTIONS
@@ -20,6 +28,9 @@ from services.applicants.unit_requests import RequestView, UnitRequests
 
 __all__ = [
     "ATTACHMENTS",
+    "EVIDENCE_COUNT",
+    "EVIDENCE_MAX",
+    "GROUNDS_MAX",
     "MB",
     "SECTIONS",
     "TYPE_NAMES",
@@ -28,7 +39,10 @@ __all__ = [
     "Applications",
     "BoardBatch",
     "Decided",
+    "Evidence",
     "Listed",
+    "ObjectionView",
+    "Objector",
     "PublicNotice",
     "RequestView",
     "Review",

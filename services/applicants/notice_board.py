@@ -25,6 +25,7 @@ class Listed:
     specialties: list[str]
     since: datetime
     until: datetime
+    application_id: int = 0  # what an objection on the public page names
 
 
 @dataclass

@@ -4,10 +4,11 @@
 
 The last stage's approval opens the notice for the batch's `notice_days`
 (services/applicants/review.py).
-During it an administrator records an objection raised against the applicant, and rules on
-it: sustained, the application is not admitted and the applicant is told why; dismissed, the
-notice runs on. When it ends with no objection standing, the applicant becomes a formal
-expert with an expert number and is told; an objection not yet ruled on holds the
+During it anyone raises an objection against the applicant on the public page
+(services/applicants/objections.py), and an administrator records one received otherwise;
+each is ruled on: sustained, the application is not admitted and the applicant is told why;
+dismissed, the notice runs on. When it ends with no objection standing, the applicant becomes
+a formal expert with an expert number and is told; any objection not yet ruled on holds the
 application until it is."""
 
 from __future__ import annotations
@@ -22,8 +23,14 @@ from services.applicants.notice_board import (
     Listed,
     specialty_names,
 )
+from services.applicants.objection_telling import ObjectionTelling
+from services.applicants.objections import Objections
 from services.common.errors import BadInput, Conflict, NotFound
-from services.notifications import Outbox
+from services.common.files import FileStore
+from services.common.pii import Vault
+from services.common.schedule import Schedule
+from services.common.texts import Texts
+from services.notifications import Mailer, Outbox, SmsGateway
 from services.people import Experts, Relatives
 
 SUSTAINED, DISMISSED = "sustained", "dismissed"
@@ -41,9 +48,14 @@ async def _log(app: Application, actor: Person | None, action: str, reason: str)
 class PublicNotice:
     """The 公示 (JL-GP): applications in notice, objections, and the public board."""
 
-    def __init__(self, outbox: Outbox, relatives: Relatives) -> None:
+    def __init__(self, outbox: Outbox, relatives: Relatives, vault: Vault, files: FileStore,
+                 texts: Texts, sms: SmsGateway, mailer: Mailer | None,
+                 schedule: Schedule) -> None:
         self.outbox = outbox
         self.relatives = relatives  # an application's declared relatives, once it is formal
+        # the public's objections, each ruled on its own, and their objectors told
+        self.objections = Objections(outbox, vault, files, schedule, mailer is not None)
+        self.telling = ObjectionTelling(self.objections, texts, sms, mailer, schedule)
 
     @staticmethod
     async def _in_notice(app_id: int) -> Application:
@@ -108,6 +120,8 @@ class PublicNotice:
                                             ).prefetch_related("batch").limit(200):
             if app.objection is not None and app.objection_ruling != DISMISSED:
                 continue  # an objection still to be ruled on holds it
+            if await Objections.open_on(app.id):
+                continue  # so does any the public raised, until each is ruled on
             async with self.outbox.change(now) as change:
                 if not await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
                         status=AppStatus.APPROVED):
@@ -136,5 +150,18 @@ class PublicNotice:
                 name=str(names.get(app.person_id, "")),
                 work_unit=str(app.data.get("work_unit") or ""),
                 specialties=specialty_names(app), since=app.decided_at or app.notice_until,
-                until=app.notice_until))
+                until=app.notice_until, application_id=app.id))
         return list(board.values())
+
+    async def listed(self, app_id: int, now: datetime) -> tuple[BoardBatch, Listed] | None:
+        """One applicant as the board lists them now, with their batch (None: not in a
+        notice that runs now)."""
+        app = await Application.get_or_none(id=app_id, status=AppStatus.IN_NOTICE,
+                                            notice_until__gt=now)
+        if app is None:
+            return None
+        for group in await self.notice_board(now):
+            for entry in group.entries:
+                if entry.application_id == app_id:
+                    return group, entry
+        return None

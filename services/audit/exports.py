@@ -122,6 +122,9 @@ ONE_PERSON = frozenset({
     # a transfer's 电子回单 names its payee (services/fees/receipts.py)
     "GET /finance/transfers/{payout_id}/receipt", "GET /console/transfers/{payout_id}/receipt",
     "GET /expert/payouts/{payout_id}/receipt",
+    # a 公示 objection's evidence, about one applicant
+    "GET /review/objections/{objection_id}/evidence/{index}",
+    "GET /console/objections/{objection_id}/evidence/{index}",
 })
 
 # Readings in full that are no file: an expert's bank account number for the transfer, and
@@ -137,9 +140,13 @@ ATTACHMENTS = {"id_front": Reading(
 # the number an asker by SMS gave to be called back on, read in full by the 客服人员
 CALLBACK_NUMBER = Reading("POST /support/tickets/{ticket_id}/callback-number",
                           Purpose.CALLBACK, (Held(Kind.PHONE),))
+# the objector of a 公示 objection (name, and a mobile or an e-mail address), read in full by
+# whoever may rule the objection, to check it or to answer them
+OBJECTOR = Reading("POST /review/objections/{objection_id}/objector", Purpose.REVIEW,
+                   (Held(Kind.NAME), Held(Kind.PHONE), Held(Kind.EMAIL)))
 # every operation that may read personal data in full without a file (the register's
 # reading is its own entry, 完整读取专家名册)
 READS_IN_FULL = frozenset({
     "GET /finance/withholding", "GET /finance/ledger", ACCOUNT_NUMBER.op,
     ATTACHMENTS["id_front"].op, "GET /console/review/{app_id}/attachments/{attachment_id}",
-    CALLBACK_NUMBER.op})
+    CALLBACK_NUMBER.op, OBJECTOR.op, "POST /console/objections/{objection_id}/objector"})

@@ -147,6 +147,10 @@ class RedisKeys:
         """How often one client address opened a page in one minute."""
         return f"{self.prefix}page:{page}:{address}:{minute}"
 
+    def captcha(self, challenge: str) -> str:
+        """An image captcha's answer (web/captcha.py), kept until used once or expired."""
+        return f"{self.prefix}captcha:{challenge}"
+
     def user_rate(self, who: str, minute: int) -> str:
         return f"{self.prefix}rl:u:{who}:{minute}"
 

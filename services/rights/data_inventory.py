@@ -68,7 +68,7 @@ INVENTORY: tuple[DataKind, ...] = (
              Keep.ANONYMISE, "after_deregistration"),
     DataKind("applications", (DataField("applications"), DataField("review_log"),
                               DataField("attachments")),
-             ("application", "review_action", "attachment"), Keep.ANONYMISE,
+             ("application", "review_action", "attachment", "objection"), Keep.ANONYMISE,
              "after_deregistration"),
     # handled_activities: the 经办人 typed on the activities the person handles (name, and
     # the phone and ID number kept sealed: shown masked, never opened for the list or copy)

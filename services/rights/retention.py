@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models import column
-from models.applications import Application, Attachment, ReviewAction
+from models.applications import Application, Attachment, Objection, ReviewAction
 from models.audit import RetentionRun
 from models.draw_handler import HANDLER_SEALED
 from models.draws import DrawActivity
@@ -65,6 +65,15 @@ async def forget_help(before: datetime | None, person_id: int | None = None) -> 
             + await SupportTicket.filter(id__in=ids).delete())
 
 
+async def forget_objections(objections: Any) -> tuple[int, list[str]]:
+    """The 公示 objections of `objections` (a query) removed: rows, and their evidence
+    files' keys to remove once the rows are gone."""
+    rows = await objections
+    keys = [str(e["key"]) for o in rows for e in o.evidence]
+    removed = await Objection.filter(id__in=[o.id for o in rows]).delete() if rows else 0
+    return removed, keys
+
+
 @dataclass(frozen=True)
 class Retention:
     """The periods the job counts (PERSONAL_DATA_RETENTION_DAYS, LOG_RETENTION_DAYS)."""
@@ -98,6 +107,12 @@ class RetentionJob:
         counts["notifications"] += await Notification.filter(
             status__in=FINISHED, created_at__lt=now - self.policy.logs).delete()
         counts["help"] += await forget_help(now - self.policy.logs)
+        # a 公示 objection ruled on and its objector told (or no longer tried): its objector
+        # and evidence kept as long as the logs, the ruling stays in the review log
+        removed, keys = await forget_objections(Objection.filter(
+            ruled_at__lt=now - self.policy.logs).exclude(told_at=None, tell_attempts=0))
+        counts["applications"] += removed
+        await self._remove_files(keys)
         report.counts, report.persons = counts, persons
         report.finished_at = datetime.now(UTC)  # the run's own end, not its start
         await report.save(update_fields=["counts", "persons", "finished_at"])
@@ -151,9 +166,12 @@ class RetentionJob:
             apps = await column(Application.filter(person_id=person_id), "id")
             files = await Attachment.filter(application_id__in=apps)
             keys = [f.storage_key for f in files]
+            removed, evidence = await forget_objections(
+                Objection.filter(application_id__in=apps))  # about them, and the objectors
+            keys += evidence
             done["applications"] = await Application.filter(id__in=apps).update(data={}) \
                 + await ReviewAction.filter(actor_id=person_id).update(actor_name=name[:32]) \
-                + await Attachment.filter(application_id__in=apps).delete()
+                + await Attachment.filter(application_id__in=apps).delete() + removed
             # the 经办人 typed on the activities they handled: the record stays, the name
             # reads as theirs does, the phone and ID number go (sealed and masked alike)
             done["draws"] = await DrawActivity.filter(handler_id=person_id).update(
@@ -165,9 +183,13 @@ class RetentionJob:
             await EInvoice.filter(payable_id__in=payables).update(emailed_to=None)
             done["notifications"] = await Notification.filter(person_id=person_id).delete()
             done["help"] = await forget_help(None, person_id)
-        for key in keys:  # the files once their rows are gone (a crash leaves only files)
+        await self._remove_files(keys)
+        return done
+
+    async def _remove_files(self, keys: list[str]) -> None:
+        """The files once their rows are gone (a crash leaves only files)."""
+        for key in keys:
             try:
                 await self.files.delete(key)
             except OSError as exc:
                 log.warning("retention: attachment file not removed: %r", exc)
-        return done

@@ -59,7 +59,9 @@ async def test_anyone_reads_the_notice_with_its_period_and_how_to_object(
     [entry] = batch["entries"]
     assert (entry["name"], entry["work_unit"], entry["specialties"]) == (
         person.name, "广州市示例建筑设计研究院", ["道路工程", "桥梁工程"])
-    assert set(entry) == {"name", "work_unit", "specialties", "since", "until"}
+    assert set(entry) == {"name", "work_unit", "specialties", "since", "until",
+                          "objection_page"}  # where anyone objects online, unsigned
+    assert entry["objection_page"].endswith(f"/public-notice/{app.id}/objection")
 
     # the notice over (the sweep made them an expert): off the board
     assert await client.app[DOMAIN].public_notice.close_due(

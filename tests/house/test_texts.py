@@ -62,6 +62,9 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    # the ruling on a 公示 objection, told to its objector; the board's way to object online
+    "applicant": "李*国", "raised": "2026-06-02 09:30", "ruled": "2026-06-04 15:00",
+    "online": True,
     # a proposal on a performance record explained, and an expert's portrait
     # (services/evaluation)
     "d": {"scores": [{"bidder_name": "广州甲建设有限公司", "criterion_name": "技术方案",

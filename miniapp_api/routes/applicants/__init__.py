@@ -1,5 +1,5 @@
 """The mini-program API's routes of the applicants context, a table per resource module."""
 
-from miniapp_api.routes.applicants import applications, notice_board, review
+from miniapp_api.routes.applicants import applications, notice_board, objections, review
 
-ROUTES = (applications.api, review.api, notice_board.api)
+ROUTES = (applications.api, review.api, notice_board.api, objections.api)

@@ -23,6 +23,8 @@ class ListedOut(Model):
     specialties: list[str] = Field(description="评标专业（名称，首选在前）")
     since: datetime = Field(description="公示开始")
     until: datetime = Field(description="公示截止")
+    objection_page: str = Field(
+        description="对此人在线提出异议的网页地址（无需登录，可在浏览器中打开）")
 
 
 class BoardBatchOut(Model):
@@ -44,8 +46,13 @@ async def board(call: Call) -> BoardOut:
         intro=texts.render("review/public_notice_intro.j2").strip(),
         batches=[BoardBatchOut(
             batch=group.batch.name,
-            objection=texts.render("review/public_notice_objection.j2", contact=public(
-                group.batch.objection_contact) if group.batch.objection_contact else "").strip(),
+            objection=texts.render(  # the mini-program has no form: in writing
+                "review/public_notice_objection.j2", online=False, contact=public(
+                    group.batch.objection_contact) if group.batch.objection_contact else ""
+            ).strip(),
             entries=[ListedOut(name=e.name, work_unit=e.work_unit, specialties=e.specialties,
-                               since=e.since, until=e.until) for e in group.entries])
+                               since=e.since, until=e.until,
+                               objection_page=call.domain.links.address(
+                                   f"/public-notice/{e.application_id}/objection"))
+                     for e in group.entries])
             for group in await call.domain.public_notice.notice_board(call.now)])
