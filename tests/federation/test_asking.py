@@ -42,7 +42,7 @@ from tests.support.federation import GUANGZHOU, asked_of_shaoguan, signed_client
 from tests.support.federation import SHAOGUAN as SHAOGUAN_ID
 from tests.support.fees import evaluation_over
 from tests.support.peer_library import PeerLibrary
-from web.context import DOMAIN
+from web.context import DOMAIN, TEXTS
 
 OURS = GUANGZHOU
 
@@ -388,6 +388,8 @@ async def test_the_agencys_day_counts_the_lent_experts_arrivals(
     assert told and {n.params["absence"] for n in told} == {"请假"}
     assert all(n.params["library"] == "韶关市评标专家库" and "5521" not in str(n.params)
                for n in told)
+    said = client.app[TEXTS].render("notify/draw.lent_absent/chat.j2", **told[0].params)
+    assert "请韶关市评标专家库补抽" in said  # and the way to ask for the place again
     board = await api.call("GET", "/draws/dashboard", token)
     same_day = now.astimezone(CHINA).date() == (now - timedelta(minutes=1)).astimezone(
         CHINA).date()
