@@ -5,6 +5,7 @@ words."""
 
 from __future__ import annotations
 
+import base64
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -137,8 +138,12 @@ async def test_the_register_refuses_a_bad_key_an_unknown_centre_and_a_taken_code
         api: Api, demo: dict) -> None:
     admin = await api.login(demo["admin"].mp_openid)
     good = {"code": "GZJY", "name": "广州交易中心电子评标系统", "centres": ["440100"],
-            "public_key": Keys.new_private()}  # any 32 bytes in base64 read as a key
-    cases = [({"public_key": "bm90IGEga2V5"}, "公钥"), ({"centres": ["990000"]}, "990000"),
+            "public_key": Identity("GZJY", "x", Keys.new_private()).public_key()}
+    cases = [({"public_key": "bm90IGEga2V5"}, "公钥"),
+             ({"public_key": Keys.new_private()}, "sm2:"),  # its private key pasted: refused
+             ({"public_key": "sm2:" + base64.b64encode(b"\x04" + b"\x01" * 64).decode()},
+              "公钥"),  # 65 bytes, not a point on the SM2 curve
+             ({"centres": ["990000"]}, "990000"),
              ({"url": "ftp://x"}, "http")]
     for change, words in cases:
         refused = await api.call("POST", "/admin/evaluation-systems", admin, {**good, **change})
