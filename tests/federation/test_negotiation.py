@@ -131,7 +131,7 @@ def test_a_peer_on_an_algorithm_this_library_holds_no_key_of_stops_the_start(
     from config.settings import SettingsError
 
     monkeypatch.delenv("FEDERATION_LEGACY_KEY")
-    with pytest.raises(SettingsError, match="440200.*Ed25519.*FEDERATION_LEGACY_KEY"):
+    with pytest.raises(SettingsError, match=r"440200.*Ed25519.*FEDERATION_LEGACY_KEY"):
         federation_of(settings, FederationSettings())
     monkeypatch.setenv("FEDERATION_LEGACY_KEY", Keys.new_private())
     with pytest.raises(SettingsError, match="Ed25519 key kept beside an SM2"):

@@ -179,7 +179,8 @@ def test_keys_say_their_algorithm_and_a_wrong_one_is_said() -> None:
     assert len(sm2.public_key()) == 92 and len(base64.b64decode(sm2.public_key()[4:])) == 65
     assert Keys.check(old.public_key(), "k").algorithm is ED25519
     for wrong, says in ((sm2.private_key, "not 65 bytes"), (OFF_CURVE, "not an SM2"),
-                        ("sm2:!!", "not base64"), (old.public_key()[:-1] + "AAAA=", "not 32 bytes")):
+                        ("sm2:!!", "not base64"),
+                        (old.public_key()[:-1] + "AAAA=", "not 32 bytes")):
         with pytest.raises(ValueError, match=says):
             Keys.check(wrong, "public_key")
 
