@@ -235,7 +235,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         lending=PeerLending(draws, audit, vault, peers, funding),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault),
         directory=DirectoryReader(),
-        evaluation_systems=EvaluationSystems(),
+        evaluation_systems=EvaluationSystems(systems.identity if systems else None),
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
         score_reviews=ScoreReviews(systems or SystemTrust(None, redis, keys.prefix), audit,

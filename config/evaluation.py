@@ -1,8 +1,10 @@
 """The evaluation systems' protocol set up (docs/evaluation-systems.md): this library signs
 its answers and its pushes with EVALUATION_PRIVATE_KEY, else FEDERATION_PRIVATE_KEY, else —
 outside production — a key derived from SECRET_KEY (production without a key: the protocol
-answers "off"). Its code in the signed texts is FEDERATION_CODE, or `library`. The systems
-themselves are the administrator's register, not configuration."""
+answers "off"); SM2, and toward a system registered with an Ed25519 key the Ed25519 key
+kept beside it (EVALUATION_LEGACY_KEY, else FEDERATION_LEGACY_KEY). Its code in the signed
+texts is FEDERATION_CODE, or `library`. The systems themselves are the administrator's
+register, not configuration."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.domain import Domain
 from services.evaluation import LIBRARY_CODE, SystemTrust
-from services.federation import BadKey, Identity, Keys, Trust
+from services.federation import ED25519, SM2_SM3, BadKey, Identity, Keys, Trust
 
 
 class EvaluationSettings(BaseSettings):
@@ -39,12 +41,18 @@ class EvaluationSettings(BaseSettings):
 
     private_key: str = Field(
         "", validation_alias="EVALUATION_PRIVATE_KEY",
-        description="the Ed25519 key this library signs with toward the trading centres' "
+        description="the SM2 key (`sm2:` and base64) this library signs with toward the "
+                    "trading centres' "
                     "e-evaluation systems; in production without it or "
                     "`FEDERATION_PRIVATE_KEY` the protocol answers \"off\". The systems "
                     "themselves are registered in the console (电子评标系统), not configured. "
                     "Empty: `FEDERATION_PRIVATE_KEY`, else derived from `SECRET_KEY` outside "
                     "production")
+    legacy_key: str = Field(
+        "", validation_alias="EVALUATION_LEGACY_KEY",
+        description="the Ed25519 private key kept beside an SM2 `EVALUATION_PRIVATE_KEY` "
+                    "while a system is registered with an Ed25519 key; empty: "
+                    "`FEDERATION_LEGACY_KEY`")
     timeout: float = Field(
         10.0, gt=0, le=60, validation_alias="EVALUATION_TIMEOUT",
         description="seconds to wait for an evaluation system's answer to a committee push")
@@ -52,13 +60,16 @@ class EvaluationSettings(BaseSettings):
 
 def identity_of(settings: Settings) -> Identity | None:
     """This library as the evaluation systems know it (None: no key in production)."""
-    federation = FederationSettings()
-    key = EvaluationSettings().private_key or federation.private_key
+    federation, env = FederationSettings(), EvaluationSettings()
+    key = env.private_key or federation.private_key
+    legacy = env.legacy_key or federation.legacy_key
     if not key:
         if settings.is_production:
             return None
-        key = Keys.from_seed(settings.secret_key.encode() + b":evaluation")
-    identity = Identity(federation.code or LIBRARY_CODE, federation.name or LIBRARY_CODE, key)
+        seed = settings.secret_key.encode() + b":evaluation"
+        key, legacy = (Keys.from_seed(seed, a) for a in (SM2_SM3, ED25519))
+    identity = Identity(federation.code or LIBRARY_CODE, federation.name or LIBRARY_CODE, key,
+                        legacy)
     try:
         identity.public_key()
     except BadKey as exc:

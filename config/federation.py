@@ -1,10 +1,11 @@
 """Federation's settings and set-up (docs/federation.md): off unless FEDERATION_CODE names
-this library. Its private key is FEDERATION_PRIVATE_KEY (`expertbot federation key --new`
-makes one); outside production a library without one signs with a key derived from
-SECRET_KEY, so two development instances can be paired by copying public keys. Peers are
-FEDERATION_PEERS, a JSON list of {"code", "name", "url", "public_key", "accept"}, and for a
-rotation of a peer's key "until" (its end) and "second_public_key" with its own
-"second_until"."""
+this library. Its private key is FEDERATION_PRIVATE_KEY, SM2 (`expertbot federation key
+--new` makes one), with FEDERATION_LEGACY_KEY, the Ed25519 key it had, kept while a peer's
+registered key is still Ed25519; outside production a library without one signs with keys
+derived from SECRET_KEY, so two development instances can be paired by copying public keys.
+Peers are FEDERATION_PEERS, a JSON list of {"code", "name", "url", "public_key", "accept"},
+and for a rotation of a peer's key "until" (its end) and "second_public_key" with its own
+"second_until"; a peer's key says its algorithm (services/federation/algorithms.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.federation import (
     ACCEPT_MODES,
+    ED25519,
+    SM2_SM3,
     BadKey,
     DirectoryReader,
     Federation,
@@ -58,9 +61,16 @@ class FederationSettings(BaseSettings):
                       description="this library's name, e.g. 广州市评标专家库")
     private_key: str = Field(
         "", validation_alias="FEDERATION_PRIVATE_KEY",
-        description="its Ed25519 signing key (`expertbot federation key --new`); required in "
-                    "production once `FEDERATION_CODE` is set. Empty outside production: "
-                    "derived from `SECRET_KEY`")
+        description="its SM2 signing key, `sm2:` and base64 (`expertbot federation key "
+                    "--new`); required in production once `FEDERATION_CODE` is set. An "
+                    "Ed25519 key (base64, no prefix) still works toward peers registered with "
+                    "Ed25519 keys only. Empty outside production: derived from `SECRET_KEY`")
+    legacy_key: str = Field(
+        "", validation_alias="FEDERATION_LEGACY_KEY",
+        description="the Ed25519 private key this library had before SM2, kept beside an SM2 "
+                    "`FEDERATION_PRIVATE_KEY` while a peer's registered key is still Ed25519: "
+                    "toward that peer it signs with this one (docs/federation.md, \"Moving a "
+                    "peer to SM2\"); empty once every peer is on SM2")
     peers: str = Field(
         "[]", validation_alias="FEDERATION_PEERS",
         description="JSON list of the libraries it trusts: `code`, `name`, `url`, "
@@ -115,18 +125,32 @@ def federation_of(settings: Settings, env: FederationSettings | None = None) -> 
         return Federation(None)
     if not env.code.isalnum() or len(env.code) > CODE_MAX:
         raise SettingsError("FEDERATION_CODE: letters and digits, at most 16")
-    key = env.private_key
+    key, legacy = env.private_key, env.legacy_key
     if not key:
         if settings.is_production:
             raise SettingsError("FEDERATION_CODE is set: production needs FEDERATION_PRIVATE_KEY"
                                 " (expertbot federation key --new)")
-        key = Keys.from_seed(settings.secret_key.encode())
-    identity = Identity(env.code, env.name or env.code, key)
+        key, legacy = (Keys.from_seed(settings.secret_key.encode(), a) for a in (SM2_SM3, ED25519))
+    identity = Identity(env.code, env.name or env.code, key, legacy)
+    peers = _peers(env.peers)
     try:
         identity.public_key()
     except BadKey as exc:
         raise SettingsError(str(exc)) from None
-    return Federation(identity, _peers(env.peers))
+    for peer in peers.values():
+        for public in (k for k in (peer.public_key, peer.second_key) if k):
+            algorithm = Keys.check(public, "public_key").algorithm
+            try:
+                identity.key(algorithm)
+            except BadKey:
+                raise SettingsError(
+                    f"FEDERATION_PEERS {peer.code}: its key is {algorithm.name} and this "
+                    f"library holds no {algorithm.name} key: " + (
+                        "keep the Ed25519 key as FEDERATION_LEGACY_KEY" if algorithm is ED25519
+                        else "make one (expertbot federation key --new) for "
+                             "FEDERATION_PRIVATE_KEY, the Ed25519 one as FEDERATION_LEGACY_KEY")
+                ) from None
+    return Federation(identity, peers)
 
 
 FEDERATION_CONFIG = web.AppKey("federation_config", Federation)

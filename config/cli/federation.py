@@ -1,5 +1,6 @@
-"""`expertbot federation key [--new]`: this library's public key, to send to a peer's
-operator (with --new: a new private key to configure, and its public key).
+"""`expertbot federation key [--new]`: this library's public keys, to send to a peer's
+operator (its SM2 key, and the Ed25519 one it keeps for peers still on it); with --new: a
+new SM2 private key to configure, and its public key.
 `expertbot federation directory CODE [--specialty S] [--region R]`: read a peer's
 directory over the signed protocol and print it (docs/federation.md). Exit status: 0 read,
 1 the peer refused or did not answer, 2 federation not configured or no such peer."""
@@ -40,8 +41,10 @@ def cmd_key(args: argparse.Namespace) -> None:
     if args.new:
         private = Keys.new_private()
         print(f"FEDERATION_PRIVATE_KEY={private}")
-        print(f"public key (send it to the peers' operators): "
+        print(f"public key, SM2 (send it to the peers' operators): "
               f"{Identity('-', '-', private).public_key()}")
+        print("moving from Ed25519: keep the key FEDERATION_PRIVATE_KEY held as "
+              "FEDERATION_LEGACY_KEY while a peer still has your Ed25519 key")
         return
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     federation = federation_of(settings)
@@ -49,8 +52,10 @@ def cmd_key(args: argparse.Namespace) -> None:
         print("federation is off: set FEDERATION_CODE (and FEDERATION_PRIVATE_KEY)",
               file=sys.stderr)
         raise SystemExit(2)
-    print(f"{federation.identity.code} {federation.identity.name}: "
-          f"{federation.identity.public_key()}")
+    me = federation.identity
+    for n, public in enumerate(me.public_keys()):
+        print(f"{me.code} {me.name}: {public}"
+              + (" (Ed25519, only for peers still registered with it)" if n else ""))
 
 
 def shown(n: object) -> str:

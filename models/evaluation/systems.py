@@ -1,8 +1,8 @@
 """A trading centre's e-evaluation system (电子评标系统) registered by the administrator as a
 signed client (docs/evaluation-systems.md): its code and name, the centres it serves (by the
-region codes the centres serve, as `DrawActivity.terminal` keeps them), its Ed25519 public
-key (and the day its operator said it is to be replaced) and the address it hears the
-committee's changes at."""
+region codes the centres serve, as `DrawActivity.terminal` keeps them), its public key (SM2,
+or Ed25519 where its operator has not moved; and the day its operator said it is to be
+replaced) and the address it hears the committee's changes at."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class EvaluationSystem(Model):
     code = fields.CharField(max_length=16, unique=True)  # X-Evaluation-From
     name = fields.CharField(max_length=64)
     centres: list[str] = fields.JSONField(default=list)  # region codes: 44, 4401, 440106
-    public_key = fields.CharField(max_length=64)  # base64 of 32 bytes
+    public_key = fields.CharField(max_length=128)  # "sm2:" + base64 of 65 bytes, or Ed25519's 32
     url = fields.CharField(max_length=200, default="")  # "": it reads, nothing is pushed
     active = fields.BooleanField(default=True)
     registered_by = fields.BigIntField()  # person id

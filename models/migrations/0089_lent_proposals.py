@@ -8,7 +8,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0087_score_corrections')]
+    dependencies = [('models', '0088_sm2_system_keys')]
 
     initial = False
 

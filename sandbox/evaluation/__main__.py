@@ -23,7 +23,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m sandbox.evaluation")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--library", required=True, help="the library's address")
-    parser.add_argument("--library-key", required=True, help="its Ed25519 public key, base64")
+    parser.add_argument("--library-key", required=True,
+                        help="its public key: `sm2:` and base64 (or an Ed25519 one)")
     parser.add_argument("--library-code", default=LIBRARY_CODE)
     parser.add_argument("--db", default="var/sandbox-evaluation.sqlite3")
     parser.add_argument("--code", default=CODE)

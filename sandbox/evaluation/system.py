@@ -1,4 +1,4 @@
-"""The fake evaluation system itself: its Ed25519 identity, the library it trusts (its code,
+"""The fake evaluation system itself: its SM2 identity, the library it trusts (its code,
 address and public key, given at start), its database, and both sides of the protocol.
 
 Heard: `POST /committees/{activity_id}`, the library's push of a changed committee, checked

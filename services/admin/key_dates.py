@@ -2,7 +2,7 @@
 period and replaced before it ends; WX-PAY: a platform certificate lasts five years and must
 be replaced before it expires). Each has the moment it stops being good: read from the
 material where it carries one (an X.509 certificate's notAfter), recorded by the operator
-where it does not (a raw Ed25519 or SM4 key: `KEY_ROTATE_BY`, a peer's `until` in
+where it does not (a raw SM2, Ed25519 or SM4 key: `KEY_ROTATE_BY`, a peer's `until` in
 `FEDERATION_PEERS`, an evaluation system's in its register). The system administrator's
 home page and `expertbot doctor` warn 30 and 7 days ahead and once past
 (docs/rules-that-are-ours.md, "Keys and certificates")."""

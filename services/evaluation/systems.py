@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from models.evaluation.systems import EvaluationSystem
 from services.common.errors import BadInput, Conflict, NotFound
-from services.federation import BadKey, Keys
+from services.federation import BadKey, Identity, Keys
 from services.reference import NOT_A_CITY, Reference
 
 CODE = re.compile(r"[A-Za-z0-9]{2,16}")
@@ -29,7 +29,7 @@ class SystemInput:
     key_rotate_by: date | None = None  # when its operator said its key is to be replaced
 
 
-def _checked(data: SystemInput) -> SystemInput:
+def _checked(data: SystemInput, identity: Identity | None) -> SystemInput:
     code, name, url = data.code.strip(), " ".join(data.name.split()), data.url.strip()
     if not CODE.fullmatch(code):
         raise BadInput("evaluation.system_code")
@@ -44,9 +44,14 @@ def _checked(data: SystemInput) -> SystemInput:
     if not centres or len(centres) > CENTRES_MAX:
         raise BadInput("evaluation.system_centres", most=CENTRES_MAX)
     try:
-        Keys.check(data.public_key, "public_key")
+        algorithm = Keys.check(data.public_key, "public_key").algorithm
     except BadKey:
         raise BadInput("evaluation.system_key") from None
+    try:
+        if identity is not None:  # its key's algorithm decides the link's: one this holds
+            identity.key(algorithm)
+    except BadKey:
+        raise BadInput("evaluation.system_key_algorithm", algorithm=algorithm.name) from None
     if url and (len(url) > URL_MAX or not re.fullmatch(r"https?://[^\s]+", url)):
         raise BadInput("evaluation.system_url", most=URL_MAX)
     return SystemInput(code, name, list(dict.fromkeys(centres)), data.public_key.strip(), url,
@@ -55,6 +60,10 @@ def _checked(data: SystemInput) -> SystemInput:
 
 class EvaluationSystems:
     """Register, change, stop and list the systems."""
+
+    def __init__(self, identity: Identity | None = None) -> None:
+        """`identity`: this library's keys toward the systems (None: the protocol is off)."""
+        self.identity = identity
 
     @staticmethod
     async def listing() -> list[EvaluationSystem]:
@@ -67,9 +76,9 @@ class EvaluationSystems:
             raise NotFound("evaluation.no_system")
         return found
 
-    @staticmethod
-    async def register(data: SystemInput, person_id: int, now: datetime) -> EvaluationSystem:
-        got = _checked(data)
+    async def register(self, data: SystemInput, person_id: int, now: datetime
+                       ) -> EvaluationSystem:
+        got = _checked(data, self.identity)
         if await EvaluationSystem.exists(code=got.code):
             raise Conflict("evaluation.system_taken", code=got.code)
         dated = got.key_rotate_by is not None
@@ -79,20 +88,19 @@ class EvaluationSystems:
             key_rotate_by=got.key_rotate_by, key_dated_by=person_id if dated else None,
             key_dated_at=now if dated else None)
 
-    @classmethod
-    async def change(cls, system_id: int, data: SystemInput, person_id: int,
+    async def change(self, system_id: int, data: SystemInput, person_id: int,
                      now: datetime) -> EvaluationSystem:
         """Everything but the code (the other side signs with it); a new key date records
         who gave it when."""
-        system = await cls.get(system_id)
+        system = await self.get(system_id)
         got = _checked(SystemInput(system.code, data.name, data.centres, data.public_key,
-                                   data.url, data.active, data.key_rotate_by))
+                                   data.url, data.active, data.key_rotate_by), self.identity)
         dated = {} if got.key_rotate_by == system.key_rotate_by else {
             "key_rotate_by": got.key_rotate_by, "key_dated_by": person_id, "key_dated_at": now}
         await EvaluationSystem.filter(id=system.id).update(
             name=got.name, centres=got.centres, public_key=got.public_key, url=got.url,
             active=got.active, changed_by=person_id, changed_at=now, **dated)
-        return await cls.get(system.id)
+        return await self.get(system.id)
 
     @staticmethod
     def offered() -> list[str]:

@@ -5,6 +5,7 @@ directory of counts, and this library's desk reading another's directory.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.federation.algorithms import ED25519, SM2_SM3, Algorithm
 from services.federation.ask_rosters import AskRosters
 from services.federation.asking import AskView, PeerAsks
 from services.federation.directory import SMALL, DirectoryReader
@@ -34,8 +35,11 @@ from services.federation.trust import (
 
 __all__ = [
     "ACCEPT_MODES",
+    "ED25519",
     "MAX_AGE",
+    "SM2_SM3",
     "SMALL",
+    "Algorithm",
     "AskRosters",
     "AskView",
     "BadKey",

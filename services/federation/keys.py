@@ -1,6 +1,6 @@
-"""The keys one library signs with and the peers it trusts (docs/federation.md): Ed25519,
-each key as base64 of its 32 raw bytes, the way an operator copies it between two
-configurations. A request or an answer is signed over a canonical text that names both
+"""The keys one library signs with and the peers it trusts (docs/federation.md): SM2 with SM3,
+or Ed25519 where a peer's registered key is still one (algorithms.py: a key's text says its
+algorithm). A request or an answer is signed over a canonical text that names both
 libraries, the method and path, the time, a nonce and the body's SHA-256, so a signature
 fits one message, one way, between two libraries, once."""
 
@@ -13,12 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from services.federation.algorithms import ED25519, SM2_SM3, Algorithm, Key, read
 
 VERSION = "EXPERTBOT-FED-1"
 ACCEPT_MODES = ("admin", "auto", "never")  # who decides a peer's request for experts
@@ -46,22 +41,44 @@ def answer_text(status: int, nonce: str, sender: str, receiver: str, body: bytes
 
 @dataclass(frozen=True)
 class Identity:
-    """This library: its code (e.g. 440100), its name and its private key."""
+    """This library: its code (e.g. 440100), its name and its private key; `legacy_key`, an
+    Ed25519 key kept beside an SM2 one for the peers whose registered key is still Ed25519
+    (docs/federation.md, "Moving a peer to SM2")."""
 
     code: str
     name: str
     private_key: str
+    legacy_key: str = ""
 
-    def _key(self) -> Ed25519PrivateKey:
-        return Ed25519PrivateKey.from_private_bytes(Keys.check(self.private_key,
-                                                         "FEDERATION_PRIVATE_KEY"))
+    def own_keys(self) -> list[Key]:
+        """Its private keys, the one it is known by first."""
+        keys = [Keys.check(self.private_key, "FEDERATION_PRIVATE_KEY", private=True)]
+        if self.legacy_key:
+            legacy = Keys.check(self.legacy_key, "FEDERATION_LEGACY_KEY", private=True)
+            if legacy.algorithm is not ED25519 or keys[0].algorithm is not SM2_SM3:
+                raise BadKey("FEDERATION_LEGACY_KEY is the Ed25519 key kept beside an SM2 "
+                             "FEDERATION_PRIVATE_KEY")
+            keys.append(legacy)
+        return keys
 
-    def public_key(self) -> str:
-        return base64.b64encode(self._key().public_key().public_bytes(
-            Encoding.Raw, PublicFormat.Raw)).decode()
+    def key(self, algorithm: Algorithm | None = None) -> Key:
+        """Its private key for that algorithm (None: the one it is known by)."""
+        for key in self.own_keys():
+            if algorithm is None or key.algorithm is algorithm:
+                return key
+        raise BadKey(f"this library holds no {algorithm.name if algorithm else ''} key")
 
-    def sign(self, text: bytes) -> str:
-        return base64.b64encode(self._key().sign(text)).decode()
+    def public_key(self, algorithm: Algorithm | None = None) -> str:
+        key = self.key(algorithm)
+        return Key(key.algorithm, key.algorithm.public_of(key.raw)).text
+
+    def public_keys(self) -> list[str]:
+        """Its public keys, the one it is known by first (then the Ed25519 one it keeps)."""
+        return [self.public_key(key.algorithm) for key in self.own_keys()]
+
+    def sign(self, text: bytes, algorithm: Algorithm | None = None) -> str:
+        key = self.key(algorithm)
+        return base64.b64encode(key.algorithm.sign(key.raw, text)).decode()
 
 
 @dataclass(frozen=True)
@@ -87,17 +104,29 @@ class Peer:
                                        (self.second_key, self.second_until))
                 if key and (until is None or now < until.timestamp())]
 
-    def verifies(self, text: bytes, signature: str, now: float | None = None) -> bool:
-        """The signature is by one of the keys accepted now."""
+    def algorithm_at(self, now: float) -> Algorithm:
+        """What this library signs with toward the peer: the algorithm of its first key
+        accepted now (of its first key when none is), so a rotation from Ed25519 to SM2
+        switches both ends at the registered key's end."""
+        keys = self.keys_at(now) or [self.public_key]
+        return Keys.check(keys[0], f"{self.code}'s public key").algorithm
+
+    def verifies(self, text: bytes, signature: str, now: float | None = None
+                 ) -> Algorithm | None:
+        """The algorithm of the key accepted now that made the signature; None when none
+        did (each key is checked with its own algorithm: the message chooses nothing)."""
+        try:
+            signed = base64.b64decode(signature, validate=True)
+        except ValueError:
+            return None
         for raw in self.keys_at(time.time() if now is None else now):
             try:
-                key = Ed25519PublicKey.from_public_bytes(Keys.check(
-                    raw, f"{self.code}'s public key"))
-                key.verify(base64.b64decode(signature, validate=True), text)
-            except (InvalidSignature, ValueError):
+                key = Keys.check(raw, f"{self.code}'s public key")
+            except BadKey:
                 continue
-            return True
-        return False
+            if key.algorithm.verify(key.raw, text, signed):
+                return key.algorithm
+        return None
 
 
 def same(a: str, b: str) -> bool:
@@ -105,26 +134,23 @@ def same(a: str, b: str) -> bool:
 
 
 class Keys:
-    """The Ed25519 keys of the protocol (docs/federation.md): a new one, development's
-    derived one, and a key checked as it is read."""
+    """The keys of the protocol (docs/federation.md): a new one, development's derived one,
+    and a key checked as it is read."""
 
     @staticmethod
-    def new_private() -> str:
-        """A new Ed25519 private key, base64 (`expertbot federation-key`)."""
-        return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+    def new_private(algorithm: Algorithm = SM2_SM3) -> str:
+        """A new private key's text (`expertbot federation key --new`): SM2 unless asked."""
+        return Key(algorithm, algorithm.new_private()).text
 
     @staticmethod
-    def from_seed(seed: bytes) -> str:
+    def from_seed(seed: bytes, algorithm: Algorithm = SM2_SM3) -> str:
         """A stable development key derived from a secret (the sandbox's default)."""
-        return base64.b64encode(hashlib.sha256(b"federation:" + seed).digest()).decode()
+        return Key(algorithm, algorithm.from_seed(seed)).text
 
     @staticmethod
-    def check(text: str, what: str) -> bytes:
-        """The key's 32 raw bytes; BadKey naming `what` when it is not one."""
+    def check(text: str, what: str, private: bool = False) -> Key:
+        """The key a text holds (a public one unless `private`); BadKey naming `what`."""
         try:
-            raw = base64.b64decode(text.strip(), validate=True)
-        except ValueError:
-            raise BadKey(f"{what} is not base64") from None
-        if len(raw) != 32:
-            raise BadKey(f"{what} is not 32 bytes (an Ed25519 key in base64)")
-        return raw
+            return read(text, what, private)
+        except ValueError as exc:
+            raise BadKey(str(exc)) from None

@@ -1,8 +1,9 @@
 """The key the avoided persons' hashes are made under (docs/federation.md, draws): derived by
 the two libraries between them from the keys they registered with each other, never sent.
-Each library's Ed25519 key is read as its X25519 twin (RFC 7748's birational map, as
-libsodium's crypto_sign_ed25519_pk_to_curve25519 and _sk_to_curve25519 do); the X25519
-shared secret, through HKDF-SHA256 salted with the request's id, is that request's key. A
+Between SM2 keys the shared secret is ECDH on the SM2 curve (algorithms.py); between Ed25519
+keys each is read as its X25519 twin (RFC 7748's birational map, as libsodium's
+crypto_sign_ed25519_pk_to_curve25519 and _sk_to_curve25519 do) and the X25519 secret is
+taken. The secret, through HKDF-SHA256 salted with the request's id, is that request's key. A
 kept or leaked message holds the hashes and no key, so its ID numbers cannot be tried
 offline; the lender decides with the key and keeps neither the key nor the hashes."""
 
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from services.federation.algorithms import SM2_SM3
 from services.federation.keys import BadKey, Identity, Keys
 
 P = 2**255 - 19  # the field of Curve25519 and Edwards25519
@@ -45,16 +47,19 @@ def scalar(seed: bytes) -> bytes:
 
 def fingerprint(public_key: str) -> str:
     """Which key: the first 16 hex digits of the SHA-256 of its raw bytes."""
-    return hashlib.sha256(Keys.check(public_key, "public key")).hexdigest()[:16]
+    return hashlib.sha256(Keys.check(public_key, "public key").raw).hexdigest()[:16]
 
 
 def request_key(me: Identity, their_public: str, request_id: str) -> bytes:
-    """The request's key: the same at both ends, from one's private and the other's public."""
-    mine = X25519PrivateKey.from_private_bytes(
-        scalar(Keys.check(me.private_key, "FEDERATION_PRIVATE_KEY")))
-    theirs = X25519PublicKey.from_public_bytes(montgomery(Keys.check(their_public,
-                                                                     "public key")))
-    shared = mine.exchange(theirs)  # ValueError on a low-order key: no key at all
+    """The request's key: the same at both ends, from one's private and the other's public
+    of the same algorithm (BadKey when this library holds none of it)."""
+    theirs = Keys.check(their_public, "public key")
+    mine = me.key(theirs.algorithm)
+    if theirs.algorithm is SM2_SM3:
+        shared = SM2_SM3.agree(mine.raw, theirs.raw)
+    else:
+        shared = X25519PrivateKey.from_private_bytes(scalar(mine.raw)).exchange(
+            X25519PublicKey.from_public_bytes(montgomery(theirs.raw)))  # ValueError: low order
     return HKDF(hashes.SHA256(), 32, request_id.encode(), INFO).derive(shared)
 
 
@@ -87,10 +92,17 @@ class Persons:
             return frozenset(), b""
         if self.legacy_key:
             return next(iter(self.sets.values())), self.legacy_key
-        mine = self.sets.get(fingerprint(me.public_key()))
-        if mine is None:
+        found = next(((self.sets[f], k.algorithm) for k in me.own_keys()
+                      if (f := fingerprint(me.public_key(k.algorithm))) in self.sets), None)
+        if found is None:
             raise BadKey("hashed for a key this library does not hold")
-        theirs = next((k for k in their_keys if fingerprint(k) == self.by), None)
+        mine, algorithm = found
+        same_kind = [k for k in their_keys
+                     if Keys.check(k, "public key").algorithm is algorithm]
+        theirs = next((k for k in same_kind if fingerprint(k) == self.by), None)
+        if theirs is None and len(same_kind) == 1 and any(fingerprint(k) == self.by
+                                                          for k in their_keys):
+            theirs = same_kind[0]  # `by` names its other algorithm's key (a move to SM2)
         if theirs is None:
             raise BadKey("hashed by a key of the asker's this library does not know")
         return mine, request_key(me, theirs, request_id)
@@ -102,7 +114,8 @@ def sent_form(me: Identity, their_keys: list[str], request_id: str,
     key derived with it; the key itself never."""
     if not numbers:
         return {"by": "", "sets": []}
-    return {"by": fingerprint(me.public_key()), "sets": [
+    algorithm = Keys.check(their_keys[0], "public key").algorithm if their_keys else None
+    return {"by": fingerprint(me.public_key(algorithm)), "sets": [
         {"for": fingerprint(k), "hashes": keyed(request_key(me, k, request_id), numbers)}
         for k in their_keys]}
 

@@ -7,11 +7,13 @@ request's nonce, so an answer cannot be replayed to another request."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
+from services.federation.algorithms import Algorithm
 from services.federation.keys import VERSION, Identity, Peer, answer_text, request_text
 
 MAX_AGE = 300  # seconds a signed request is good for (clocks of two centres drift)
@@ -66,8 +68,12 @@ class Federation:
 
 @dataclass(frozen=True)
 class Incoming:
+    """A checked request: its sender, its nonce, and the algorithm of the registered key
+    that verified it (the answer is signed with the same; None: the peer's of now)."""
+
     peer: Peer
     nonce: str
+    algorithm: Algorithm | None = None
 
 
 class Trust:
@@ -92,7 +98,7 @@ class Trust:
                             self.protocol.version)
         h_from, h_to, h_time, h_nonce, h_signature = self.protocol.names()
         return {h_from: me.code, h_to: peer.code, h_time: str(now), h_nonce: nonce,
-                h_signature: me.sign(text)}
+                h_signature: me.sign(text, peer.algorithm_at(now))}
 
     async def check_request(self, headers: Mapping[str, str], method: str, path: str,
                             body: bytes, now: int) -> Incoming:
@@ -115,7 +121,8 @@ class Trust:
             raise NotTrusted("bad_nonce")
         text = request_text(method, path, sender, me.code, timestamp, nonce, body,
                             self.protocol.version)
-        if not peer.verifies(text, headers.get(h_signature, ""), now):
+        algorithm = peer.verifies(text, headers.get(h_signature, ""), now)
+        if algorithm is None:
             raise NotTrusted("bad_signature")
         # the nonce is spent only once the signature holds: a forger cannot burn real ones
         if self.redis is None:
@@ -125,14 +132,15 @@ class Trust:
                                      nx=True, ex=2 * MAX_AGE)
         if not fresh:
             raise NotTrusted("replayed")
-        return Incoming(peer, nonce)
+        return Incoming(peer, nonce, algorithm)
 
     def sign_answer(self, incoming: Incoming, status: int, body: bytes) -> dict[str, str]:
         me = self._me()
         text = answer_text(status, incoming.nonce, me.code, incoming.peer.code, body,
                            self.protocol.version)
         h_from, _, _, _, h_signature = self.protocol.names()
-        return {h_from: me.code, h_signature: me.sign(text)}
+        algorithm = incoming.algorithm or incoming.peer.algorithm_at(time.time())
+        return {h_from: me.code, h_signature: me.sign(text, algorithm)}
 
     def check_answer(self, peer: Peer, nonce: str, status: int, headers: Mapping[str, str],
                      body: bytes, now: int | None = None) -> None:
@@ -141,5 +149,5 @@ class Trust:
         if headers.get(h_from, "") != peer.code:
             raise NotTrusted("unknown_peer")
         text = answer_text(status, nonce, peer.code, me.code, body, self.protocol.version)
-        if not peer.verifies(text, headers.get(h_signature, ""), now):
+        if peer.verifies(text, headers.get(h_signature, ""), now) is None:
             raise NotTrusted("bad_signature")

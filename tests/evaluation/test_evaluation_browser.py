@@ -49,6 +49,9 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
     await expect(row).to_contain_text("广州市公共资源交易中心")
     await expect(row).to_contain_text("启用")
     key = await admin.get_by_test_id("public-key").inner_text()
+    assert key.startswith("sm2:")  # the SM2 key first; the Ed25519 one kept for the others
+    await expect(admin.get_by_test_id("library-key")).to_contain_text("公钥（SM2）")
+    await expect(admin.get_by_test_id("legacy-public-key")).to_be_visible()
     code = (await admin.get_by_test_id("library-key").inner_text()).split("代码")[1].split(
         "，")[0].strip()
     await screenshot(admin, "var/console-evaluation-systems.png")

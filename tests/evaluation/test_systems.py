@@ -5,6 +5,7 @@ words."""
 
 from __future__ import annotations
 
+import base64
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +18,7 @@ from models.draws import DrawActivity, Invitation, InvitationStatus
 from sandbox.app import sync_followers
 from services.common.clock import CHINA
 from services.evaluation import EVALUATION_PROTOCOL
-from services.federation import Identity, Keys
+from services.federation import ED25519, Identity, Keys, Peer
 from tests.support.api import Api
 from tests.support.draw_world import finish, make_experts, prepared, start_draw
 from tests.support.evaluation import System, centre_of
@@ -137,8 +138,12 @@ async def test_the_register_refuses_a_bad_key_an_unknown_centre_and_a_taken_code
         api: Api, demo: dict) -> None:
     admin = await api.login(demo["admin"].mp_openid)
     good = {"code": "GZJY", "name": "广州交易中心电子评标系统", "centres": ["440100"],
-            "public_key": Keys.new_private()}  # any 32 bytes in base64 read as a key
-    cases = [({"public_key": "bm90IGEga2V5"}, "公钥"), ({"centres": ["990000"]}, "990000"),
+            "public_key": Identity("GZJY", "x", Keys.new_private()).public_key()}
+    cases = [({"public_key": "bm90IGEga2V5"}, "公钥"),
+             ({"public_key": Keys.new_private()}, "sm2:"),  # its private key pasted: refused
+             ({"public_key": "sm2:" + base64.b64encode(b"\x04" + b"\x01" * 64).decode()},
+              "公钥"),  # 65 bytes, not a point on the SM2 curve
+             ({"centres": ["990000"]}, "990000"),
              ({"url": "ftp://x"}, "http")]
     for change, words in cases:
         refused = await api.call("POST", "/admin/evaluation-systems", admin, {**good, **change})
@@ -148,3 +153,26 @@ async def test_the_register_refuses_a_bad_key_an_unknown_centre_and_a_taken_code
     assert taken.status == 409 and "已登记" in taken.message
     listed = (await api.call("GET", "/admin/evaluation-systems", admin)).data
     assert [c["name"] for c in listed["systems"][0]["centres"]] == ["广州市公共资源交易中心"]
+
+
+async def test_a_system_still_on_ed25519_reads_beside_one_on_sm2_and_neither_switches(
+        client: TestClient, settings: Settings, api: Api, demo: dict) -> None:
+    """The registered key says the algorithm (docs/evaluation-systems.md, "Signing"): a
+    system registered with an Ed25519 key is answered with the library's kept Ed25519 key,
+    one registered with an SM2 key in SM2; a request in the other algorithm is refused."""
+    old = System(Identity("GZJY", "广州交易中心电子评标系统", Keys.new_private(ED25519)))
+    new = System(Identity("SZJY", "深圳交易中心电子评标系统", Keys.new_private()))
+    shown = await old.register(api, demo, ["440100"])
+    await new.register(api, demo, ["440300"])
+    assert shown["public_key"].startswith("sm2:") and shown["legacy_public_key"]
+    assert old.library and old.library.public_key == shown["legacy_public_key"]
+    for system in (old, new):
+        assert (await system.call("GET", "/evaluation/v1/activities"))["activities"] == []
+    code, url = shown["library_code"], str(api.client.make_url(""))
+    old_on_sm2 = System(Identity("GZJY", old.identity.name, Keys.new_private()),
+                        Peer(code, code, url, shown["public_key"]))
+    new_on_ed = System(Identity("SZJY", new.identity.name, Keys.new_private(ED25519)),
+                       old.library)
+    for switched in (old_on_sm2, new_on_ed):
+        refused = await switched.refused("GET", "/evaluation/v1/activities")
+        assert refused.reason == "bad_signature" and "签名" in refused.message

@@ -17,7 +17,7 @@ from config.settings import Settings
 from models.draws import DrawActivity, Invitation, Project
 from sandbox.app import sync_followers
 from services.evaluation import EVALUATION_PROTOCOL
-from services.federation import Federation, Identity, Keys, Peer, PeerRefused, Trust
+from services.federation import ED25519, Federation, Identity, Keys, Peer, PeerRefused, Trust
 from tests.support.api import Api
 from tests.support.draw_world import finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat
@@ -68,8 +68,9 @@ class System:
             "code": self.identity.code, "name": self.identity.name, "centres": centres,
             "public_key": self.identity.public_key(), "url": url})
         assert made.status == 200, made.data
+        legacy = Keys.check(self.identity.public_key(), "its key").algorithm is ED25519
         self.knows(str(api.client.make_url("")), made.data["library_code"],
-                   made.data["public_key"])
+                   made.data["legacy_public_key" if legacy else "public_key"])
         return made.data
 
 

@@ -29,7 +29,8 @@ class SystemOut(Model):
     code: str = Field(description="系统代码（对方签名时使用）")
     name: str
     centres: list[CentreOut] = Field(description="服务的交易中心")
-    public_key: str = Field(description="对方的 Ed25519 公钥（base64）")
+    public_key: str = Field(description=(
+        "对方的公钥：SM2 为“sm2:”加 base64，无前缀为 Ed25519（base64）"))
     url: str = Field(description="接收评标委员会变更推送的地址；空为不推送")
     active: bool = Field(description="启用；停用的系统的请求一律拒绝")
     registered_at: datetime
@@ -41,7 +42,9 @@ class SystemOut(Model):
 class SystemsOut(Model):
     on: bool = Field(description="本库已配置签名密钥，接口可用")
     library_code: str = Field(description="本库在签名中的代码（X-Evaluation-To）")
-    public_key: str = Field(description="本库的公钥（交给评标系统的运维人员）")
+    public_key: str = Field(description="本库的 SM2 公钥（交给评标系统的运维人员）")
+    legacy_public_key: str = Field(default="", description=(
+        "本库保留的 Ed25519 公钥，只供尚未改用 SM2 的系统；空为未保留"))
     deviation_percent: Decimal = Field(description="评分偏离阈值（满分的百分比）")
     leaning_sample: int = Field(description="评分倾向至少需要的评标次数")
     systems: list[SystemOut]
@@ -53,7 +56,7 @@ class SystemIn(Model):
     name: str = Field(min_length=1, max_length=64)
     centres: list[str] = Field(min_length=1, max_length=20,
                                description="服务的交易中心：地区代码（440000、440100）")
-    public_key: str = Field(min_length=1, max_length=64)
+    public_key: str = Field(min_length=1, max_length=128)
     url: str = Field(default="", max_length=200)
     active: bool = True
     key_rotate_by: date | None = Field(default=None, description=(
@@ -91,6 +94,7 @@ async def systems_out(call: Call) -> SystemsOut:
     return SystemsOut(
         on=trust.on, library_code=trust.identity.code if trust.identity else "",
         public_key=trust.identity.public_key() if trust.identity else "",
+        legacy_public_key=[*trust.identity.public_keys(), ""][1] if trust.identity else "",
         deviation_percent=percent, leaning_sample=sample,
         systems=[system_out(call, s) for s in await call.domain.evaluation_systems.listing()],
         offered=[centre_out(call, c) for c in call.domain.evaluation_systems.offered()])
