@@ -46,7 +46,8 @@ async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> di
         found.update(await related_evidence(activity, skip.kind, skip.record, expert_id,
                                             (codes, names, hashes)))
     if skip.kind == "remote" and profile is not None:
-        found.update(region=profile.region, remote_ok=profile.remote_ok)
+        # a bool in the evidence whatever the driver hands back (SQLite's 0/1 included)
+        found.update(region=profile.region, remote_ok=bool(profile.remote_ok))
     if skip.kind in RULES:
         found.update(await rule_evidence(activity, expert_id, skip))
     if skip.kind == "unavailable":
