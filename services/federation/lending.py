@@ -138,7 +138,7 @@ class PeerLending:
         asked = read_request(peer, body)
         found = await PeerDraw.get_or_none(peer_code=peer.code, request_id=asked.request_id)
         if found is not None:
-            return found
+            return await self._resume(found, peer, now)
         try:  # hashed for our key by one of theirs we know: readable when decided
             self._persons_of(asked, peer.code)
         except Conflict:
@@ -182,6 +182,21 @@ class PeerLending:
         if not reason.strip():
             raise BadInput("federation.refusal_reason")
         return await self._refuse(draw, now, person_id, reason.strip()[:200])
+
+    async def _resume(self, draw: PeerDraw, peer: Peer, now: datetime) -> PeerDraw:
+        """The same request again (an asker retrying after a lost answer): its state, and a
+        decision a crash here cut short finished first — the standing rule's acceptance not
+        yet made, or a draw accepted and not yet started."""
+        if draw.status == "pending" and peer.accept == "auto":
+            return await self._accept(draw, now, None)
+        activity = await DrawActivity.get_or_none(id=draw.activity_id) \
+            if draw.status == "drawing" and draw.activity_id else None
+        if activity is not None and activity.status == DrawStatus.VERIFIED:
+            nonce = str(draw.request.get("nonce") or "").strip()[:32]
+            await self.draws.running.lifecycle.start(activity.id, now, SYSTEM, nonce)
+            await self._audit("draw_started", draw, now, activity=activity.id,
+                              seed_hash=activity.seed_hash or "", nonce=nonce)
+        return await PeerDraw.get(id=draw.id)
 
     async def _accept(self, draw: PeerDraw, now: datetime, person_id: int | None
                       ) -> PeerDraw:

@@ -1,13 +1,17 @@
 """Three libraries, three processes, one evaluation (NDRC-26 异地抽取; FG-807 主场/副场; the
 practice of 2026-03-05, one committee from three provinces' libraries): 韶关's (this test's
 service) draws one condition at 广州's and one at 佛山's (each `expertbot serve` of its own,
-its own database and Redis, the demo's experts loaded). 佛山 is down when the draw starts and
-is asked again once it is back; 广州 is killed after its experts confirmed and restarted.
+its own database and Redis, the demo's experts loaded). 佛山 is down when the draw starts;
+back, it is killed in the middle of 韶关's request (kept, its answer not yet sent) and asked
+again after its restart, finishing what the crash cut short; 广州 is killed in the middle of
+its roster (applied by 韶关, the acknowledgement not kept) and sends it again.
 Each condition is drawn by its own library once, nothing doubled on either side, and the
 results, the attendance and the verifier's request name each library's part."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from tests.support.api import Api
 from tests.support.cli import Preloaded
 from tests.support.console import Desk
 from tests.support.draw_world import prepared, start_draw, submit, the_results_unseal
+from tests.support.helpers import eventually
 from tests.support.peer_process import LibraryProcess
 from tests.support.two_libraries import (
     GUANGZHOU,
@@ -35,6 +40,19 @@ from tests.support.two_libraries import (
 from web.context import DOMAIN
 
 FOSHAN = Identity("440600", "佛山市评标专家库", Keys.new_private())
+
+
+async def roster_applied(ask_id: int) -> bool:
+    return (await PeerAsk.get(id=ask_id)).roster_seq >= 1
+
+
+async def kept_by(library: LibraryProcess) -> bool:
+    """The other library has the request in its database (its answer not yet sent, or
+    being sent)."""
+    try:
+        return library.read("SELECT COUNT(*) FROM peer_draw") != [(0,)]
+    except sqlite3.Error:  # the file being written: not yet
+        return False
 
 
 @pytest.fixture
@@ -91,13 +109,24 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
         assert asks[GUANGZHOU.code].asked_at is not None
         assert asks[FOSHAN.code].status == "unreachable"  # down: its own state, not 广州's
         await every_pool_expert_says_1(guangzhou, 74_000)
-        # 广州 killed after its expert confirmed, as a crash would, and restarted
+        # 广州 killed in the middle of its roster (sent each second once its draw ended):
+        # as soon as 韶关 has applied it, before 广州 can keep the acknowledgement
+        told = asks[GUANGZHOU.code].id
+        await eventually(lambda: roster_applied(told), timeout=40, interval=0.01)
         await guangzhou.kill()
-        await guangzhou.start(at_guangzhou)
+        await guangzhou.start(at_guangzhou)  # sends it again: a replay, applied once
+        # 佛山 back, and killed in the middle of 韶关's request: as soon as it has kept it
         await foshan.start(at_foshan)
-        await asking.sweep(now + timedelta(seconds=20))  # 佛山 asked now, once (its backoff)
-        await every_pool_expert_says_1(foshan, 75_000)
+        sending = asyncio.create_task(asking.sweep(now + timedelta(seconds=20)))
+        await eventually(lambda: kept_by(foshan), timeout=20, interval=0.005)
+        await foshan.kill()
+        await sending
+        await foshan.start(at_foshan)
+        # asked again after its wait: the same request, whatever the crash left undone
         await asking.sweep(now + timedelta(seconds=50))
+        await every_pool_expert_says_1(foshan, 75_000)
+        await asking.sweep(now + timedelta(seconds=80))
+        await asking.sweep(now + timedelta(seconds=110))
         activity = await DrawActivity.get(id=aid)
         assert activity.status == "ended" and activity.end_reason == "complete"
         assert not await Invitation.filter(activity_id=aid).exists()  # none drawn here

@@ -46,8 +46,10 @@ def redis_of(app: web.Application) -> Redis:
     return app[READINESS].redis
 
 
-async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0) -> None:
-    """Wait until `check()` holds (work done by the worker or a background task)."""
+async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0,
+                     interval: float = 0.05) -> None:
+    """Wait until `check()` holds (work done by the worker or a background task), looking
+    every `interval` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -57,7 +59,7 @@ async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float
             return
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(interval)
 
 
 def process_env(settings: Settings) -> dict[str, str]:
