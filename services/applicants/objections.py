@@ -24,6 +24,7 @@ from models.applications import Application, AppStatus, Objection, ReviewAction
 from models.people import Person, Role, RoleGrant
 from services.applicants.attachments import DOCS, MB, TYPE_NAMES, Attachments
 from services.applicants.review_scope import ReviewScope, in_scope
+from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound, TooLarge
 from services.common.files import FileStore
 from services.common.pii import Vault, mask_email, mask_name, mask_phone
@@ -93,6 +94,15 @@ def may_rule(app: Application, grants: list[RoleGrant], now: datetime) -> bool:
         return True
     stages = ReviewScope.stages(app.batch)
     return bool(stages) and any(in_scope(g, stages[-1], app) for g in live)
+
+
+async def _rulers(app: Application, now: datetime) -> list[int]:
+    """The reviewers in scope of the batch's last stage, or, with none, the administrators."""
+    stages = ReviewScope.stages(await app.batch)
+    grants = await RoleGrant.filter(role=Role.REVIEWER, revoked_at=None)
+    found = sorted({g.person_id for g in grants
+                    if stages and g.active(now) and in_scope(g, stages[-1], app)})
+    return found or await RoleGrant.holders(Role.ADMIN, now)
 
 
 class Objections:
@@ -165,7 +175,7 @@ class Objections:
             kept.append({"key": key, "filename": item.filename[:100] or "evidence",
                          "content_type": real, "size": len(item.data),
                          "sha256": hashlib.sha256(item.data).hexdigest()})
-        async with self.outbox.change(now):
+        async with self.outbox.change(now) as change:
             made = await Objection.create(
                 application_id=app.id, name_enc=self.vault.encrypt(name, SEALED),
                 contact_enc=self.vault.encrypt(number, SEALED), contact_kind=kind,
@@ -175,6 +185,11 @@ class Objections:
                                       stage_key="notice", stage_title=NOTICE, actor_id=None,
                                       actor_name=mask_name(name), action="objection",
                                       reason=grounds[:200])
+            # those who may rule it told at once: the admission waits on them
+            for person_id in await _rulers(app, now):
+                await change.notify("objection.raised", {
+                    "batch": (await app.batch).name, "at": china_time(now)},
+                    person_id=person_id, dedupe_key=f"objection:{made.id}:{person_id}")
         return made
 
     @staticmethod

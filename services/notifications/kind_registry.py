@@ -85,6 +85,7 @@ NotificationKind = Literal[
     "performance.reviewed",
     "register.phone_differs",
     "review.waiting",
+    "objection.raised",
     "objection.ruled",
     "sms.reply",
     "support.ended",

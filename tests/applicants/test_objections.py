@@ -23,7 +23,7 @@ from models.applications import Application, AppStatus, Objection
 from models.audit import AuditEntry
 from models.experts import ExpertProfile
 from models.notifications import Notification
-from models.people import Person
+from models.people import Person, phone_is
 from sandbox.platform import Fault, Platform
 from tests.support.api import Api
 from tests.support.applications import in_notice
@@ -166,6 +166,13 @@ async def test_an_objection_holds_the_admission_until_ruled_and_the_objector_is_
     refused = await api.call("POST", f"/review/objections/{first.id}/ruling", city,
                              {"sustained": False, "note": "不成立"})
     assert refused.status == 403
+    # the last stage's reviewer is told at once that an objection waits on her, once each
+    final_person = await Person.get(phone_is(demo["reviewer_final"].phone))
+    city_person = await Person.get(phone_is(demo["reviewer"].phone))
+    told = await Notification.filter(kind="objection.raised")
+    assert {f"objection:{first.id}:{final_person.id}",
+            f"objection:{second.id}:{final_person.id}"} <= {n.dedupe_key for n in told}
+    assert city_person.id not in {n.person_id for n in told}  # not hers to rule
     final = await api.login(demo["reviewer_final"].mp_openid)
     listed = (await api.call("GET", "/review/objections", final)).data["objections"]
     assert [o["id"] for o in listed] == [first.id, second.id]  # open ones, oldest first
