@@ -29,8 +29,9 @@ FLAGGED = ("objective", "deviation")  # the analysis' kinds a re-check is asked 
 
 async def flagged(activity: DrawActivity) -> list[dict[str, Any]]:
     """What stood out in the evaluation's current table, as the system is told it."""
+    # what the agency dismissed with a reason is not asked about again
     proposals = await RecordProposal.filter(activity_id=activity.id, kind__in=FLAGGED
-                                            ).order_by("id")
+                                            ).exclude(status="dismissed").order_by("id")
     codes = dict(await Invitation.filter(id__in={p.invitation_id for p in proposals}
                                          ).values_list("id", "code"))
     return [{"expert": str(codes.get(p.invitation_id) or ""), "kind": p.kind,
