@@ -8,13 +8,17 @@ own bursts.
     .venv/bin/python -m bench.paired --b-env EVENT_LOOP=asyncio [--only chat,sms]
     .venv/bin/python -m bench.paired --b-tree /tmp/before   # another commit's worktree
     .venv/bin/python -m bench.paired --a-tree /tmp/before --b-tree .   # the sides swapped
+    .venv/bin/python -m bench.paired --b-floor --only chat   # against bench/confirm_floor.py
 
 A is this tree with the environment as it is (or `--a-tree`'s code); B is this tree with
 `--b-env` set, or another tree (its code on PYTHONPATH, this tree's virtualenv) on the same
-database, whose schema it must share. Side A has come out a few per cent ahead of the same
-code on side B: a comparison is read both ways, the sides swapped. Each round makes the
-invitations again and splits each channel's into slices, one slice a burst (a burst never
-runs out of invitations, so every reply is an acceptance).
+database, whose schema it must share; or `--b-floor`, the lean floor of the chat
+confirmation (bench/confirm_floor.py). Beside each side's serve CPU, the CPU of PostgreSQL
+(every postgres process) and of the worker during its bursts (and the second after each,
+when the notices its replies queued are sent) are summed for it. Side A has come out a few
+per cent ahead of the same code on side B: a comparison is read both ways, the sides
+swapped. Each round makes the invitations again and splits each channel's into slices, one
+slice a burst (a burst never runs out of invitations, so every reply is an acceptance).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.api import login, serve_cpu
+from bench.api import login, postgres_cpu, serve_cpu
 from bench.common import (
     BIN,
     DATABASE_URL,
@@ -44,10 +48,13 @@ ORDER = "ABBA"  # the sides' turns, over and over: each side first as often as s
 SETTLE = 1.0  # seconds after a burst before its side's CPU is read
 
 
-def _start_side(tree: Path | None, port: int, env: dict[str, str]
+def _start_side(tree: Path | None, port: int, env: dict[str, str], floor: bool = False
                 ) -> list[subprocess.Popen[bytes]]:
     """A side's serve process: this tree's, or `tree`'s code (run from that tree, so that
-    its own modules, texts and templates are the ones found first)."""
+    its own modules, texts and templates are the ones found first), or the floor."""
+    if floor:
+        return start([sys.executable, "-m", "bench.confirm_floor", "--port", str(port)],
+                     env, 1)
     if tree is None:
         return start([str(BIN / "expertbot"), "serve", "--port", str(port)], env, 1)
     return start([sys.executable, "-m", "config.cli", "serve", "--port", str(port)],
@@ -75,6 +82,8 @@ def main() -> None:
                         help="KEY=VALUE for side B's serve (repeatable)")
     parser.add_argument("--a-tree", type=Path, help="side A runs this tree's code")
     parser.add_argument("--b-tree", type=Path, help="side B runs this tree's code")
+    parser.add_argument("--b-floor", action="store_true",
+                        help="side B is the chat confirmation's floor (bench/confirm_floor.py)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--burst", type=int, default=1, help="seconds a burst")
     parser.add_argument("--slice", type=int, default=300, help="invitations a burst")
@@ -83,18 +92,22 @@ def main() -> None:
     parser.add_argument("--only", default="chat,sms")
     parser.add_argument("--past", type=int, default=50_000)
     args = parser.parse_args()
-    if not args.b_env and args.b_tree is None:
-        raise SystemExit("name what side B changes: --b-env KEY=VALUE or --b-tree PATH")
+    if not args.b_env and args.b_tree is None and not args.b_floor:
+        raise SystemExit("name what side B changes: --b-env KEY=VALUE, --b-tree PATH or "
+                         "--b-floor")
+    if args.b_floor and args.only != "chat":
+        raise SystemExit("the floor answers the chat only: --b-floor --only chat")
     channels = [c for c in CHANNELS if c in args.only.split(",")]
     fake_port, ports = args.port, {"A": args.port + 1, "B": args.port + 2}
     fake = f"http://127.0.0.1:{fake_port}"
     env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{ports['A']}", args.past)
     b_env = {**env, **dict(kv.split("=", 1) for kv in args.b_env)}
     serves = {"A": _start_side(args.a_tree, ports["A"], env),
-              "B": _start_side(args.b_tree, ports["B"], b_env)}
+              "B": _start_side(args.b_tree, ports["B"], b_env, args.b_floor)}
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
-    # CPU s, replies applied (confirmed, counted in the database), seconds of bursts
-    sums = {(s, c): [0.0, 0, 0.0] for s in ports for c in channels}
+    # CPU s, replies applied (confirmed, counted in the database), seconds of bursts,
+    # PostgreSQL's CPU s and the worker's
+    sums = {(s, c): [0.0, 0, 0.0, 0.0, 0.0] for s in ports for c in channels}
     p99s: dict[tuple[str, str], list[float]] = {k: [] for k in sums}
     try:
         wait_ready(fake_port, procs, timeout=60)
@@ -120,7 +133,8 @@ def main() -> None:
                         side = ORDER[k % len(ORDER)]
                         lua, extra = request_file(Path(tmp) / f"{channel}-{k}.txt", channel,
                                                   part, tokens)
-                        cpu0 = serve_cpu(serves[side])
+                        cpu0, pg0, w0 = serve_cpu(serves[side]), postgres_cpu(), \
+                            serve_cpu(worker)
                         result = wrk(lua, ports[side], args.burst, args.connections, 1, extra)
                         # the requests still in flight when wrk stopped are answered, and
                         # counted (below), before the side's CPU is read
@@ -128,6 +142,8 @@ def main() -> None:
                         cell = sums[(side, channel)]
                         cell[0] += serve_cpu(serves[side]) - cpu0
                         cell[2] += args.burst
+                        cell[3] += postgres_cpu() - pg0
+                        cell[4] += serve_cpu(worker) - w0
                         sent[(side, channel)].extend(inv for inv, _n in part)
                         p99s[(side, channel)].append(result["p99"])
                         if result["requests"] > len(part):
@@ -148,15 +164,24 @@ def main() -> None:
     label = {"A": f"A ({args.a_tree or 'this tree'})",
              "B": "B (" + (" ".join(args.b_env) or str(args.b_tree)) + ")"}
     out = []
-    for (side, channel), (cpu, done, busy) in sums.items():
+    per: dict[str, tuple[float, ...]] = {}
+    for (side, channel), (cpu, done, busy, pg, work) in sums.items():
         ordered = sorted(p99s[(side, channel)])
-        out.append([label[side], channel, f"{done / max(busy, 1):.0f}",
-                    f"{ordered[len(ordered) // 2]:.1f}" if ordered else "-",
-                    f"{cpu / max(done, 1) * 1000:.2f}", str(done)])
+        n = max(done, 1)
+        per[side] = (done / max(busy, 1), ordered[len(ordered) // 2] if ordered else 0.0,
+                     cpu / n, pg / n, work / n, (cpu + pg + work) / n)
+        out.append([label[side], channel, f"{per[side][0]:.0f}", f"{per[side][1]:.1f}",
+                    *(f"{v * 1000:.2f}" for v in per[side][2:]), str(done)])
     print(f"\nAn expert's reply, two serve processes in turn ({ORDER}, {args.burst} s bursts, "
           f"{args.connections} connections, {args.rounds} rounds)\n")
     print(table(["side", "channel", "replies/s of bursts", "median burst p99 ms",
-                 "serve CPU ms/reply", "replies applied"], out))
+                 "serve CPU ms/reply", "PostgreSQL ms/reply", "worker ms/reply",
+                 "all CPU ms/reply", "replies applied"], out))
+    if "A" in per and "B" in per:
+        a, b = per["A"], per["B"]
+        print(f"\nA/B: replies a second {a[0] / max(b[0], 1e-9):.2f}, median p99 "
+              f"{a[1] / max(b[1], 1e-9):.2f}, serve CPU {a[2] / max(b[2], 1e-9):.2f}, "
+              f"PostgreSQL CPU {a[3] / max(b[3], 1e-9):.2f}, all CPU {a[5] / max(b[5], 1e-9):.2f}")
 
 
 if __name__ == "__main__":
