@@ -29,6 +29,7 @@ from services.standing.conduct import ConductCatalogue
 from services.standing.credit import CreditDesk
 
 BATCH = 500  # accounts made (and experts told) in one transaction
+LAST_MONTH = 3  # a year's accounts are made by the end of March after it, never later
 GONE = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)  # a draw that did not happen
 
 
@@ -138,9 +139,11 @@ class YearlyAccounts:
 
     async def make(self, now: datetime) -> int:
         """The last year's account of each expert who was one in it and is one still, made
-        once its records are in; each told theirs once. How many were made now."""
+        once its records are in and by the end of March (a library started later in the
+        year does not account for a year it may not have seen); each told theirs once. How
+        many were made now."""
         year = year_of(now) - 1
-        if now < await self.opens(year):
+        if now.astimezone(CHINA).month > LAST_MONTH or now < await self.opens(year):
             return 0
         made = {int(e) for e in await column(YearlyAccount.filter(year=year), "expert_id")}
         experts = [(int(e), int(p)) for e, p in await ExpertProfile.filter(

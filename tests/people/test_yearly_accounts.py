@@ -21,6 +21,7 @@ from services.common.clock import CHINA
 from services.standing import YearlyAccounts
 from services.standing.yearly_accounts import year_bounds, year_of
 from tests.support.api import Api
+from tests.support.console import Desk
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation, mini_token
 from tests.support.wechat import Chat
 from web.context import DOMAIN, TEXTS
@@ -109,6 +110,7 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
     opens = await yearly.opens(2026)
     assert opens.astimezone(CHINA).month == 1 and opens.astimezone(CHINA).year == 2027
     assert await yearly.make(opens - timedelta(seconds=1)) == 0  # records may still come
+    assert await yearly.make(at("2027-04-01 00:00")) == 0  # after March: not at all
     made = await yearly.make(opens + timedelta(hours=2, minutes=10))
     assert made >= 2
     assert await yearly.make(opens + timedelta(days=1)) == 0  # once a year
@@ -146,5 +148,13 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
     assert "*" in mine_there[0]["name"]
     assert (await api.call("GET", "/admin/yearly-accounts", token,
                            params={"year": 2026})).status == 403
-    assert (await api.call("GET", "/admin/yearly-accounts", admin,
-                           params={"year": 2027})).data["accounts"] == []
+    later = await api.call("GET", "/admin/yearly-accounts", admin, params={"year": 2027})
+    assert later.data["accounts"] == []
+    assert datetime.fromisoformat(later.data["made_from"]) > opens + timedelta(days=360)
+    # ... and in the console, in words
+    desk = Desk(client)
+    await desk.sign_in(demo["admin"].phone)
+    _, page = await desk.get("/console/yearly-accounts?year=2026")
+    assert number in page and "年度履职情况" in page and "1 门，24 学时" in page
+    _, empty = await desk.get("/console/yearly-accounts?year=2027")
+    assert "2027年度的履职情况尚未生成（该年最后的评标履职记录截止于 2028年01月" in empty

@@ -54,6 +54,8 @@ class YearQuery(PageQuery):
 
 
 class YearOut(PageOut):
+    made_from: datetime = Field(description="该年度的履职情况自此时起生成（该年最后的评标"
+                                            "履职记录截止之后）")
     accounts: list[AccountRowOut]
 
 
@@ -75,6 +77,7 @@ async def of_year(call: Call, query: YearQuery) -> YearOut:
     rows = await call.domain.yearly_accounts.of_year(query.year, key[0] if key else 0,
                                                      query.limit)
     last = rows[-1].account.expert_id if len(rows) == query.limit else None
-    return YearOut(accounts=[AccountRowOut(
+    return YearOut(made_from=await call.domain.yearly_accounts.opens(query.year),
+                   accounts=[AccountRowOut(
         expert_number=r.number, name=mask_name(r.name), **account_out(r.account))
         for r in rows], next=encode(last) if last else None)
