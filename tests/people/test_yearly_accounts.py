@@ -22,6 +22,7 @@ from services.standing import YearlyAccounts
 from services.standing.yearly_accounts import year_bounds, year_of
 from tests.support.api import Api
 from tests.support.console import Desk
+from tests.support.draw_world import openid_of
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation, mini_token
 from tests.support.wechat import Chat
 from web.context import DOMAIN, TEXTS
@@ -107,6 +108,8 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
         await Sanction.create(expert_id=first.expert_id, kind="warning", reason="未按时到场",
                               decided_on=day, starts_on=day, decided_by=first.person_id)
     yearly = client.app[DOMAIN].yearly_accounts
+    openid = await openid_of(first.person_id)
+    assert "还没有年度履职情况" in (await chat.say(openid, "年度履职")).text
     opens = await yearly.opens(2026)
     assert opens.astimezone(CHINA).month == 1 and opens.astimezone(CHINA).year == 2027
     assert await yearly.make(opens - timedelta(seconds=1)) == 0  # records may still come
@@ -130,6 +133,11 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
                                     "courses", "hours")} == {
         "year": 2026, "invited": 1, "declined": 0, "served": 1, "late": 1, "left_early": 0,
         "conduct": 1, "absent": 0, "leave": 0, "sanctions": 1, "courses": 1, "hours": 24}
+    # ... and in chat, by the command or the words
+    for words in ("年度履职", "我的年度履职情况", "今年的年度考核"):
+        said = (await chat.say(openid, words)).text
+        assert "2026年度：受邀评标 1 次（不参加 0 次），参加评标 1 次，迟到 1 次" in said, said
+        assert "继续教育合格 1 门，共 24 学时" in said
     # the administrator reads the year's, names masked; a handler may not
     admin = await api.login(demo["admin"].mp_openid)
     number = (await ExpertProfile.get(id=first.expert_id)).expert_number
