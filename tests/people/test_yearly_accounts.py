@@ -120,6 +120,7 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
     told = await Notification.filter(kind="expert.yearly_account",
                                       person_id=first.person_id).order_by("id")
     assert [n.params["year"] for n in told] == ["2026"]
+    assert told[0].lane == 1  # the mass notices' lane: never ahead of one person's invitation
     said = client.app[TEXTS].render("notify/expert.yearly_account/chat.j2", **told[0].params)
     assert "2026年度您受邀评标 1 次" in said and "参加评标 1 次，迟到 1 次" in said
     assert "继续教育合格 1 门，共 24 学时" in said and "受处理 1 次" in said
