@@ -20,6 +20,7 @@ from models.sanctions import Sanction, YearlyAccount
 from services.common.clock import CHINA
 from services.standing import YearlyAccounts
 from services.standing.yearly_accounts import year_bounds, year_of
+from tests.support.access import exact_access
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import openid_of
@@ -165,5 +166,12 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
     await desk.sign_in(demo["admin"].phone)
     _, page = await desk.get("/console/yearly-accounts?year=2026")
     assert number in page and "年度履职情况" in page and "1 门，24 学时" in page
+    # ... and as an Excel file, every expert by number, the names masked, on the record
+    sheets, entry = await exact_access(client, "/console/yearly-accounts.xlsx?year=2026")
+    (sheet,) = sheets.values()
+    assert sheet[0][:5] == ("专家编号", "姓名", "受邀次数", "不参加次数", "参加评标次数")
+    mine_row = [r for r in sheet[1:] if r[0] == number]
+    assert len(sheet) - 1 == made and len(mine_row) == 1 and mine_row[0][4] == 1
+    assert entry.detail["people"] == made and entry.detail["why"] == "yearly_review"
     _, empty = await desk.get("/console/yearly-accounts?year=2027")
     assert "2027年度的履职情况尚未生成（该年最后的评标履职记录截止于 2028年01月" in empty

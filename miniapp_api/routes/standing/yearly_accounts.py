@@ -13,7 +13,7 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.sanctions import YearlyAccount
-from services.common.paging import decode, encode
+from services.common.paging import PAGE, decode, encode
 from services.common.pii import mask_name
 
 api = Api()
@@ -51,6 +51,7 @@ class MineOut(Model):
 
 class YearQuery(PageQuery):
     year: int = Field(ge=2000, le=2100, description="年度")
+    limit: int = Field(default=PAGE, ge=1, le=1000, description="每页条数")
 
 
 class YearOut(PageOut):
