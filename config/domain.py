@@ -115,7 +115,7 @@ from services.people.verifiers import IdentityPlatform, RealNameCheck, UnifiedId
 from services.reactions import table as reaction_table
 from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, Retention, RetentionJob
-from services.standing import ConductCatalogue, CreditDesk, SanctionDesk
+from services.standing import ConductCatalogue, CreditDesk, SanctionDesk, YearlyAccounts
 
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
@@ -210,7 +210,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox),
         sanctions=SanctionDesk(outbox, reactions, links), conduct=ConductCatalogue(),
-        credit=CreditDesk(),
+        credit=CreditDesk(), yearly_accounts=YearlyAccounts(outbox),
         fees=Fees(payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0]),
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(

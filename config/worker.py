@@ -50,6 +50,7 @@ from services.jobs import (
     sweep_invoices,
     sweep_payouts,
     tell_objector,
+    yearly_accounts,
 )
 from services.payments import BILL_CHECKS
 
@@ -106,7 +107,10 @@ def _crons(draw_sweep: int) -> list[Any]:
             cron(dishonesty_sweep, second=set(range(4, 60, 5)), keep_result=0, max_tries=1),
             cron(dishonesty_due, hour={2}, minute={40}, keep_result=0, max_tries=1),
             cron(holiday_missing, hour={9}, minute={15}, keep_result=0, max_tries=1),
-            cron(relatives_yearly, hour={1}, minute={25}, keep_result=0, max_tries=1)]
+            cron(relatives_yearly, hour={1}, minute={25}, keep_result=0, max_tries=1),
+            # a run stopped by its timeout is completed by the next night's
+            cron(yearly_accounts, hour={2}, minute={10}, keep_result=0, max_tries=1,
+                 timeout=600)]
 
 
 # the timezone arq reads cron hours in (its default is the machine's: a server set to China

@@ -35,7 +35,7 @@ from miniapp_api.routes.people import security as admin_security
 from miniapp_api.routes.reference import catalogues as admin_reference
 from miniapp_api.routes.reference import contacts as consult_contacts
 from miniapp_api.routes.reference import holidays as reference_holidays
-from miniapp_api.routes.standing import credit, sanctions
+from miniapp_api.routes.standing import credit, sanctions, yearly_accounts
 
 # the menu shows what the visitor may use
 # (the page's key in texts/console/nav.j2, its address, the endpoint that admits to it)
@@ -81,6 +81,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("kin_releases", "/console/kin-releases", kin_releases.kin_cases),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
     ("credit_rule", "/console/credit-rule", credit.credit_rule),
+    ("yearly_accounts", "/console/yearly-accounts", yearly_accounts.of_year),
     ("holidays", "/console/holidays", reference_holidays.calendar),
     ("statistics", "/console/statistics", statistics.statistics),
     ("federation", "/console/federation", peers.peers),

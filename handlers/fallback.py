@@ -65,7 +65,7 @@ HANDLERS: dict[str, HandlerFunc] = {
     "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
     "我的劳务费": fees.mine,
     "抽取池": questions.my_pools, "我的履职记录": performance.mine,
-    "我的信用": performance.standing,
+    "我的信用": performance.standing, "年度履职": performance.yearly,
     "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
     "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
 }

@@ -14,10 +14,32 @@ from models.sanctions import SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
 from services.draws import Draws
-from services.standing import KIND_WORDS, ConductCatalogue, CreditDesk, SanctionDesk
+from services.standing import (
+    KIND_WORDS,
+    ConductCatalogue,
+    CreditDesk,
+    SanctionDesk,
+    YearlyAccounts,
+)
 
 router = Router("performance")
-SHOWN = 5  # the latest records a chat reply lists
+SHOWN = 5  # the latest records (and years) a chat reply lists
+ACCOUNT_FIELDS = ("year", "invited", "declined", "served", "late", "left_early", "conduct",
+                  "absent", "leave", "sanctions", "courses", "hours", "credit_score",
+                  "credit_level")
+
+
+@router.message(Text("我的年度履职情况", "年度履职情况", "年度履职", "我的年度履职", "年度考核",
+                     "我的年度考核"))
+@router.message(Keyword("年度履职", "年度考核"))
+async def yearly(person: Person | None, texts: Texts, yearly_accounts: YearlyAccounts) -> str:
+    """The expert's accounts of finished years (年度考核's ground), newest first: the same
+    as the mini-program's /expert/yearly-accounts."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    accounts = (await yearly_accounts.of_person(person.id))[:SHOWN]
+    return texts.render("chat/performance/yearly.j2", accounts=[
+        {name: getattr(a, name) for name in ACCOUNT_FIELDS} for a in accounts])
 
 
 @router.message(Text("我的履职记录", "履职记录", "我的履职情况", "履职情况", "履职评价",

@@ -126,3 +126,32 @@ class CreditScore(Model):
 
     class Meta:
         table = "credit_score"
+
+
+class YearlyAccount(Model):
+    """An expert's account of one finished China year (年度考核), made once after every
+    evaluation of the year has passed its recording deadline (services/standing/
+    yearly_accounts.py): what the records said that day, kept as it was."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert_id = fields.BigIntField()
+    person_id = fields.BigIntField(db_index=True)
+    year = fields.IntField(db_index=True)  # the China calendar year accounted for
+    invited = fields.IntField(default=0)  # invitations answered or left unanswered
+    declined = fields.IntField(default=0)  # 2 不参加
+    served = fields.IntField(default=0)  # performance records of service
+    late = fields.IntField(default=0)  # 迟到
+    left_early = fields.IntField(default=0)  # 早退
+    conduct = fields.IntField(default=0)  # records with a conduct item
+    absent = fields.IntField(default=0)  # registered 缺席
+    leave = fields.IntField(default=0)  # registered 请假
+    sanctions = fields.IntField(default=0)  # decided in the year, not revoked
+    courses = fields.IntField(default=0)  # continuing-education courses passed in the year
+    hours = fields.IntField(default=0)  # their hours
+    credit_score = fields.IntField()  # the credit when the account was made
+    credit_level = fields.CharField(max_length=1)
+    made_at = fields.DatetimeField()
+
+    class Meta:
+        table = "yearly_account"
+        unique_together = (("expert_id", "year"),)

@@ -79,7 +79,7 @@ from services.people.register import RegisterImports
 from services.people.verifiers import UnifiedIdentity
 from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, RetentionJob
-from services.standing import ConductCatalogue, CreditDesk, SanctionDesk
+from services.standing import ConductCatalogue, CreditDesk, SanctionDesk, YearlyAccounts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +133,7 @@ class Domain:
     sanctions: SanctionDesk
     conduct: ConductCatalogue  # the items a performance record picks from
     credit: CreditDesk  # experts' credit and standing
+    yearly_accounts: YearlyAccounts  # each expert's account of a finished year (年度考核)
     fees: Fees  # experts' fees: standards, sheets, funding, payouts, tax, the ledger
     dishonesty: DishonestyChecks
     einvoices: EInvoices

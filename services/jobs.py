@@ -197,6 +197,12 @@ async def relatives_yearly(ctx: dict[str, Any]) -> int:
     return await domain_of(ctx).relatives_yearly.ask(datetime.now(UTC))
 
 
+async def yearly_accounts(ctx: dict[str, Any]) -> int:
+    """Once the last year's records are in, each expert's account of it made and told
+    (services/standing/yearly_accounts.py)."""
+    return await domain_of(ctx).yearly_accounts.make(datetime.now(UTC))
+
+
 async def holiday_missing(ctx: dict[str, Any]) -> int:
     """From 1 November, the system administrators told once a day that next year's holiday
     calendar is missing (services/reference/holiday_reminder.py)."""

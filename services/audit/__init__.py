@@ -25,6 +25,7 @@ from services.audit.exports import (
     SERVED_AS,
     WITHHOLDING,
     WITHOUT_PEOPLE,
+    YEARLY_ACCOUNTS,
 )
 from services.audit.holding import (
     MASKABLE,
@@ -58,6 +59,7 @@ __all__ = [
     "SERVED_AS",
     "WITHHOLDING",
     "WITHOUT_PEOPLE",
+    "YEARLY_ACCOUNTS",
     "AuditChain",
     "Column",
     "Export",

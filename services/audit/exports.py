@@ -29,6 +29,7 @@ def _sheet(key: str, *columns: Column) -> ExportSheet:
 
 
 FEE, APP, INV, PAY = Kind.FEE, Kind.APPLICATION, Kind.INVITATION, Kind.PAYMENT
+PERF = Kind.PERFORMANCE
 
 # 扣缴申报 (IIT-LAW Art. 9): each payee by name and ID number, in full, and the arithmetic
 WITHHOLDING = Export("withholding", "GET /console/withholding.xlsx", Purpose.TAX_DECLARATION, (
@@ -94,8 +95,17 @@ INVOICES = Export("invoices", "GET /admin/invoices.csv", Purpose.INVOICING, (_sh
     _col("email", Kind.EMAIL), _col("requested_at", PAY), _col("buyer_type", PAY),
     _col("buyer", Kind.NAME), _col("buyer_code"), _col("invoice_no", PAY)),))
 
+# a year's accounts (年度考核's ground, services/standing/yearly_accounts.py): each expert by
+# number, the name masked
+YEARLY_ACCOUNTS = Export("yearly_accounts", "GET /console/yearly-accounts.xlsx",
+                         Purpose.YEARLY_REVIEW, (_sheet(
+    "yearly_accounts", _col("expert_number", Kind.EXPERT_NUMBER),
+    _col("name", Kind.NAME, Shown.MASKED), *(_col(key, PERF) for key in (
+        "invited", "declined", "served", "late", "left_early", "conduct", "absent", "leave",
+        "sanctions", "courses", "hours", "credit_score", "credit_level", "made_at"))),))
+
 EXPORTS: tuple[Export, ...] = (WITHHOLDING, FEE_LEDGER, EXPERTS, APPLICATIONS, REVIEW_QUEUE,
-                               PAYMENTS, RESULTS, INVOICES)
+                               PAYMENTS, RESULTS, INVOICES, YEARLY_ACCOUNTS)
 # the console's page serving an export of the API's as it is
 SERVED_AS = {"GET /console/invoices.csv": INVOICES}
 

@@ -36,6 +36,8 @@ class Kind(StrEnum):
     INVITATION = "invitation"  # drawn, answered, checked in and out, urged, absent
     FEE = "fee"  # an expert's fee: gross, tax withheld, net, when and how it was paid
     PAYMENT = "payment"  # a fee the person paid: the order, its state, the invoice asked
+    # a year's account: invitations, service, conduct, absences, sanctions, courses, credit
+    PERFORMANCE = "performance"
 
 
 # the kinds with a masked form (mask_name, mask_id, mask_phone, mask_email, the last four
@@ -64,6 +66,7 @@ class Purpose(StrEnum):
     INVOICING = "invoicing"
     BANK_TRANSFER = "bank_transfer"
     CALLBACK = "callback"
+    YEARLY_REVIEW = "yearly_review"
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,20 @@ class Change:
         provincial list of 30-50 thousand experts), in the mass notices' lane (sent when no
         one person's notice is due); `dedupe_prefix:<person>` keeps it
         idempotent (a person already told is skipped). Returns how many were queued."""
+        return await self.notify_mass(kind, dict.fromkeys(person_ids, params),
+                                      dedupe_prefix=dedupe_prefix)
+
+    async def notify_mass(self, kind: NotificationKind, params_of: dict[int, dict[str, Any]],
+                          *, dedupe_prefix: str) -> int:
+        """notify_all with each person's own values (a year's account to every expert): the
+        mass notices' lane, `dedupe_prefix:<person>` keeping it idempotent. Returns how many
+        were queued."""
         known_kind(kind)
         before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
         rows = [Notification(kind=kind, params=params, person_id=p, lane=1,
                              dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
                              client_msg_id="eb-" + secrets.token_hex(12))
-                for p in dict.fromkeys(person_ids)]
+                for p, params in params_of.items()]
         await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         queued = await Notification.filter(
             dedupe_key__startswith=dedupe_prefix + ":").count() - before

@@ -67,6 +67,7 @@ NotificationKind = Literal[
     "expert.appeal_ruled",
     "expert.relatives_yearly",
     "expert.sanctioned",
+    "expert.yearly_account",
     "fee.forfeit",
     "fee.payout_account",
     "fee.payout_closed",

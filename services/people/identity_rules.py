@@ -11,9 +11,10 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from models.people import Gender
+from services.common.clock import CHINA
 from services.common.errors import BadInput, ClosedWindow, NotAllowed
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -50,10 +51,16 @@ def anniversary(born: date, years: int) -> date:
 
 
 def next_phone_change(last_change: datetime | None) -> datetime | None:
-    """When the phone may next change (at most once a year), or None if it may now."""
+    """When the phone may next change (HN-APPLY: "手机号一年仅允许修改一次"), or None if it
+    may now: the same China day and time a year after the last change (29 February: 28
+    February), a leap year's 366 days included."""
     if last_change is None:
         return None
-    return last_change + timedelta(days=365)
+    local = last_change.astimezone(CHINA)
+    try:
+        return local.replace(year=local.year + 1)
+    except ValueError:
+        return local.replace(year=local.year + 1, day=28)
 
 
 def require_phone_change_allowed(last_change: datetime | None, now: datetime) -> None:

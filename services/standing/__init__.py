@@ -13,10 +13,12 @@ from services.standing.sanctions import (
     SanctionDesk,
     SanctionView,
 )
+from services.standing.yearly_accounts import AccountRow, YearlyAccounts
 
 __all__ = [
     "KIND_WORDS",
     "OUTCOME_WORDS",
+    "AccountRow",
     "ConductCatalogue",
     "CreditDesk",
     "CreditView",
@@ -24,4 +26,5 @@ __all__ = [
     "SanctionDesk",
     "SanctionView",
     "Standing",
+    "YearlyAccounts",
 ]

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
-from services.common.clock import china_today
+from services.common.clock import CHINA, china_time, china_today
 from services.demo import DEMO_PASSWORD, DemoPerson
 from services.demo_codes import demo_id
 from tests.support.api import Api
@@ -196,6 +196,12 @@ async def test_phone_changes_at_most_once_a_year(api: Api, platform: Platform,
     again = await api.call("POST", "/me/phone/start", token, {"phone": "13933334444"})
     assert again.status == 400 and "每年只能修改一次" in again.message
     person = await Person.get(phone_is("13911112222"))
+    # the day it may change again, a year on by the China calendar, in China time
+    assert person.phone_changed_at is not None
+    local = person.phone_changed_at.astimezone(CHINA)
+    year_on = local.replace(year=local.year + 1, day=min(local.day, 28 if local.month == 2
+                                                         else 31))
+    assert f"下次可修改时间：{china_time(year_on)}。" in again.message
     person.phone_changed_at = datetime.now(UTC) - timedelta(days=366)
     await person.save(update_fields=["phone_changed_at"])
     assert (await api.call("POST", "/me/phone/start", token, {"phone": "13933334444"})

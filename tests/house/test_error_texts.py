@@ -26,7 +26,7 @@ AREAS = {p.name for p in (ROOT / "texts" / "errors").iterdir() if p.is_dir()}
 TEMPLATES = {n.removeprefix("errors/").removesuffix(".j2").replace("/", ".")
              for n in TEXTS.names("errors/")}
 TIMES = {"opens", "closes", "until", "start", "end", "eval_start", "eval_end", "gather_at",
-         "unseal", "paid_at", "at", "suggested", "earliest"}
+         "unseal", "paid_at", "at", "suggested", "earliest", "next"}
 LISTS = {"allowed", "levels", "missing"}
 
 

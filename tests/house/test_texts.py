@@ -75,6 +75,11 @@ SAMPLES: dict[str, object] = {
     "event": "迟到", "proposal_kind": "deviation", "dimension_part": "scoring", "served": 12,
     "absent": 1, "tables": 4, "mean": "2.3", "proposed": 2, "dismissed": 1, "leanings": 1,
     "disputed": True, "explanation": "评分偏离评标委员会中位数超过 5%", "year": 2026,
+    # an expert's account of a finished year (services/standing/yearly_accounts.py)
+    "leave": 0, "sanctions": 0,
+    "accounts": [{"year": 2026, "invited": 14, "declined": 2, "served": 11, "late": 1,
+                  "left_early": 0, "conduct": 0, "absent": 1, "leave": 0, "sanctions": 0,
+                  "courses": 1, "hours": 24, "credit_score": 96, "credit_level": "A"}],
     # the 智能客服 and 人工客服 (handlers/help/ask.py, handlers/help/support.py)
     "useful": False, "share": 0.25, "answer": "入库考试每年组织两次，未通过可下次再考。",
     "start": date(2026, 11, 23), "end": date(2026, 11, 29),

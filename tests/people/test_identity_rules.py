@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.clock import CHINA
 from services.common.errors import BadInput, NotAllowed
 from services.common.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
 from services.people.identity_rules import (
@@ -152,10 +153,24 @@ async def test_hashing_leaves_the_event_loop_free() -> None:
     assert during_hash >= 3 and ticks > during_hash
 
 
-def test_phone_changes_once_a_year() -> None:
-    changed = datetime(2026, 3, 1, tzinfo=UTC)
+# HN-APPLY: "手机号一年仅允许修改一次" — the last change (China time) -> the first moment the
+# phone may change again: a year later by the China calendar, not 365 days
+PHONE_YEAR = [
+    ("2026-03-01 00:00", "2027-03-01 00:00"),
+    ("2027-03-10 10:00", "2028-03-10 10:00"),  # across 29 February 2028: 366 days
+    ("2028-02-29 09:00", "2029-02-28 09:00"),
+    ("2026-12-31 23:30", "2027-12-31 23:30"),  # 15:30 UTC: still the China day
+    ("2027-01-01 00:00", "2028-01-01 00:00"),  # 16:00 UTC on 31 December 2026
+]
+
+
+@pytest.mark.parametrize(("changed", "again"), PHONE_YEAR)
+def test_phone_changes_once_a_year(changed: str, again: str) -> None:
+    last = datetime.fromisoformat(changed).replace(tzinfo=CHINA)
     assert next_phone_change(None) is None
-    assert next_phone_change(changed) == changed + timedelta(days=365)
+    assert next_phone_change(last) == datetime.fromisoformat(again).replace(tzinfo=CHINA)
+    # stored in UTC, the same moment
+    assert next_phone_change(last.astimezone(UTC)) == next_phone_change(last)
 
 
 def test_masks() -> None:

@@ -57,6 +57,7 @@ async def test_each_expert_is_asked_once_in_january_and_confirming_answers_it(
     asked = await yearly.ask(at("2027-01-01 01:25"))
     mine = await Notification.filter(kind="expert.relatives_yearly",
                                       person_id__in=[declared.person_id, silent.person_id])
+    assert all(n.lane == 1 for n in mine)  # the mass notices' lane
     assert asked >= 2 and sorted(n.person_id for n in mine) == sorted(
         [declared.person_id, silent.person_id])
     said = client.app[TEXTS].render("notify/expert.relatives_yearly/chat.j2", **mine[0].params)
