@@ -59,7 +59,11 @@ class LibraryProcess:
     def database(self) -> Path:
         return self.folder / "library.sqlite3"
 
-    def env(self, trusting: Identity, their_url: str, accept: str) -> dict[str, str]:
+    def env(self, trusting: Identity, their_url: str, accept: str,
+            *others: tuple[Identity, str, str], **more: str) -> dict[str, str]:
+        """Its settings, trusting `trusting` at `their_url` (its requests decided as `accept`
+        says) and the `others` (each its identity, its address and `accept`); `more`:
+        further settings (the federation's pace, e.g. `FEDERATION_TIMEOUT`)."""
         settings = make_settings(
             self.infra, DATABASE_URL=f"sqlite://{self.database}",
             # its own keys: two other libraries may run beside this service at once
@@ -73,8 +77,10 @@ class LibraryProcess:
         env.update(FEDERATION_CODE=self.identity.code, FEDERATION_NAME=self.identity.name,
                    FEDERATION_PRIVATE_KEY=self.identity.private_key,
                    FEDERATION_TIMEOUT="5", FEDERATION_PEERS=json.dumps([{
-                       "code": trusting.code, "name": trusting.name, "url": their_url,
-                       "public_key": trusting.public_key(), "accept": accept}]))
+                       "code": peer.code, "name": peer.name, "url": url,
+                       "public_key": peer.public_key(), "accept": mode}
+                       for peer, url, mode in ((trusting, their_url, accept), *others)]))
+        env.update(more)
         return env
 
     def prepare(self, env: dict[str, str]) -> None:
@@ -151,8 +157,11 @@ class LibraryProcess:
             db.execute(sql, values)
 
     def http(self) -> aiohttp.ClientSession:
-        """A client of its API (the mini-program's calls, `tests.support.api.Api` over it)."""
-        return aiohttp.ClientSession(base_url=self.url)
+        """A client of its API (the mini-program's calls, `tests.support.api.Api` over it;
+        its console, `tests.support.console.Desk` over it: the cookies of a loopback
+        address kept)."""
+        return aiohttp.ClientSession(base_url=self.url,
+                                     cookie_jar=aiohttp.CookieJar(unsafe=True))
 
     def read(self, sql: str, *values: Any) -> list[tuple[Any, ...]]:
         """Its database read as its operator would (the draw it made, to audit it)."""
