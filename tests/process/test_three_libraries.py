@@ -1,22 +1,25 @@
 """Three libraries, three processes, one evaluation (NDRC-26 异地抽取; FG-807 主场/副场; the
 practice of 2026-03-05, one committee from three provinces' libraries): 韶关's library asks
-广州's for one condition's expert and 佛山's for another's, and 广州's again for a third;
-each is `expertbot serve` of its own (its own database and Redis, the demo's experts
-loaded), driven over HTTP as its users would, its sweeps every second and its pace lowered
-by settings (an answer waited for 2 s, a message held 1 s beyond that, retried after 1 s,
-a request taken asked about each second). Each library's state is its own:
-- 广州 is slow: its answers reach 韶关 later than 韶关 waits (a proxy holds them back), so
-  韶关 asks again, and the answer is applied once; its administrator decides each request,
-  accepting one and refusing the other, which 韶关's agency reads in words with what it may
-  do, and has drawn here instead.
-- 佛山 is down when the draw starts, and its condition waits in words, retried.
-Each is killed once in the middle of a message: 韶关 while its request to 广州 is out (广州
-has kept it, its answer not yet back), sending it again after its restart once its hold on
-it is over; 佛山 as soon as it has kept 韶关's request, asked again after its restart and
-finishing what the crash cut short; 广州 in the middle of its roster (applied by 韶关, the
-acknowledgement not kept). Each condition is drawn by one library once, nothing doubled on
-any side, and the results, the attendance, the statistics and the verifier's request name
-each library's part."""
+广州's for the first condition's expert, 佛山's for the second's and 广州's again for the
+third's. Each library is `expertbot serve` of its own (its own database and Redis, the
+demo's experts loaded), driven over HTTP as its users would, its sweeps every second and its
+federation's pace lowered by settings (an answer waited for 2 s, a message held 1 s beyond
+that, retried after 1 s, a request taken asked about each second). Each request's state is
+its own:
+- 佛山 is down when the draw starts: its condition waits in words, retried.
+- 广州 is slow: its answers reach 韶关 (through a proxy that holds them back) later than
+  韶关 waits, so the third condition reads as not answered and is asked again; the answer
+  is applied once.
+- 广州's administrator decides each request: she accepts the first and refuses the third,
+  which 韶关's agency reads in words with what it may do, and has drawn here instead.
+Each library is killed once in the middle of a message: 韶关 while its first request to
+广州 is out (广州 has kept it, its answer held back), sending it again after its restart
+once its hold on it is over (the answer's timeout and the margin, not a fixed 90 s); 佛山 as
+soon as it has kept 韶关's request, asked again after its restart and finishing what the
+crash cut short; 广州 in the middle of its roster (applied by 韶关, the acknowledgement not
+kept). Each condition is drawn by one library, once; each request is sent once and taken
+once; and the results, the attendance, the statistics and the verifier's request name each
+library's part."""
 
 from __future__ import annotations
 
