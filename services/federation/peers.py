@@ -27,8 +27,8 @@ BACKOFF_MAX = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Pace:
-    """How this library's sweeps pace their calls to another (docs/federation.md, "When a
-    library does not answer"), from its settings (config/federation.py): `timeout`, the
+    """How this library's sweeps pace their calls to another (docs/federation.md, "The
+    asking side's states"), from its settings (config/federation.py): `timeout`, the
     seconds an answer is waited for; `claim_margin`, the seconds beyond it a sweep holds a
     message while it sends it (another worker's sweep sends it only once the hold is over,
     and a process killed while sending resumes then: no hold outlives the call it guards
