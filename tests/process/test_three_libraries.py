@@ -49,8 +49,8 @@ from tests.support.proxy import Proxy
 from tests.support.two_libraries import (
     GUANGZHOU,
     SHAOGUAN,
-    every_pool_expert_says_1,
     library_of_guangzhou,
+    says,
 )
 
 FOSHAN = Identity("440600", "佛山市评标专家库", Keys.new_private())
@@ -91,15 +91,31 @@ def said_by_shaoguan(shaoguan: LibraryProcess, what: str) -> list[str]:
         if json.loads(detail).get("what") == what)
 
 
+async def the_invited_say_1(library: LibraryProcess, first_msg_id: int) -> None:
+    """Once its draw has invited some of the demo's pool, each of them answers 1 in the
+    library's chat (those who confirm)."""
+    invited: list[str] = []
+
+    async def some_invited() -> bool:
+        invited[:] = [str(openid) for (openid,) in rows(
+            library, "SELECT w.openid FROM draw_invitation i JOIN wechat_identity w ON "
+            "w.person_id = i.person_id WHERE w.channel = 'oa' ORDER BY i.id")]
+        return bool(invited)
+
+    await eventually(some_invited, timeout=20)
+    for n, openid in enumerate(invited, 1):
+        await says(library, openid, "1", first_msg_id + n)
+
+
 @pytest.fixture
 def libraries(infra: dict[str, str], tmp_path: Path, wechat: TestServer,
               preloaded_cli: Preloaded) -> Iterator[tuple[LibraryProcess, ...]]:
     guangzhou = library_of_guangzhou(infra, tmp_path, wechat, preloaded_cli)
-    preloaded_cli.started()  # once, before the three prepare at once
     base = str(wechat.make_url("")).rstrip("/")
     yield (LibraryProcess(SHAOGUAN, infra, tmp_path / "shaoguan", base,
-                          preloaded=preloaded_cli), guangzhou,
-           LibraryProcess(FOSHAN, infra, tmp_path / "foshan", base, preloaded=preloaded_cli))
+                          preloaded=preloaded_cli, redis_db=13), guangzhou,
+           LibraryProcess(FOSHAN, infra, tmp_path / "foshan", base, preloaded=preloaded_cli,
+                          redis_db=14))
 
 
 async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
@@ -111,8 +127,9 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
                                (FOSHAN, foshan.url, "admin"), **PACE)
     at_guangzhou = guangzhou.env(SHAOGUAN, shaoguan.url, "admin", **PACE)  # decided by hand
     at_foshan = foshan.env(SHAOGUAN, shaoguan.url, "auto", **PACE)
-    await asyncio.gather(*(asyncio.to_thread(library.prepare, env) for library, env in (
-        (shaoguan, at_shaoguan), (guangzhou, at_guangzhou), (foshan, at_foshan))))
+    shaoguan.prepare(at_shaoguan)
+    guangzhou.prepare_as(shaoguan)
+    foshan.prepare_as(shaoguan)
     # 佛山 not yet: down when the draw starts
     await asyncio.gather(shaoguan.start(at_shaoguan), guangzhou.start(at_guangzhou))
     try:
@@ -157,7 +174,7 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
             await foshan.start(at_foshan)
             await eventually(lambda: kept(foshan) >= 1, timeout=20, interval=0.005)
             await foshan.kill()
-            await foshan.start(at_foshan)
+            restarted = asyncio.create_task(foshan.start(at_foshan))
             # 广州 asked for the third condition after 韶关's restart, answering later than
             # 韶关 waits: in words as not answering, asked again (the first asked again once
             # 韶关's hold on it is over)
@@ -166,6 +183,7 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
             slow.reply_delay = 0
             await eventually(lambda: {status_of(shaoguan, c) for c in (first, third)} == {
                 "pending"}, timeout=20)
+            await restarted
             await eventually(lambda: status_of(shaoguan, second) == "drawing", timeout=20)
             # 广州's administrator accepts the first request and refuses the third
             theirs_api = Api(theirs, platform)  # type: ignore[arg-type]
@@ -180,19 +198,16 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
                     "POST", f"/admin/federation/requests/{waiting[request_of[condition]]}"
                     "/decision", admin, decision)
                 assert made.status == 200, made.data
-            await eventually(lambda: count(guangzhou, "SELECT COUNT(*) FROM draw_invitation")
-                             > 0, timeout=20)
-            await eventually(lambda: count(foshan, "SELECT COUNT(*) FROM draw_invitation") > 0,
-                             timeout=20)
-            await asyncio.gather(every_pool_expert_says_1(foshan, 75_000),
-                                 every_pool_expert_says_1(guangzhou, 74_000))
+            await asyncio.gather(the_invited_say_1(foshan, 75_000),
+                                 the_invited_say_1(guangzhou, 74_000))
             # 广州 killed in the middle of its roster (sent each second once its draw ended):
             # as soon as 韶关 has applied it, before 广州 can keep the acknowledgement
             await eventually(lambda: count(shaoguan, "SELECT roster_seq FROM peer_ask WHERE "
                                            "condition_id = ?", first) >= 1,
                              timeout=40, interval=0.01)
             await guangzhou.kill()
-            await guangzhou.start(at_guangzhou)  # sends it again: a replay, applied once
+            # it sends it again once back: a replay, applied once
+            restarted = asyncio.create_task(guangzhou.start(at_guangzhou))
             # the refusal, in words, with what the agency may do: it has it drawn here
             await eventually(lambda: status_of(shaoguan, third) == "refused", timeout=20)
             assert await said(third) == (f"广州市评标专家库拒绝了本次请求：{REFUSAL}；"
@@ -200,12 +215,11 @@ async def test_one_evaluation_draws_at_two_other_libraries_each_on_its_own(
             here = await api.call(
                 "POST", f"/draws/activities/{aid}/conditions/{third}/local", token)
             assert here.status == 200, here.data
-            await eventually(lambda: count(shaoguan, "SELECT COUNT(*) FROM draw_invitation")
-                             > 0, timeout=20)
-            await every_pool_expert_says_1(shaoguan, 76_000)
+            await the_invited_say_1(shaoguan, 76_000)
             await eventually(lambda: rows(shaoguan, "SELECT status, end_reason FROM "
                                           "draw_activity WHERE id = ?", aid) == [
                 ("ended", "complete")], timeout=30)
+            await restarted
             # each condition drawn by one library, once; each request sent and taken once
             assert rows(shaoguan, "SELECT condition_id, status FROM draw_invitation WHERE "
                         "status = 'confirmed'") == [(third, "confirmed")]
