@@ -38,6 +38,7 @@ from services.federation import (
     Federation,
     Identity,
     Keys,
+    Pace,
     Peer,
     PeerAsks,
     PeerDesk,
@@ -81,6 +82,19 @@ class FederationSettings(BaseSettings):
                     "until one ends (docs/federation.md)")
     timeout: float = Field(10.0, gt=0, le=60, validation_alias="FEDERATION_TIMEOUT",
                            description="seconds to wait for another library's answer")
+    claim_margin: float = Field(
+        20.0, gt=0, le=600, validation_alias="FEDERATION_CLAIM_MARGIN",
+        description="seconds beyond `FEDERATION_TIMEOUT` a sweep holds a message while it "
+                    "sends it: no other worker sends it meanwhile, and a process killed while "
+                    "sending sends it again once the timeout and this have passed")
+    retry: float = Field(
+        15.0, gt=0, le=600, validation_alias="FEDERATION_RETRY",
+        description="seconds to wait before calling a library again after a call it did not "
+                    "answer; doubled after each such call, at most 10 minutes")
+    poll: float = Field(
+        20.0, gt=0, le=600, validation_alias="FEDERATION_POLL",
+        description="seconds between asks about a request another library has taken and not "
+                    "finished (its decision, its draw)")
 
 
 def _peers(raw: str) -> dict[str, Peer]:
@@ -180,4 +194,5 @@ def peer_desk(settings: Settings, http: aiohttp.ClientSession, redis: Redis,
     if not federation.on:
         return PeerDesk(federation)
     client = FederationClient(Trust(federation, redis, keys.prefix), http, env.timeout)
-    return PeerDesk(federation, client.directory, client.call)
+    return PeerDesk(federation, client.directory, client.call,
+                    Pace(env.timeout, env.claim_margin, env.retry, env.poll))

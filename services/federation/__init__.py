@@ -20,6 +20,7 @@ from services.federation.keys import (
 from services.federation.lending import Lent, PeerLending
 from services.federation.peers import (
     Counted,
+    Pace,
     PeerDesk,
     PeerRefused,
     PeerUnavailable,
@@ -52,6 +53,7 @@ __all__ = [
     "Keys",
     "Lent",
     "NotTrusted",
+    "Pace",
     "Peer",
     "PeerAsks",
     "PeerDesk",

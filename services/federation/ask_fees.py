@@ -8,7 +8,7 @@ acknowledges, so nothing is funded twice and nothing is lost with either side do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from models.federated_draws import PeerAsk
@@ -17,13 +17,12 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.draws.news import AgencyNews
 from services.federation.keys import Peer
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
 STATES = ("paying", "submitted", "approved", "returned")
 EXPERTS_MAX = 50
 MAX_FEN = 100_000_000
 REFERENCE_MAX = 40
-CLAIM = timedelta(seconds=90)
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ class AskFees:
         except PeerUnavailable:
             await PeerAsk.filter(id=ask.id).update(
                 funding_tries=ask.funding_tries + 1,
-                funding_at=now + retry_after(ask.funding_tries))
+                funding_at=now + self.desk.pace.retry_after(ask.funding_tries))
             return
         await PeerAsk.filter(id=ask.id).update(funding_told="told", funding_at=None,
                                                funding_tries=0)
@@ -166,7 +165,7 @@ class AskFees:
                 continue
             if not await PeerAsk.filter(id=ask.id, funding_told="telling",
                                         funding_tries=ask.funding_tries).update(
-                    funding_at=now + CLAIM):
+                    funding_at=now + self.desk.pace.claim):
                 continue
             await self.tell(ask, now)
             told += 1

@@ -20,6 +20,9 @@ EXPERTS_MAX = 50
 STATES = ("serving", "absent")
 ABSENCES = ("", "请假", "缺席", "现场回避", "受处理")
 SHOWN = ("drawing", "done", "short")  # a condition the other library staffs
+# ... or staffs before this library has heard so (its answer late or lost, its decision not
+# yet asked about): its roster is the news, kept, never acknowledged and dropped
+UNTOLD = ("asked", "pending", "unreachable")
 
 
 def _moment(value: Any) -> str | None:
@@ -81,12 +84,14 @@ class AskRosters:
 async def apply_roster(audit: AuditChain, peer: Peer, request_id: str,
                        body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """A number above the last applied replaces the condition's experts; one at or below
-    changes nothing (a replay, or an answer lost on the way)."""
+    changes nothing (a replay, or an answer lost on the way). A roster for a condition this
+    library has not yet heard was taken is applied too: acknowledged, it is never sent
+    again."""
     ask = await PeerAsk.get_or_none(peer_code=peer.code, request_id=request_id[:40])
     if ask is None:
         raise NotFound("federation.no_request")
     seq, experts = read_roster(body)
-    if seq <= ask.roster_seq or ask.status not in SHOWN or ask.release:
+    if seq <= ask.roster_seq or ask.status not in SHOWN + UNTOLD or ask.release:
         return {"request_id": ask.request_id, "seq": max(seq, ask.roster_seq),
                 "applied": False}
     if not await PeerAsk.filter(id=ask.id, roster_seq=ask.roster_seq).update(

@@ -6,16 +6,15 @@ longer and longer. Nothing is sent when nothing changed, nor once the evaluation
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from models.draws import DrawActivity, DrawStatus
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.federation.ask_body import evaluation_now
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
-CLAIM = timedelta(seconds=90)
 TAKEN = ("pending", "drawing", "done", "short")  # the other library holds the request
 GONE = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
 
@@ -41,7 +40,7 @@ class AskUpdates:
             if ask.told is not None and current == ask.told:
                 continue
             if not await PeerAsk.filter(id=ask.id, update_at=ask.update_at).update(
-                    update_at=now + CLAIM):
+                    update_at=now + self.desk.pace.claim):
                 continue  # another worker's sweep has it
             await self.send(ask, current, now)
             sent += 1
@@ -60,7 +59,7 @@ class AskUpdates:
             if not isinstance(acknowledged, int) or acknowledged < seq:
                 raise PeerUnavailable("an answer that does not acknowledge the change")
         except (PeerRefused, PeerUnavailable):
-            wait = retry_after(ask.update_tries)
+            wait = self.desk.pace.retry_after(ask.update_tries)
             await PeerAsk.filter(id=ask.id).update(update_tries=ask.update_tries + 1,
                                                    update_at=now + wait)
             return

@@ -5,7 +5,7 @@ leaves it to its PeerAsk); the sweep sends the request, signed, with the handler
 entered at the start, the specialty by its catalogue code, the place by its six-digit code,
 the venue's notice and the units to avoid (the tenderer first) — nothing about an expert —
 and then polls the answer until the other library has drawn. A library that does not
-answer is asked again later (longer and longer, up to 10 minutes: peers.py retry_after);
+answer is asked again later (longer and longer, up to 10 minutes: peers.py Pace);
 one that refuses says why; either way the handler may have the condition drawn here
 instead."""
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -34,10 +34,8 @@ from services.federation.ask_fees import AskFees
 from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
 from services.federation.ask_updates import AskUpdates
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
-POLL = timedelta(seconds=20)  # how often an answered request is asked about again
-CLAIM = timedelta(seconds=90)  # a sweep's hold on a request while it calls (> the timeout)
 OPEN = ("planned", "asked", "pending", "drawing", "unreachable")
 STATES = ("pending", "drawing", "done", "short", "refused", "cancelled")
 # our draw stopped while the other library was asked (force-ended, withdrawn): it is told
@@ -180,7 +178,7 @@ class PeerAsks:
             # claimed, so that two workers' sweeps do not call the peer for it twice
             when = Q(next_at__isnull=True) if ask.next_at is None else Q(next_at=ask.next_at)
             if not await PeerAsk.filter(when, id=ask.id, status=ask.status).update(
-                    next_at=now + CLAIM):
+                    next_at=now + self.desk.pace.claim):
                 continue
             if stopped:  # withdrawn here: its experts are not wanted there either
                 await self.cancel(ask, now, release=status in (DrawStatus.WITHDRAWN,
@@ -205,7 +203,7 @@ class PeerAsks:
                 continue
             when = Q(next_at__isnull=True) if ask.next_at is None else Q(next_at=ask.next_at)
             if not await PeerAsk.filter(when, id=ask.id, release="telling").update(
-                    next_at=now + CLAIM):
+                    next_at=now + self.desk.pace.claim):
                 continue
             await self.release(ask, now)
             called += 1
@@ -230,7 +228,7 @@ class PeerAsks:
                 # no such request there: it never reached it, nothing to release; any
                 # other refusal (a clock apart, keys changed) or no answer: told again
                 if not (isinstance(exc, PeerRefused) and exc.reason == "no_request"):
-                    wait = retry_after(ask.tries)
+                    wait = self.desk.pace.retry_after(ask.tries)
                     await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
                                                            next_at=now + wait)
                     return
@@ -252,7 +250,7 @@ class PeerAsks:
             except PeerRefused:
                 pass  # it has no such request, or will not hear of it: nothing to stop there
             except PeerUnavailable:
-                wait = retry_after(ask.tries)
+                wait = self.desk.pace.retry_after(ask.tries)
                 await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
                                                        next_at=now + wait)
                 return
@@ -285,7 +283,7 @@ class PeerAsks:
             await self._settle(ask, activity, now, "refused", exc.message[:200], [])
             return
         except PeerUnavailable:
-            wait = retry_after(ask.tries)
+            wait = self.desk.pace.retry_after(ask.tries)
             await PeerAsk.filter(id=ask.id).update(status="unreachable", tries=ask.tries + 1,
                                                    next_at=now + wait)
             if ask.tries == 0:
@@ -307,7 +305,7 @@ class PeerAsks:
         await PeerAsk.filter(id=ask.id).update(status=state, reason=reason, tries=0,
                                                experts=ask.experts if ask.roster_seq
                                                else experts, answered_at=now,
-                                               next_at=now + POLL)
+                                               next_at=now + self.desk.pace.poll_every)
         if state != before:
             await self._audit("ask_refused" if state == "refused" else "ask_answered", ask,
                               now, state=state, confirmed=len(experts))

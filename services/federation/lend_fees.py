@@ -22,10 +22,9 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import mask_name
 from services.draws.facts import Actor, OperationLog
 from services.federation.keys import Peer
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 from services.fees import FeeSheets, Funding
 
-CLAIM = timedelta(seconds=90)
 KEPT = timedelta(days=120)  # changes of a sheet sent until 120 days after its evaluation
 # offered by itself a day after the evaluation is over: the 副场's centre has that day to
 # record another amount (with its reason) or to send it sooner from its desk
@@ -114,8 +113,9 @@ class LendFees:
             sheet = await sheet_for_peer(activity)
             if sheet is None or sheet == draw.fees:
                 continue
+            held = now + self.desk.pace.claim
             if not await PeerDraw.filter(id=draw.id, fees_seq=draw.fees_seq,
-                                         fees_at=draw.fees_at).update(fees_at=now + CLAIM):
+                                         fees_at=draw.fees_at).update(fees_at=held):
                 continue  # another worker's sweep has it
             await self.send(draw, sheet, now)
             sent += 1
@@ -135,8 +135,9 @@ class LendFees:
             if not isinstance(acknowledged, int) or acknowledged < seq:
                 raise PeerUnavailable("an answer that does not acknowledge the sheet")
         except (PeerRefused, PeerUnavailable):
+            wait = self.desk.pace.retry_after(draw.fees_tries)
             await PeerDraw.filter(id=draw.id).update(fees_tries=draw.fees_tries + 1,
-                                                     fees_at=now + retry_after(draw.fees_tries))
+                                                     fees_at=now + wait)
             return
         await PeerDraw.filter(id=draw.id).update(fees=sheet, fees_seq=seq, fees_tries=0,
                                                  fees_at=None)

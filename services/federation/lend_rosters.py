@@ -17,10 +17,9 @@ from services.common.errors import ClosedWindow, DomainError
 from services.draws.facts import Actor
 from services.draws.record import Entry, Performance
 from services.draws.setup import PeerSetup
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 from services.standing import ConductCatalogue
 
-CLAIM = timedelta(seconds=90)
 KEPT = timedelta(days=1)  # rosters sent until a day after the evaluation is over
 
 
@@ -51,7 +50,7 @@ class LendRosters:
             if roster == draw.roster:
                 continue
             if not await PeerDraw.filter(id=draw.id, roster_at=draw.roster_at).update(
-                    roster_at=now + CLAIM):
+                    roster_at=now + self.desk.pace.claim):
                 continue  # another worker's sweep has it
             await self.send(draw, roster, now)
             sent += 1
@@ -72,7 +71,7 @@ class LendRosters:
             if not isinstance(acknowledged, int) or acknowledged < seq:
                 raise PeerUnavailable("an answer that does not acknowledge the roster")
         except (PeerRefused, PeerUnavailable):
-            wait = retry_after(draw.roster_tries)
+            wait = self.desk.pace.retry_after(draw.roster_tries)
             await PeerDraw.filter(id=draw.id).update(roster_tries=draw.roster_tries + 1,
                                                      roster_at=now + wait)
             return

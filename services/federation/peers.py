@@ -22,15 +22,39 @@ class PeerUnavailable(Exception):
     """The peer did not answer, or not in time, or not as the protocol says."""
 
 
-BACKOFF = timedelta(seconds=15)  # the first wait after a call not answered; doubled each time
 BACKOFF_MAX = timedelta(minutes=10)
 
 
-def retry_after(tries: int) -> timedelta:
-    """How long to wait before calling a peer again after `tries` calls not answered (or
-    refused for a reason that may pass): 15 s, doubled each time, at most 10 minutes."""
-    wait: timedelta = BACKOFF * 2 ** min(tries, 10)
-    return min(wait, BACKOFF_MAX)
+@dataclass(frozen=True)
+class Pace:
+    """How this library's sweeps pace their calls to another (docs/federation.md, "The
+    asking side's states"), from its settings (config/federation.py): `timeout`, the
+    seconds an answer is waited for; `claim_margin`, the seconds beyond it a sweep holds a
+    message while it sends it (another worker's sweep sends it only once the hold is over,
+    and a process killed while sending resumes then: no hold outlives the call it guards
+    by more); `retry`, the first wait after a call not answered; `poll`, how often a
+    request taken is asked about again."""
+
+    timeout: float = 10.0
+    claim_margin: float = 20.0
+    retry: float = 15.0
+    poll: float = 20.0
+
+    @property
+    def claim(self) -> timedelta:
+        """A sweep's hold on a message while it calls: the answer's timeout and the margin."""
+        return timedelta(seconds=self.timeout + self.claim_margin)
+
+    @property
+    def poll_every(self) -> timedelta:
+        return timedelta(seconds=self.poll)
+
+    def retry_after(self, tries: int) -> timedelta:
+        """How long to wait before calling a peer again after `tries` calls not answered
+        (or refused for a reason that may pass): `retry`, doubled each time, at most 10
+        minutes."""
+        wait: timedelta = timedelta(seconds=self.retry) * 2 ** min(tries, 10)
+        return min(wait, BACKOFF_MAX)
 
 
 class PeerRefused(Exception):
@@ -109,10 +133,11 @@ class PeerCall(Protocol):
 
 class PeerDesk:
     def __init__(self, federation: Federation, read: PeerRead | None = None,
-                 call: PeerCall | None = None) -> None:
+                 call: PeerCall | None = None, pace: Pace | None = None) -> None:
         self.federation = federation
         self.read = read
         self.call = call  # the signed call, for draws asked of a peer
+        self.pace = pace or Pace()
 
     @classmethod
     def off(cls) -> PeerDesk:

@@ -362,6 +362,35 @@ async def test_a_roster_is_applied_once_in_order_and_a_bad_one_changes_nothing(
     assert kept["checkin_at"] == arrived.isoformat() and "phone" not in kept
 
 
+async def test_a_roster_that_comes_before_the_answer_is_kept(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关 drew and sent its roster while its answer to the request never reached here (it
+    answered too late): the roster is applied, not acknowledged and dropped, and the answer
+    asked for again later keeps it."""
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    shaoguan_library.mode = "down"
+    now = datetime.now(UTC)
+    await client.app[DOMAIN].asking.sweep(now)
+    ask = await PeerAsk.get(condition_id=condition)
+    assert ask.status == "unreachable"
+    federation, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                              SHAOGUAN_ID)
+    row = {"name": "张*", "specialty": "A0401", "specialty_name": "工程 / 设计",
+           "code": "3847", "state": "serving", "absence": "", "checkout_at": None}
+    async with session:
+        said = await federation.call(peer, "POST",
+                                     f"/federation/v1/asks/{ask.request_id}/roster",
+                                     int(time.time()), data={"seq": 1, "experts": [row]})
+    assert (said["seq"], said["applied"]) == (1, True)
+    shaoguan_library.mode = "ok"
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": []}
+    await client.app[DOMAIN].asking.sweep(now + timedelta(seconds=20))
+    ask = await PeerAsk.get(condition_id=condition)
+    assert (ask.status, [e["code"] for e in ask.experts]) == ("done", ["3847"])
+    shown = (await api.call("GET", f"/draws/activities/{aid}", token)).data["conditions"]
+    assert shown[0]["peer"]["said"] == "韶关市评标专家库已抽取完成（已确认 1 人）"
+
+
 async def test_the_agencys_day_counts_the_lent_experts_arrivals(
         shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
     """An evaluation today whose experts 韶关 drew: the agency's dashboard counts them as its

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
+import redis
 
 from services.federation import Identity
 from tests.support.cli import Preloaded
@@ -30,14 +31,14 @@ from tests.support.settings import make_settings
 REDIS_DB = 15  # the other library's Redis database (the service's own is another)
 
 
-def other_redis(url: str) -> str:
+def other_redis(url: str, db: int = REDIS_DB) -> str:
     """The same Redis server, another database (a unix socket's given by `?db=`)."""
     parts = urlsplit(url)
     if parts.scheme == "unix":
         query = "&".join([q for q in parts.query.split("&") if q and not q.startswith("db=")]
-                         + [f"db={REDIS_DB}"])
+                         + [f"db={db}"])
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-    return urlunsplit((parts.scheme, parts.netloc, f"/{REDIS_DB}", parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
 
 
 @dataclass
@@ -50,6 +51,10 @@ class LibraryProcess:
     proc: subprocess.Popen[bytes] | Forked | None = None
     # the worker's preloaded process: its `expertbot` commands (`serve` too) are its forks
     preloaded: Preloaded | None = None
+    # its Redis database, its own: the workers' job queue is not named by REDIS_PREFIX, so
+    # two libraries on one database would run each other's jobs (and sweeps) on their own
+    # databases
+    redis_db: int = REDIS_DB
 
     @property
     def url(self) -> str:
@@ -59,11 +64,16 @@ class LibraryProcess:
     def database(self) -> Path:
         return self.folder / "library.sqlite3"
 
-    def env(self, trusting: Identity, their_url: str, accept: str) -> dict[str, str]:
+    def env(self, trusting: Identity, their_url: str, accept: str,
+            *others: tuple[Identity, str, str], **more: str) -> dict[str, str]:
+        """Its settings, trusting `trusting` at `their_url` (its requests decided as `accept`
+        says) and the `others` (each its identity, its address and `accept`); `more`:
+        further settings (the federation's pace, e.g. `FEDERATION_TIMEOUT`)."""
         settings = make_settings(
             self.infra, DATABASE_URL=f"sqlite://{self.database}",
             # its own keys: two other libraries may run beside this service at once
-            REDIS_URL=other_redis(self.infra["REDIS_URL"]), REDIS_PREFIX=f"peer{self.port}:",
+            REDIS_URL=other_redis(self.infra["REDIS_URL"], self.redis_db),
+            REDIS_PREFIX=f"peer{self.port}:",
             EXPERTBOT_VAR_DIR=str(self.folder / "var"), WECHAT_API_BASE=self.wechat_base,
             EXPERTBOT_INPROCESS_WORKER=True,
             # its sweep every second, not every 15 s (what the tests wait for: its rosters,
@@ -73,13 +83,25 @@ class LibraryProcess:
         env.update(FEDERATION_CODE=self.identity.code, FEDERATION_NAME=self.identity.name,
                    FEDERATION_PRIVATE_KEY=self.identity.private_key,
                    FEDERATION_TIMEOUT="5", FEDERATION_PEERS=json.dumps([{
-                       "code": trusting.code, "name": trusting.name, "url": their_url,
-                       "public_key": trusting.public_key(), "accept": accept}]))
+                       "code": peer.code, "name": peer.name, "url": url,
+                       "public_key": peer.public_key(), "accept": mode}
+                       for peer, url, mode in ((trusting, their_url, accept), *others)]))
+        env.update(more)
         return env
+
+    def _fresh_redis(self) -> None:
+        """Its Redis database emptied, as its database is new (no job of an earlier test's
+        library left in its queue), on the worker's own embedded server only (a server given
+        by REDIS_URL may hold another worker's libraries)."""
+        parts = urlsplit(other_redis(self.infra["REDIS_URL"], self.redis_db))
+        if parts.scheme == "unix":
+            with redis.Redis(unix_socket_path=parts.path, db=self.redis_db) as client:
+                client.flushdb()
 
     def prepare(self, env: dict[str, str]) -> None:
         """Its database: the run's migrated template, with the demo's people."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._fresh_redis()
         shutil.copyfile(self.infra["SQLITE_TEMPLATE"], self.database)
         if self.preloaded is not None:
             code, said = self.preloaded.run_blocking(env, ("demo",))
@@ -88,6 +110,15 @@ class LibraryProcess:
         done = subprocess.run([sys.executable, "-m", "config.cli", "demo"], env=env,
                               capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+    def prepare_as(self, other: LibraryProcess) -> None:
+        """Its database and files a copy of `other`'s as prepared (the same demo: the tests'
+        libraries share their keys), instead of loading the demo again."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._fresh_redis()
+        shutil.copyfile(other.database, self.database)
+        if (other.folder / "var").exists():
+            shutil.copytree(other.folder / "var", self.folder / "var", dirs_exist_ok=True)
 
     async def start(self, env: dict[str, str]) -> None:
         argv = ("serve", "--host", "127.0.0.1", "--port", str(self.port))
@@ -151,8 +182,11 @@ class LibraryProcess:
             db.execute(sql, values)
 
     def http(self) -> aiohttp.ClientSession:
-        """A client of its API (the mini-program's calls, `tests.support.api.Api` over it)."""
-        return aiohttp.ClientSession(base_url=self.url)
+        """A client of its API (the mini-program's calls, `tests.support.api.Api` over it;
+        its console, `tests.support.console.Desk` over it: the cookies of a loopback
+        address kept)."""
+        return aiohttp.ClientSession(base_url=self.url,
+                                     cookie_jar=aiohttp.CookieJar(unsafe=True))
 
     def read(self, sql: str, *values: Any) -> list[tuple[Any, ...]]:
         """Its database read as its operator would (the draw it made, to audit it)."""
