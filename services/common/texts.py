@@ -152,6 +152,10 @@ def no_none(value: object) -> object:
     return "" if value is None else value
 
 
+# a folder's stamp (Texts._snapshot) as last scanned in this process, and when
+_SCANNED: dict[str, tuple[float, tuple[int, int]]] = {}
+
+
 class Texts:
     """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
 
@@ -189,12 +193,16 @@ class Texts:
         self._memo: dict[tuple[Any, ...], str] = {}
         self._sources: dict[str, str] = {}  # read for their declared fields, every send
         self._stamp = self._snapshot()
-        self._checked = time.monotonic()
 
     def _snapshot(self) -> tuple[int, int]:
         """The newest file's time and how many files there are (os.scandir: half the cost
-        of walking and stating each path)."""
-        newest, count, folders = 0, 0, [str(self.directory)]
+        of walking and stating each path), scanned at most once an interval for every Texts
+        of the folder in the process (each service a process runs has its own)."""
+        now, key = time.monotonic(), str(self.directory)
+        seen = _SCANNED.get(key)
+        if seen is not None and now - seen[0] < self._interval:
+            return seen[1]
+        newest, count, folders = 0, 0, [key]
         while folders:
             with os.scandir(folders.pop()) as entries:
                 for entry in entries:
@@ -203,14 +211,11 @@ class Texts:
                     else:
                         newest = max(newest, entry.stat().st_mtime_ns)
                         count += 1
+        _SCANNED[key] = (now, (newest, count))
         return newest, count
 
     def _maybe_reload(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self._interval:
-            return
-        self._checked = now
-        stamp = self._snapshot()
+        stamp = self._snapshot()  # the folder scanned again once its last scan is old
         if stamp != self._stamp:
             self._stamp = stamp
             if self.env.cache is not None:
