@@ -1,0 +1,98 @@
+"""People over the year: a sanction that starts and ends, an expert who leaves and whose
+personal data the retention removes when its period ends while the fees paid to them stay
+(ACC-ARCH: 30 years), and the relatives asked again in January."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models.draws import Invitation
+from models.experts import ExpertProfile
+from models.money.payouts import Payout
+from models.people import Person
+from services.common.clock import CHINA
+from services.rights.retention import ANONYMISED
+from tests.support.year.world import Year
+
+SUSPENDED_DAYS = 40  # a suspension across the month's end
+
+
+async def sanction(year: Year) -> None:
+    """The administrator suspends the first expert from today for SUSPENDED_DAYS days."""
+    admin = await year.api.login(year.demo["admin"].mp_openid)
+    expert = year.experts[0]
+    today = year.today()
+    ends = today + timedelta(days=SUSPENDED_DAYS)
+    decided = await year.api.call("POST", "/admin/sanctions", admin, {
+        "expert_number": expert.expert_number, "kind": "suspension",
+        "reason": "无正当理由拒不参加评审", "starts_on": today.isoformat(),
+        "ends_on": ends.isoformat()})
+    if decided.status != 200:
+        year.broke(f"{today} sanction: {decided.message or decided.data}")
+        return
+    year.suspended = (expert.person_id, today, ends)
+    year.ran("sanctions decided")
+
+
+async def sanction_holds(year: Year) -> None:
+    """No invitation to the suspended expert while the suspension runs; the administrator's
+    list shows it in force exactly within its days."""
+    if year.suspended is None:
+        return
+    person, starts, ends = year.suspended
+    for item in await Invitation.filter(person_id=person).order_by("id"):
+        day = item.sent_at.astimezone(CHINA).date()
+        if starts <= day <= ends:
+            year.broke(f"{day} the suspended expert was invited (activity {item.activity_id})")
+    admin = await year.api.login(year.demo["admin"].mp_openid)
+    listed = await year.api.call("GET", "/admin/sanctions", admin, params={"view": "in_force"})
+    today = year.today()
+    shown = any(s.get("expert_number") == year.experts[0].expert_number
+                for s in listed.data.get("items", []))
+    if shown != (starts <= today <= ends):
+        year.broke(f"{today} the suspension {starts}..{ends} listed in force: {shown}")
+    if today > ends:
+        year.month.notes.append(f"suspension ended {ends}")
+
+
+async def leaves(year: Year, expert: ExpertProfile) -> None:
+    """The expert deregisters today."""
+    token = await year.api.login(f"mp_ex_{expert.expert_number.removeprefix('T-')}")
+    gone = await year.api.call("POST", "/expert/deregister", token, {"confirm": "确认注销"})
+    if gone.status != 200:
+        year.broke(f"{year.today()} deregistration: {gone.message or gone.data}")
+        return
+    year.gone[expert.person_id] = year.now()
+    year.fees_kept[expert.person_id] = await Payout.filter(person_id=expert.person_id).count()
+    year.ran("experts deregistered")
+
+
+async def nothing_kept_past_its_period(year: Year, retention_days: int) -> None:
+    """Every person deregistered longer than the period ago is anonymised; the fees paid to
+    them are all still there."""
+    now = year.now()
+    for person_id, when in year.gone.items():
+        person = await Person.get(id=person_id)
+        anonymised = person.id_number_hash.startswith(ANONYMISED)
+        due = when + timedelta(days=retention_days)
+        if now >= due + timedelta(days=1) and not anonymised:
+            year.broke(f"{year.today()} person {person_id} kept past {due:%Y-%m-%d}")
+        if anonymised and now < due:
+            year.broke(f"{year.today()} person {person_id} anonymised before {due:%Y-%m-%d}")
+        if anonymised and person_id not in year.anonymised:
+            year.anonymised.add(person_id)
+            year.ran("persons anonymised")
+        kept = await Payout.filter(person_id=person_id).count()
+        if kept != year.fees_kept[person_id]:
+            year.broke(f"{year.today()} fees of person {person_id}: {kept} of "
+                       f"{year.fees_kept[person_id]} kept")
+
+
+async def relatives_asked_in_january(year: Year, month: date) -> None:
+    """In January each active expert asked once; in no other month."""
+    asked = year.month.ran.get("relatives asked", 0)
+    active = await ExpertProfile.filter(active=True).count()
+    if month.month == 1 and asked != active:
+        year.broke(f"{month:%Y-%m} relatives asked of {asked} experts, {active} active")
+    if month.month != 1 and asked:
+        year.broke(f"{month:%Y-%m} relatives asked of {asked} experts outside January")

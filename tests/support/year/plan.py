@@ -1,0 +1,142 @@
+"""The year's events, month by month, each at its China moment: the month's draw, its
+evaluation, records and fees; the 政府采购 draws around their legal moments; the sanction,
+the expert who leaves, the next year's calendar entered; the month's end."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from models.experts import ExpertProfile
+from models.money.payouts import Payout
+from services.common.clock import CHINA
+from tests.support.year import draws, money, people
+from tests.support.year.calendar import NOTICE_2027, notice_csv
+from tests.support.year.invariants import month_end
+from tests.support.year.world import Year
+
+Step = Callable[[], Awaitable[Any]]
+LOAD_2027 = date(2026, 12, 29)  # the day the administrator enters the 2027 notice
+
+
+@dataclass(order=True)
+class Event:
+    at: datetime
+    seq: int
+    name: str = field(compare=False)
+    step: Step = field(compare=False)
+
+
+def month_after(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+class Plan:
+    """The events of `months` months from `first`."""
+
+    def __init__(self, year: Year, first: date, months: int, retention_days: int,
+                 load_2027: bool = True) -> None:
+        self.year, self.retention_days = year, retention_days
+        self.events: list[Event] = []
+        self.state: dict[date, dict[str, Any]] = {}
+        self.seq = 0
+        month = first
+        for _ in range(months):
+            self._month(month)
+            month = month_after(month)
+        self.end = datetime.combine(month, time(), CHINA)
+        start = datetime.combine(first, time(8), CHINA)
+        if load_2027:
+            self.add(datetime.combine(LOAD_2027, time(9, 30), CHINA), "2027 calendar entered",
+                     self._load_2027)
+        self.add(datetime.combine(first + timedelta(days=9), time(10), CHINA), "sanction",
+                 lambda: people.sanction(year))
+        self.add(datetime.combine(first + timedelta(days=19), time(16), CHINA), "leaves",
+                 self._leaves)
+        self.events = [e for e in self.events if start <= e.at < self.end]
+
+    def add(self, at: datetime, name: str, step: Step) -> None:
+        self.seq += 1
+        self.events.append(Event(at, self.seq, name, step))
+
+    def _month(self, first: date) -> None:
+        year, cal = self.year, self.year.calendar
+        last = month_after(first) - timedelta(days=1)
+        state = self.state.setdefault(first, {})
+        drawn = cal.nth_working_after(first + timedelta(days=6), 1)
+        evaluation = cal.nth_working_after(drawn, 2)
+        after = cal.nth_working_after(evaluation, 1)
+
+        async def draw() -> None:
+            state["aid"], state["token"] = await draws.monthly_draw(year, evaluation)
+
+        async def with_draw(then: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+            if "aid" in state:
+                return await then(year, state["aid"], state["token"], *args)
+            return None
+
+        async def held(*_: Any) -> None:
+            await with_draw(lambda y, aid, _t: draws.held(y, aid))
+
+        async def send() -> None:
+            state["served"] = await with_draw(money.send) or []
+
+        async def confirm() -> None:
+            await money.confirmed(year, state.get("served", []))
+
+        self.add(self._at(drawn, 9, 30), "draw", draw)
+        self.add(self._at(evaluation, 15, 5), "evaluation held", held)
+        self.add(self._at(after, 10), "performance records", lambda: with_draw(draws.records))
+        self.add(self._at(after, 11), "fees funded",
+                 lambda: with_draw(money.fees_funded, first.month))
+        # December's fees sent at the year's last minutes and confirmed in the new year
+        paying = self._at(last, 23, 50) if first.month == 12 else self._at(after, 11, 10)
+        self.add(paying, "transfers", send)
+        self.add(paying + timedelta(minutes=20), "transfers confirmed", confirm)
+        for day in cal.procurement_days(first, last):
+            self._procurement(day)
+        self.add(self._at(last, 23, 59), "month end",
+                 lambda: month_end(year, first, self.retention_days))
+
+    @staticmethod
+    def _at(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), CHINA)
+
+    def _procurement(self, evaluation: date) -> None:
+        year, legal = self.year, self.year.calendar.legal_moment(evaluation)
+        ready = datetime.combine(legal.date() - timedelta(days=2), time(10), CHINA)
+        state: dict[str, Any] = {}
+
+        async def prepare() -> None:
+            state["aid"], state["token"] = await draws.procurement_prepared(year, evaluation)
+
+        async def at_moment() -> None:
+            if "aid" in state:
+                await draws.procurement_at_moment(year, state["aid"], state["token"],
+                                                  evaluation)
+
+        self.add(ready, f"政府采购 for {evaluation}", prepare)
+        self.add(legal - timedelta(minutes=2), f"政府采购 at {legal:%m-%d}", at_moment)
+
+    async def _load_2027(self) -> None:
+        admin = await self.year.api.login(self.year.demo["admin"].mp_openid)
+        entered = await self.year.api.call("POST", "/admin/holidays/import", admin, {
+            "document": NOTICE_2027, "issued_on": "2026-11-20", "csv": notice_csv()})
+        if entered.status != 200:
+            self.year.broke(f"2027 calendar: {entered.message or entered.data}")
+            return
+        self.year.loaded_2027 = True
+        self.year.ran("calendars entered")
+
+    async def _leaves(self) -> None:
+        """Someone paid this month (not the suspended expert) leaves."""
+        year = self.year
+        suspended = year.suspended[0] if year.suspended else 0
+        paid = await Payout.filter(state="paid").exclude(person_id=suspended).order_by("id"
+                                                                                      ).first()
+        profile = await ExpertProfile.get_or_none(
+            person_id=paid.person_id if paid else year.experts[1].person_id)
+        if profile is not None:
+            await people.leaves(year, profile)
