@@ -58,6 +58,30 @@ class Calendar:
             n -= self.working(day)
         return day
 
+    def nth_working_before(self, day: date, n: int) -> date:
+        """The n-th working day before `day`."""
+        while n:
+            day -= timedelta(days=1)
+            n -= self.working(day)
+        return day
+
+    def before_holiday(self, first: date, last: date) -> date | None:
+        """The last working day before the longest holiday (more than a weekend off) that
+        begins in [first, last] (that day may be in the month before), or None."""
+        starts = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        starts = [d for d in starts if not self.working(d) and self.working(d - timedelta(1))]
+        runs = {d: self._off_from(d) for d in starts}
+        longest = max(runs, key=lambda d: runs[d], default=None)
+        if longest is None or runs[longest] <= 2:
+            return None
+        return longest - timedelta(days=1)
+
+    def _off_from(self, day: date) -> int:
+        run = 0
+        while not self.working(day + timedelta(days=run)):
+            run += 1
+        return run
+
     def procurement_days(self, first: date, last: date) -> list[date]:
         """The evaluations whose 政府采购 start the year tries in [first, last]: the working
         day after the longest run of days off (a holiday's end), and each working day after

@@ -65,8 +65,11 @@ class Plan:
         year, cal = self.year, self.year.calendar
         last = month_after(first) - timedelta(days=1)
         state = self.state.setdefault(first, {})
-        drawn = cal.nth_working_after(first + timedelta(days=6), 1)
-        evaluation = cal.nth_working_after(drawn, 2)
+        # the evaluation on the last working day before the month's holiday, when it has one
+        # (its records' deadline counted across it), else early in the month
+        evaluation = cal.before_holiday(first, last) or cal.nth_working_after(
+            first + timedelta(days=6), 3)
+        drawn = cal.nth_working_before(evaluation, 2)
         after = cal.nth_working_after(evaluation, 1)
 
         async def draw() -> None:
