@@ -27,13 +27,15 @@ SHORT = 3  # December to February: the year's end, 元旦 and 春节
 MONTHS = int(os.environ.get("EXPERTBOT_YEAR_MONTHS", SHORT))  # bench/year.py sets 12
 WITHOUT_2027 = os.environ.get("EXPERTBOT_YEAR_CALENDAR") == "missing"  # never entered
 RETENTION_DAYS = 45  # a period that ends within the walk (the deployment's is 15 years)
+LOG_DAYS = 183  # the shortest the settings allow (the deployment's is a year)
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"retention_days": RETENTION_DAYS})
+    return settings.model_copy(update={"retention_days": RETENTION_DAYS,
+                                       "log_retention_days": LOG_DAYS})
 
 
 async def test_a_year_on_a_moved_clock_breaks_nothing(
@@ -41,7 +43,8 @@ async def test_a_year_on_a_moved_clock_breaks_nothing(
         pay_gateway: PayGateway) -> None:
     year = Year(api, chat, client, clock, pay_gateway, demo)
     pay_gateway.bill_clock = pay_gateway.clock = clock.now
-    months = await walk(year, FIRST, MONTHS, RETENTION_DAYS, load_2027=not WITHOUT_2027)
+    months = await walk(year, FIRST, MONTHS, (RETENTION_DAYS, LOG_DAYS),
+                        load_2027=not WITHOUT_2027)
     printed = table(months)
     print(printed)  # bench/year.py shows it
     assert all(not m.broke for m in months), printed

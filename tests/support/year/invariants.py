@@ -56,11 +56,11 @@ async def no_job_left_behind(year: Year, month: date) -> None:
         year.broke(f"{month:%Y-%m} {queued} notification(s) queued for more than a day")
 
 
-async def month_end(year: Year, month: date, retention_days: int) -> None:
+async def month_end(year: Year, month: date, retention_days: int, log_days: int) -> None:
     """Every invariant, at the month's last minute."""
     await month_agrees(year, month)
     await no_draw_before_its_moment(year, month)
-    await nothing_kept_past_its_period(year, retention_days)
+    await nothing_kept_past_its_period(year, retention_days, log_days)
     await relatives_asked_in_january(year, month)
     await sanction_holds(year)
     await no_job_left_behind(year, month)

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from models.draws import Invitation
 from models.experts import ExpertProfile
 from models.money.payouts import Payout
+from models.notifications import Notification
 from models.people import Person
 from services.common.clock import CHINA
-from services.rights.retention import ANONYMISED
+from services.rights.retention import ANONYMISED, FINISHED
 from tests.support.year.world import Year
 
 SUSPENDED_DAYS = 40  # a suspension across the month's end
@@ -51,8 +52,8 @@ async def sanction_holds(year: Year) -> None:
                 for s in listed.data.get("items", []))
     if shown != (starts <= today <= ends):
         year.broke(f"{today} the suspension {starts}..{ends} listed in force: {shown}")
-    if today > ends:
-        year.month.notes.append(f"suspension ended {ends}")
+    if ends.replace(day=1) == year.month.first:
+        year.month.notes.append(f"suspension ends {ends}")
 
 
 async def leaves(year: Year, expert: ExpertProfile) -> None:
@@ -67,10 +68,15 @@ async def leaves(year: Year, expert: ExpertProfile) -> None:
     year.ran("experts deregistered")
 
 
-async def nothing_kept_past_its_period(year: Year, retention_days: int) -> None:
-    """Every person deregistered longer than the period ago is anonymised; the fees paid to
-    them are all still there."""
+async def nothing_kept_past_its_period(year: Year, retention_days: int, log_days: int
+                                       ) -> None:
+    """Every person deregistered longer than the period ago is anonymised, the fees paid to
+    them all still there; no notification finished longer than the logs' period ago."""
     now = year.now()
+    old = await Notification.filter(status__in=FINISHED,
+                                    created_at__lt=now - timedelta(days=log_days + 1)).count()
+    if old:
+        year.broke(f"{year.today()} {old} notification(s) kept past {log_days} days")
     for person_id, when in year.gone.items():
         person = await Person.get(id=person_id)
         anonymised = person.id_number_hash.startswith(ANONYMISED)

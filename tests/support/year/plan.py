@@ -12,7 +12,7 @@ from typing import Any
 from models.experts import ExpertProfile
 from models.money.payouts import Payout
 from services.common.clock import CHINA
-from tests.support.year import draws, money, people
+from tests.support.year import applicants, draws, money, people
 from tests.support.year.calendar import NOTICE_2027, notice_csv
 from tests.support.year.invariants import month_end
 from tests.support.year.world import Year
@@ -34,13 +34,15 @@ def month_after(first: date) -> date:
 
 
 class Plan:
-    """The events of `months` months from `first`."""
+    """The events of `months` months from `first`; `periods`: the retention's, in days
+    (after deregistration, the logs')."""
 
-    def __init__(self, year: Year, first: date, months: int, retention_days: int,
+    def __init__(self, year: Year, first: date, months: int, periods: tuple[int, int],
                  load_2027: bool = True) -> None:
-        self.year, self.retention_days = year, retention_days
+        self.year, self.periods = year, periods
         self.events: list[Event] = []
         self.state: dict[date, dict[str, Any]] = {}
+        self.batch: dict[str, Any] = {}
         self.seq = 0
         month = first
         for _ in range(months):
@@ -55,6 +57,7 @@ class Plan:
                  lambda: people.sanction(year))
         self.add(datetime.combine(first + timedelta(days=19), time(16), CHINA), "leaves",
                  self._leaves)
+        self._batch(first)
         self.events = [e for e in self.events if start <= e.at < self.end]
 
     def add(self, at: datetime, name: str, step: Step) -> None:
@@ -100,8 +103,24 @@ class Plan:
         self.add(paying + timedelta(minutes=20), "transfers confirmed", confirm)
         for day in cal.procurement_days(first, last):
             self._procurement(day)
-        self.add(self._at(last, 23, 59), "month end",
-                 lambda: month_end(year, first, self.retention_days))
+        async def end() -> None:
+            await month_end(year, first, *self.periods)
+            await applicants.admitted(year, self.batch)
+
+        self.add(self._at(last, 23, 59), "month end", end)
+
+    def _batch(self, first: date) -> None:
+        """The first month's batch: open from its 2nd to its 12th day."""
+        year, state = self.year, self.batch
+        closes = first + timedelta(days=11)
+        self.add(self._at(first + timedelta(days=1), 9), "batch opens",
+                 lambda: applicants.opens(year, closes, state))
+        self.add(self._at(first + timedelta(days=3), 10), "application",
+                 lambda: applicants.applies(year, state))
+        self.add(self._at(first + timedelta(days=4), 10), "reviews",
+                 lambda: applicants.reviewed(year, state))
+        self.add(self._at(closes + timedelta(days=1), 10), "late application",
+                 lambda: applicants.late(year, state))
 
     @staticmethod
     def _at(day: date, hour: int, minute: int = 0) -> datetime:

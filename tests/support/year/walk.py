@@ -16,14 +16,15 @@ from tests.support.year.world import Month, Year
 EXPERTS = 12
 
 
-async def walk(year: Year, first: date, months: int, retention_days: int,
+async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
                load_2027: bool = True) -> list[Month]:
-    """`months` months from `first` (a month's first day), on the year's clock."""
+    """`months` months from `first` (a month's first day), on the year's clock; `periods`:
+    the retention's in days (after deregistration, the logs')."""
     year.at(datetime.combine(first, datetime.min.time(), CHINA) + timedelta(hours=7))
     year.months.append(Month(first))
     year.experts = await make_experts(year.client, EXPERTS)
     await money.standard(year)
-    plan = Plan(year, first, months, retention_days, load_2027)
+    plan = Plan(year, first, months, periods, load_2027)
     timeline = list(plan.events)
     day = first
     while datetime.combine(day, datetime.min.time(), CHINA) < plan.end:

@@ -1,0 +1,77 @@
+"""A batch of the year: opened, an application made and submitted, reviewed at each stage,
+its 公示 run and closed by the sweep into a formal expert, and the batch closed to anyone who
+comes after its last day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from models.applications import Application, AppStatus, Batch
+from services.common.clock import CHINA
+from services.demo import FINANCE_STAGES
+from tests.support.applications import REVIEWERS, applicant, ready_to_submit
+from tests.support.year.world import Year
+
+NOTICE_DAYS = 5
+
+
+async def opens(year: Year, closes: date, state: dict[str, Any]) -> None:
+    """A 政府采购 experts' batch open from now until the end of `closes` (China time)."""
+    now = year.now()
+    until = datetime.combine(closes + timedelta(days=1), time(), CHINA)
+    batch = await Batch.create(
+        name=f"{year.today():%Y年%m月}政府采购评审专家征集", kind="collect", province="44",
+        specialty_rule="jilin", stages=FINANCE_STAGES, apply_from=now, apply_until=until,
+        review_until=until + timedelta(days=10), exam_required=False, notice_days=NOTICE_DAYS)
+    state["batch"] = batch
+    year.ran("batches opened")
+
+
+async def applies(year: Year, state: dict[str, Any]) -> None:
+    """The demo applicant fills in, prints, signs and submits an application."""
+    token = await applicant(year.api, year.demo)
+    app_id = await ready_to_submit(year.api, token, state["batch"],
+                                   specialties=["A050201"], primary_specialties=["A050201"])
+    sent = await year.api.call("POST", f"/applications/{app_id}/submit", token)
+    if sent.status != 200:
+        year.broke(f"{year.today()} application: {sent.message or sent.data}")
+        return
+    state["app"], state["token"] = app_id, token
+    year.ran("applications")
+
+
+async def reviewed(year: Year, state: dict[str, Any]) -> None:
+    """Each stage's reviewer approves: the application goes into its 公示."""
+    for key in REVIEWERS:
+        reviewer = await year.api.login(year.demo[key].mp_openid)
+        decided = await year.api.call("POST", f"/review/applications/{state['app']}/decision",
+                                      reviewer, {"action": "approve"})
+        if decided.status != 200:
+            year.broke(f"{year.today()} review ({key}): {decided.message or decided.data}")
+            return
+        year.ran("reviews")
+
+
+async def late(year: Year, state: dict[str, Any]) -> None:
+    """After the batch's last day nobody starts an application in it."""
+    token = await year.api.login(year.demo["expert"].mp_openid)
+    tried = await year.api.call("POST", "/applications", token, {"batch_id": state["batch"].id})
+    if tried.status == 200:
+        year.broke(f"{year.today()} an application was started after the batch closed")
+    else:
+        year.ran("late applications refused")
+
+
+async def admitted(year: Year, state: dict[str, Any]) -> None:
+    """Once its 公示 has run, the application is approved (the sweep's work, on the clock)."""
+    if "app" not in state:
+        return
+    app = await Application.get(id=state["app"])
+    if app.notice_until is not None and app.notice_until < year.now() - timedelta(hours=1):
+        if app.status != AppStatus.APPROVED:
+            year.broke(f"{year.today()} application {app.id} still {app.status} after its "
+                       f"公示 ended {app.notice_until:%Y-%m-%d %H:%M}")
+        elif not state.get("told"):
+            state["told"] = True
+            year.ran("experts admitted")
