@@ -9,7 +9,8 @@ one code path.
 
     python -m bench.year                      # twelve months, the 2027 notice entered on 29 Dec
     python -m bench.year --months 6
-    python -m bench.year --calendar missing   # the 2027 notice never entered"""
+    python -m bench.year --calendar missing   # the 2027 notice never entered
+    python -m bench.year --no-daily           # without the draw of every working day"""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--calendar", choices=("entered", "missing"), default="entered",
                         help="whether the administrator enters the 2027 notice on 29 December")
+    parser.add_argument("--no-daily", action="store_true",
+                        help="only the month's own draws, not one every working day besides")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(EXPERTBOT_YEAR_MONTHS=str(args.months), EXPERTBOT_YEAR_CALENDAR=args.calendar)
+    env.update(EXPERTBOT_YEAR_MONTHS=str(args.months), EXPERTBOT_YEAR_CALENDAR=args.calendar,
+               EXPERTBOT_YEAR_DAILY="0" if args.no_daily else "1")
     started = time.monotonic()
     # no test timeout: a year takes minutes; -s shows the table the test prints
     run = subprocess.run(
@@ -40,7 +44,8 @@ def main() -> int:
         cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     took = time.monotonic() - started
     table = [line for line in run.stdout.splitlines() if line.startswith("|")]
-    print(f"months={args.months} calendar_2027={args.calendar} from=2026-12-01 "
+    print(f"months={args.months} calendar_2027={args.calendar} daily={not args.no_daily} "
+          f"from=2026-12-01 "
           f"wall={took:.0f}s (SQLite + embedded Redis)\n")
     print("\n".join(table) if table else run.stdout[-4000:] + run.stderr[-2000:])
     return run.returncode

@@ -25,6 +25,7 @@ from tests.support.year.world import Year
 FIRST = date(2026, 12, 1)
 SHORT = 3  # December to February: the year's end, 元旦 and 春节
 MONTHS = int(os.environ.get("EXPERTBOT_YEAR_MONTHS", SHORT))  # bench/year.py sets 12
+DAILY = os.environ.get("EXPERTBOT_YEAR_DAILY") == "1"  # a draw every working day besides
 WITHOUT_2027 = os.environ.get("EXPERTBOT_YEAR_CALENDAR") == "missing"  # never entered
 RETENTION_DAYS = 45  # a period that ends within the walk (the deployment's is 15 years)
 LOG_DAYS = 183  # the shortest the settings allow (the deployment's is a year)
@@ -34,8 +35,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
+    """The year's periods; no worker in the process: the year runs every job itself, on its
+    clock, at the times the worker's schedule runs them (tests/support/year/cron.py)."""
     return settings.model_copy(update={"retention_days": RETENTION_DAYS,
-                                       "log_retention_days": LOG_DAYS})
+                                       "log_retention_days": LOG_DAYS, "run_worker": False})
 
 
 async def test_a_year_on_a_moved_clock_breaks_nothing(
@@ -44,7 +47,7 @@ async def test_a_year_on_a_moved_clock_breaks_nothing(
     year = Year(api, chat, client, clock, pay_gateway, demo)
     pay_gateway.bill_clock = pay_gateway.clock = clock.now
     months = await walk(year, FIRST, MONTHS, (RETENTION_DAYS, LOG_DAYS),
-                        load_2027=not WITHOUT_2027)
+                        load_2027=not WITHOUT_2027, daily=DAILY)
     printed = table(months)
     print(printed)  # bench/year.py shows it
     assert all(not m.broke for m in months), printed

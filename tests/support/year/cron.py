@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import time
 from typing import Any
 
+from bot.jobs import relay_outbox
 from services import jobs
 from tests.support.year.world import Year
 
@@ -29,6 +30,8 @@ SWEEPS: list[tuple[str, Job]] = [
     ("reconcile_payments", jobs.reconcile_payments), ("sweep_exams", jobs.sweep_exams),
     ("chain_audit", jobs.chain_audit),
 ]
+# the relay, which the worker runs every 2 s and each change nudges: after every event
+RELAY: tuple[str, Job] = ("relay_outbox", relay_outbox)
 BILL_AT = time(10, 30)  # the first of the day's bill checks (services/payments BILL_CHECKS)
 
 
@@ -46,7 +49,10 @@ async def run_job(year: Year, name: str, job: Job) -> None:
     except Exception as exc:  # a job that fails is what broke, not the end of the year
         year.broke(f"{year.today()} {name}: {type(exc).__name__}: {exc}"[:200])
         return
-    if name == "relatives_yearly" and said:
+    if name == "relay_outbox":
+        if said:
+            year.ran("notifications relayed", int(said))
+    elif name == "relatives_yearly" and said:
         year.ran("relatives asked", int(said))
     elif name == "holiday_missing" and said:
         year.ran("holiday reminders", int(said))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from models.draws import DrawActivity, Invitation, Notice
+from models.experts import ExpertProfile
 from services.common.clock import CHINA, china_time
 from tests.support.draw_world import finish, prepared, start_draw
 from tests.support.year.world import Year
@@ -30,9 +31,9 @@ async def _prepared(year: Year, evaluation: datetime, total: int,
 
 
 async def monthly_draw(year: Year, evaluation: date) -> tuple[int, str]:
-    """A works draw of two experts for an evaluation on `evaluation` at 09:00, started now
+    """A works draw of three experts for an evaluation on `evaluation` at 09:00, started now
     and answered."""
-    aid, token = await _prepared(year, china(evaluation, time(9)), 2)
+    aid, token = await _prepared(year, china(evaluation, time(9)), 3)
     started = await start_draw(year.api, token, aid)
     if started.status != 200:
         year.broke(f"{year.today()} draw {aid} not started: {started.message or started.data}")
@@ -43,6 +44,36 @@ async def monthly_draw(year: Year, evaluation: date) -> tuple[int, str]:
     if (await DrawActivity.get(id=aid)).status != "ended":
         year.broke(f"{year.today()} draw {aid} did not end with its experts")
     return aid, token
+
+
+async def daily_draw(year: Year, evaluation: date) -> None:
+    """A works draw of one expert for the next working day's evaluation, answered."""
+    aid, token = await _prepared(year, china(evaluation, time(14)), 1)
+    started = await start_draw(year.api, token, aid)
+    if started.status != 200:
+        year.broke(f"{year.today()} daily draw {aid}: {started.message or started.data}")
+        return
+    year.ran("daily draws")
+    if not await finish(year.chat, aid):
+        year.broke(f"{year.today()} daily draw {aid}: nobody confirmed")
+
+
+async def absence(year: Year, aid: int, token: str) -> None:
+    """At the evaluation's start the agency registers the last confirmed expert absent (by
+    their phone number, GD-DRAW 缺席登记)."""
+    served = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
+    numbers = {p.person_id: p.expert_number for p in await ExpertProfile.filter(
+        person_id__in=[s.person_id for s in served], expert_number__startswith="T-")}
+    known = [s for s in served if s.person_id in numbers]  # their phones are the year's
+    if len(served) < 3 or not known:
+        return
+    phone = f"139{int(numbers[known[-1].person_id].removeprefix('T-')):08d}"
+    registered = await year.api.call("POST", f"/draws/activities/{aid}/absences", token,
+                                     {"key": phone, "kind": "缺席"})
+    if registered.status != 200:
+        year.broke(f"{year.today()} absence in {aid}: {registered.message or registered.data}")
+    else:
+        year.ran("absences")
 
 
 async def held(year: Year, aid: int) -> None:
@@ -81,7 +112,8 @@ async def records(year: Year, aid: int, token: str) -> None:
     for row in sheet.data["experts"]:
         put = await year.api.call(
             "PUT", f"/draws/activities/{aid}/performance/{row['invitation_id']}", token,
-            {**RECORD, "late": row is sheet.data["experts"][-1]})
+            {**RECORD, "late": row is sheet.data["experts"][1]} if row["absence"] is None
+            else {**RECORD, "score": None, "comment": "无故缺席"})
         if put.status != 200:
             year.broke(f"{year.today()} record in {aid}: {put.message or put.data}")
         else:

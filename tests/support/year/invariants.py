@@ -50,10 +50,13 @@ async def no_job_left_behind(year: Year, month: date) -> None:
     unfinished = await RetentionRun.filter(finished_at=None).count()
     if unfinished:
         year.broke(f"{month:%Y-%m} {unfinished} retention run(s) unfinished")
+    # due for more than a day by the service's clock (the relay reads the same clock)
     queued = await Notification.filter(status=Status.QUEUED,
-                                       created_at__lt=now - timedelta(days=1)).count()
+                                       next_attempt_at__lt=now - timedelta(days=1)
+                                       ).order_by("id")
     if queued:
-        year.broke(f"{month:%Y-%m} {queued} notification(s) queued for more than a day")
+        year.broke(f"{month:%Y-%m} {len(queued)} notification(s) due for more than a day: "
+                   + ", ".join(f"{n.kind} ({n.last_error or 'no error'})" for n in queued[:3]))
 
 
 async def month_end(year: Year, month: date, retention_days: int, log_days: int) -> None:

@@ -35,15 +35,15 @@ def month_after(first: date) -> date:
 
 class Plan:
     """The events of `months` months from `first`; `periods`: the retention's, in days
-    (after deregistration, the logs')."""
+    (after deregistration, the logs'); `daily`: a draw every working day besides."""
 
     def __init__(self, year: Year, first: date, months: int, periods: tuple[int, int],
-                 load_2027: bool = True) -> None:
+                 load_2027: bool = True, daily: bool = False) -> None:
         self.year, self.periods = year, periods
         self.events: list[Event] = []
         self.state: dict[date, dict[str, Any]] = {}
         self.batch: dict[str, Any] = {}
-        self.seq = 0
+        self.seq, self.daily = 0, daily
         month = first
         for _ in range(months):
             self._month(month)
@@ -93,6 +93,7 @@ class Plan:
             await money.confirmed(year, state.get("served", []))
 
         self.add(self._at(drawn, 9, 30), "draw", draw)
+        self.add(self._at(evaluation, 9, 5), "absence", lambda: with_draw(draws.absence))
         self.add(self._at(evaluation, 15, 5), "evaluation held", held)
         self.add(self._at(after, 10), "performance records", lambda: with_draw(draws.records))
         self.add(self._at(after, 11), "fees funded",
@@ -101,6 +102,8 @@ class Plan:
         paying = self._at(last, 23, 50) if first.month == 12 else self._at(after, 11, 10)
         self.add(paying, "transfers", send)
         self.add(paying + timedelta(minutes=20), "transfers confirmed", confirm)
+        for n in range((last - first).days + 1) if self.daily else ():
+            self._daily(first + timedelta(days=n))
         for day in cal.procurement_days(first, last):
             self._procurement(day)
         async def end() -> None:
@@ -108,6 +111,12 @@ class Plan:
             await applicants.admitted(year, self.batch)
 
         self.add(self._at(last, 23, 59), "month end", end)
+
+    def _daily(self, day: date) -> None:
+        if self.year.calendar.working(day):
+            evaluation = self.year.calendar.nth_working_after(day, 1)
+            self.add(self._at(day, 14), "daily draw",
+                     lambda: draws.daily_draw(self.year, evaluation))
 
     def _batch(self, first: date) -> None:
         """The first month's batch: open from its 2nd to its 12th day."""

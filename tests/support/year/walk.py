@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from services.common.clock import CHINA
 from tests.support.draw_world import make_experts
 from tests.support.year import money
-from tests.support.year.cron import day_jobs, run_job
+from tests.support.year.cron import RELAY, day_jobs, run_job
 from tests.support.year.plan import Event, Plan
 from tests.support.year.world import Month, Year
 
@@ -17,14 +17,15 @@ EXPERTS = 12
 
 
 async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
-               load_2027: bool = True) -> list[Month]:
+               load_2027: bool = True, daily: bool = False) -> list[Month]:
     """`months` months from `first` (a month's first day), on the year's clock; `periods`:
-    the retention's in days (after deregistration, the logs')."""
+    the retention's in days (after deregistration, the logs'); `daily`: a draw every
+    working day besides the month's own."""
     year.at(datetime.combine(first, datetime.min.time(), CHINA) + timedelta(hours=7))
     year.months.append(Month(first))
     year.experts = await make_experts(year.client, EXPERTS)
     await money.standard(year)
-    plan = Plan(year, first, months, periods, load_2027)
+    plan = Plan(year, first, months, periods, load_2027, daily)
     timeline = list(plan.events)
     day = first
     while datetime.combine(day, datetime.min.time(), CHINA) < plan.end:
@@ -42,6 +43,7 @@ async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
         except Exception as exc:  # what broke is written down; the year goes on
             year.broke(f"{event.at:%Y-%m-%d %H:%M} {event.name}: {type(exc).__name__}: {exc}"
                        [:240])
+        await run_job(year, *RELAY)
     return year.months
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from bot.jobs import CHANNELS_CTX
+from bot.relay.channels import CHANNELS
 from models.experts import ExpertProfile
 from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
@@ -61,7 +63,8 @@ class Year:
     @property
     def ctx(self) -> dict[str, Any]:
         """A worker's job context on the year's clock."""
-        return {DOMAIN_CTX: self.domain, CLOCK_CTX: self.clock}
+        return {DOMAIN_CTX: self.domain, CLOCK_CTX: self.clock,
+                CHANNELS_CTX: self.client.app[CHANNELS]}
 
     @property
     def month(self) -> Month:
