@@ -24,13 +24,14 @@ DAILY: list[tuple[time, str, Job]] = [
     (time(9, 15), "holiday_missing", jobs.holiday_missing),
 ]
 # the jobs arq runs every few seconds, run here at these times of day
-SWEEPS_AT = (time(0, 1), time(8, 55), time(12, 0), time(17, 30), time(23, 58))
+SWEEPS_AT = (time(8, 55), time(17, 30), time(23, 58))
 SWEEPS: list[tuple[str, Job]] = [
     ("sweep_draws", jobs.sweep_draws), ("sweep_payouts", jobs.sweep_payouts),
     ("reconcile_payments", jobs.reconcile_payments), ("sweep_exams", jobs.sweep_exams),
-    ("chain_audit", jobs.chain_audit),
+    ("chain_audit", jobs.chain_audit), ("relay_outbox", relay_outbox),
 ]
-# the relay, which the worker runs every 2 s and each change nudges: after every event
+# the relay, which the worker runs every 2 s and each change nudges: after every event of
+# the plan too
 RELAY: tuple[str, Job] = ("relay_outbox", relay_outbox)
 BILL_AT = time(10, 30)  # the first of the day's bill checks (services/payments BILL_CHECKS)
 
