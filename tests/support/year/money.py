@@ -12,7 +12,6 @@ from decimal import Decimal
 from models.draws import Invitation
 from models.money.payouts import Payout
 from sandbox.pay.transfer import TransferDesk
-from services.common.clock import CHINA
 from services.fees.paid_month import paid_month
 from tests.support.fees import EXAMPLE, publish
 from tests.support.helpers import eventually
@@ -133,6 +132,3 @@ async def month_agrees(year: Year, month: date) -> None:
     else:
         year.ran("money checked (yuan)", places["ledger"][0] // 100)
 
-
-def china_month(year: Year) -> date:
-    return year.now().astimezone(CHINA).date().replace(day=1)

@@ -4,7 +4,7 @@ personal data the retention removes when its period ends while the fees paid to 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from models.draws import Invitation
 from models.experts import ExpertProfile
@@ -36,15 +36,19 @@ async def sanction(year: Year) -> None:
 
 
 async def sanction_holds(year: Year) -> None:
-    """No invitation to the suspended expert while the suspension runs; the administrator's
-    list shows it in force exactly within its days."""
+    """No invitation to the suspended expert, sent this month, for an evaluation held while
+    the suspension runs (it rules the evaluations within its days); the administrator's list
+    shows it in force exactly within its days."""
     if year.suspended is None:
         return
     person, starts, ends = year.suspended
-    for item in await Invitation.filter(person_id=person).order_by("id"):
-        day = item.sent_at.astimezone(CHINA).date()
-        if starts <= day <= ends:
-            year.broke(f"{day} the suspended expert was invited (activity {item.activity_id})")
+    month = datetime.combine(year.month.first, time(), CHINA)
+    for item in await Invitation.filter(person_id=person, sent_at__gte=month).order_by(
+            "id").prefetch_related("activity"):
+        held = item.activity.eval_start.astimezone(CHINA).date()
+        if starts <= held <= ends:
+            year.broke(f"{item.sent_at.astimezone(CHINA):%Y-%m-%d} the suspended expert was "
+                       f"invited to an evaluation on {held} (activity {item.activity_id})")
     admin = await year.api.login(year.demo["admin"].mp_openid)
     listed = await year.api.call("GET", "/admin/sanctions", admin, params={"view": "in_force"})
     today = year.today()

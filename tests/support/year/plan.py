@@ -12,7 +12,7 @@ from typing import Any
 from models.experts import ExpertProfile
 from models.money.payouts import Payout
 from services.common.clock import CHINA
-from tests.support.year import applicants, draws, money, people
+from tests.support.year import applicants, draws, money, people, renewal
 from tests.support.year.calendar import NOTICE_2027, notice_csv
 from tests.support.year.invariants import month_end
 from tests.support.year.world import Year
@@ -38,11 +38,13 @@ class Plan:
     (after deregistration, the logs'); `daily`: a draw every working day besides."""
 
     def __init__(self, year: Year, first: date, months: int, periods: tuple[int, int],
-                 load_2027: bool = True, daily: bool = False) -> None:
+                 load_2027: bool = True, daily: bool = False,
+                 handler_until: datetime | None = None) -> None:
         self.year, self.periods = year, periods
         self.events: list[Event] = []
         self.state: dict[date, dict[str, Any]] = {}
         self.batch: dict[str, Any] = {}
+        self.renewal: dict[str, Any] = {}
         self.seq, self.daily = 0, daily
         month = first
         for _ in range(months):
@@ -58,6 +60,8 @@ class Plan:
         self.add(datetime.combine(first + timedelta(days=19), time(16), CHINA), "leaves",
                  self._leaves)
         self._batch(first)
+        if handler_until is not None:
+            self._renewal(handler_until)
         self.events = [e for e in self.events if start <= e.at < self.end]
 
     def add(self, at: datetime, name: str, step: Step) -> None:
@@ -111,6 +115,16 @@ class Plan:
             await applicants.admitted(year, self.batch)
 
         self.add(self._at(last, 23, 59), "month end", end)
+
+    def _renewal(self, ends: datetime) -> None:
+        """The handler's link renewed a week before its end, or else just after it."""
+        year, state = self.year, self.renewal
+        self.add(ends - timedelta(days=7), "link renewed ahead",
+                 lambda: renewal.renew(year, state))
+        self.add(ends + timedelta(minutes=1), "link renewed",
+                 lambda: renewal.renew(year, state))
+        self.add(ends + timedelta(minutes=2), "link checked",
+                 lambda: renewal.renewed_in_time(year, state, ends))
 
     def _daily(self, day: date) -> None:
         if self.year.calendar.working(day):

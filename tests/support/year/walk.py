@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from services.common.clock import CHINA
 from tests.support.draw_world import make_experts
 from tests.support.year import money
-from tests.support.year.cron import RELAY, day_jobs, run_job
-from tests.support.year.plan import Event, Plan
+from tests.support.year.cron import RELAY, Job, day_jobs, run_job
+from tests.support.year.plan import Event, Plan, Step
+from tests.support.year.renewal import handler_until
 from tests.support.year.world import Month, Year
 
 EXPERTS = 12
@@ -25,7 +26,8 @@ async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
     year.months.append(Month(first))
     year.experts = await make_experts(year.client, EXPERTS)
     await money.standard(year)
-    plan = Plan(year, first, months, periods, load_2027, daily)
+    plan = Plan(year, first, months, periods, load_2027, daily,
+                await handler_until(year))
     timeline = list(plan.events)
     day = first
     while datetime.combine(day, datetime.min.time(), CHINA) < plan.end:
@@ -48,7 +50,7 @@ async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
     return year.months
 
 
-def _job(year: Year, name: str, job):  # type: ignore[no-untyped-def]
+def _job(year: Year, name: str, job: Job) -> Step:
     async def run() -> None:
         await run_job(year, name, job)
     return run
