@@ -114,7 +114,9 @@ class Plan:
             await month_end(year, first, *self.periods)
             await applicants.admitted(year, self.batch)
 
-        self.add(self._at(last, 23, 59), "month end", end)
+        # at 23:55: after December's last transfers (23:50), before a draw whose legal
+        # moment is the next month's first midnight moves the clock past it (23:58)
+        self.add(self._at(last, 23, 55), "month end", end)
 
     def _renewal(self, ends: datetime) -> None:
         """The handler's link renewed a week before its end, or else just after it."""

@@ -1,6 +1,6 @@
-"""The agency's handler's link at its end (the 授权 the legal person gives for a period): the
-legal person renews it a week ahead, and once it has lapsed; the handler accepts. Every draw
-of the agency waits on that link."""
+"""The agency's handler's link at its end (the 有效期 the legal person gives it): the legal
+person renews it a week ahead (or, refused, once it has lapsed) and the handler accepts.
+Every draw of the agency waits on that link."""
 
 from __future__ import annotations
 
