@@ -94,7 +94,7 @@ class Change:
             item = await Notification.create(
                 kind=kind, params=params, person_id=person_id, openid=openid,
                 dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
-                next_attempt_at=not_before or self.now, family=family, created_at=self.now,
+                next_attempt_at=not_before or self.now, family=family,
                 channels=",".join(sorted(allowed)) if family else "",
                 ruled_out=",".join(sorted(ALL_CHANNELS - allowed)),
                 client_msg_id="eb-" + secrets.token_hex(12))
@@ -140,7 +140,7 @@ class Change:
         before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
         rows = [Notification(kind=kind, params=params, person_id=p, lane=1,
                              dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
-                             created_at=self.now, client_msg_id="eb-" + secrets.token_hex(12))
+                             client_msg_id="eb-" + secrets.token_hex(12))
                 for p in dict.fromkeys(person_ids)]
         await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         queued = await Notification.filter(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from tortoise.expressions import Q
+
 from models.draws import Invitation
 from models.experts import ExpertProfile
 from models.money.payouts import Payout
@@ -31,24 +33,32 @@ async def sanction(year: Year) -> None:
     if decided.status != 200:
         year.broke(f"{today} sanction: {decided.message or decided.data}")
         return
-    year.suspended = (expert.person_id, today, ends)
+    year.suspended, year.suspended_at = (expert.person_id, today, ends), year.now()
     year.ran("sanctions decided")
 
 
 async def sanction_holds(year: Year) -> None:
-    """No invitation to the suspended expert, sent this month, for an evaluation held while
-    the suspension runs (it rules the evaluations within its days); the administrator's list
-    shows it in force exactly within its days."""
+    """The suspension rules the evaluations held within its days: the expert is not invited
+    to one once it is decided, and a place confirmed before, on one not yet begun, is
+    released (services/reactions.py); the administrator's list shows it in force exactly
+    within its days."""
     if year.suspended is None:
         return
     person, starts, ends = year.suspended
+    decided = year.suspended_at or year.now()
     month = datetime.combine(year.month.first, time(), CHINA)
     for item in await Invitation.filter(person_id=person, sent_at__gte=month).order_by(
             "id").prefetch_related("activity"):
-        held = item.activity.eval_start.astimezone(CHINA).date()
-        if starts <= held <= ends:
+        begins = item.activity.eval_start
+        held = begins.astimezone(CHINA).date()
+        if not starts <= held <= ends:
+            continue
+        if item.sent_at >= decided:
             year.broke(f"{item.sent_at.astimezone(CHINA):%Y-%m-%d} the suspended expert was "
                        f"invited to an evaluation on {held} (activity {item.activity_id})")
+        elif begins > decided and item.status == "confirmed":
+            year.broke(f"the suspended expert keeps a place on {held} (activity "
+                       f"{item.activity_id}), confirmed before the suspension")
     admin = await year.api.login(year.demo["admin"].mp_openid)
     listed = await year.api.call("GET", "/admin/sanctions", admin, params={"view": "in_force"})
     today = year.today()
@@ -77,11 +87,16 @@ async def nothing_kept_past_its_period(year: Year, retention_days: int, log_days
     """Every person deregistered longer than the period ago is anonymised, the fees paid to
     them all still there; no notification finished longer than the logs' period ago."""
     now = year.now()
-    # the nightly run (03:20) removes what its period ended by then: a row may wait a day
-    old = await Notification.filter(status__in=FINISHED,
-                                    created_at__lt=now - timedelta(days=log_days + 2)).count()
+    # the nightly run (03:20) removes what its period ended by then: a row may wait a day.
+    # A row's created_at is the database's wall clock (auto_now_add), its sent_at the
+    # relay's moment on the service's clock: on a moved clock only both tell its age.
+    cutoff = now - timedelta(days=log_days + 2)
+    old = await Notification.filter(status__in=FINISHED, created_at__lt=cutoff).filter(
+        Q(sent_at=None) | Q(sent_at__lt=cutoff)).order_by("id")
     if old:
-        year.broke(f"{year.today()} {old} notification(s) kept past {log_days} days")
+        year.broke(f"{year.today()} {len(old)} notification(s) kept past {log_days} days: "
+                   + ", ".join(f"{n.kind} made {n.created_at:%Y-%m-%d %H:%M}, {n.status} "
+                               f"{n.sent_at}" for n in old[:2]))
     for person_id, when in year.gone.items():
         person = await Person.get(id=person_id)
         anonymised = person.id_number_hash.startswith(ANONYMISED)

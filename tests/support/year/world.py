@@ -53,6 +53,7 @@ class Year:
     fees_kept: dict[int, int] = field(default_factory=dict)  # their transfers when they left
     anonymised: set[int] = field(default_factory=set)
     suspended: tuple[int, date, date] | None = None  # person, first and last day
+    suspended_at: datetime | None = None  # when it was decided
 
     @property
     def domain(self) -> Domain:
