@@ -1,6 +1,7 @@
 """A batch of the year: opened, an application made and submitted, reviewed at each stage,
-its 公示 run and closed by the sweep into a formal expert, and the batch closed to anyone who
-comes after its last day."""
+its 公示 run and closed by the sweep into a formal expert, the batch closed to anyone who
+comes after its last day; its exam scheduled, a paper started and left open, handed in by the
+timer's sweep at its deadline."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from models.applications import Application, AppStatus, Batch
+from models.learning.exams import ExamAttempt
+from models.people import Person, phone_is
 from services.common.clock import CHINA
-from services.demo import FINANCE_STAGES
+from services.demo import EXAM_QUESTIONS, FINANCE_STAGES
 from tests.support.applications import REVIEWERS, applicant, ready_to_submit
+from tests.support.education import RIGHT
 from tests.support.year.world import Year
 
 NOTICE_DAYS = 5
@@ -75,3 +79,39 @@ async def admitted(year: Year, state: dict[str, Any]) -> None:
         elif not state.get("told"):
             state["told"] = True
             year.ran("experts admitted")
+
+
+async def exam_scheduled(year: Year, state: dict[str, Any]) -> None:
+    """The batch's exam, open from now for a day, an hour to answer."""
+    if "batch" not in state:
+        return
+    now = year.now()
+    state["exam"] = await year.domain.exams.schedule_exam(
+        state["batch"], "入库考试", now, now + timedelta(days=1), 60, 60, EXAM_QUESTIONS, now)
+    year.ran("exams scheduled")
+
+
+async def exam_started(year: Year, state: dict[str, Any]) -> None:
+    """The applicant starts the paper and answers it, and closes the page without handing it
+    in: the timer's sweep hands it in at its deadline."""
+    if "exam" not in state:
+        return
+    exams, now = year.domain.exams, year.now()
+    person = await Person.get(phone_is(year.demo["applicant"].phone))
+    attempt = await exams.start(state["exam"], person.id, now)
+    for question, value in RIGHT.items():
+        await exams.answer(attempt, state["exam"], question, value, now)
+    state["attempt"] = attempt.id
+    year.ran("exams started")
+
+
+async def exam_handed_in(year: Year, state: dict[str, Any]) -> None:
+    """No paper past its deadline still open; the year's own handed in by the timer."""
+    late = await ExamAttempt.filter(submitted_at=None, deadline__lt=year.now()).count()
+    if late:
+        year.broke(f"{year.today()} {late} exam paper(s) open past their deadline")
+    if "attempt" in state and not state.get("marked"):
+        attempt = await ExamAttempt.get(id=state["attempt"])
+        if attempt.submitted_at is not None:
+            state["marked"] = True
+            year.ran("exams handed in by the timer")

@@ -113,6 +113,7 @@ class Plan:
         async def end() -> None:
             await month_end(year, first, *self.periods)
             await applicants.admitted(year, self.batch)
+            await applicants.exam_handed_in(year, self.batch)
 
         # at 23:55: after December's last transfers (23:50), before a draw whose legal
         # moment is the next month's first midnight moves the clock past it (23:58)
@@ -146,6 +147,10 @@ class Plan:
                  lambda: applicants.reviewed(year, state))
         self.add(self._at(closes + timedelta(days=1), 10), "late application",
                  lambda: applicants.late(year, state))
+        self.add(self._at(closes + timedelta(days=3), 9), "exam scheduled",
+                 lambda: applicants.exam_scheduled(year, state))
+        self.add(self._at(closes + timedelta(days=3), 10), "exam started",
+                 lambda: applicants.exam_started(year, state))
 
     @staticmethod
     def _at(day: date, hour: int, minute: int = 0) -> datetime:
