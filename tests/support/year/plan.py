@@ -12,7 +12,7 @@ from typing import Any
 from models.experts import ExpertProfile
 from models.money.payouts import Payout
 from services.common.clock import CHINA
-from tests.support.year import applicants, draws, money, people, renewal
+from tests.support.year import applicants, courses, draws, money, people, renewal
 from tests.support.year.calendar import NOTICE_2027, notice_csv
 from tests.support.year.invariants import month_end
 from tests.support.year.world import Year
@@ -151,6 +151,13 @@ class Plan:
                  lambda: applicants.exam_scheduled(year, state))
         self.add(self._at(closes + timedelta(days=3), 10), "exam started",
                  lambda: applicants.exam_started(year, state))
+        course: dict[str, Any] = {}
+        self.add(self._at(first + timedelta(days=2), 9), "course opens",
+                 lambda: courses.opens(year, course))
+        self.add(self._at(first + timedelta(days=8), 20), "course studied",
+                 lambda: courses.studied(year, course))
+        self.add(self._at(first + timedelta(days=courses.WINDOW_DAYS + 4), 10),
+                 "course closed", lambda: courses.closed(year, course))
 
     @staticmethod
     def _at(day: date, hour: int, minute: int = 0) -> datetime:
