@@ -97,7 +97,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         app[MAIL_CATCHER] = rt.invoicing.catcher
     if rt.pay is not None:
         app[PAY_NOTIFY] = PayNotifications(rt.pay.notifications, rt.domain.payments,
-                                           rt.domain.einvoices, rt.domain.fees.payouts)
+                                           rt.domain.einvoices, rt.domain.fees.payouts,
+                                           rt.clock)
     notify = rt.channels.notify_texts
     miniapp[MINIAPP] = MiniappServices(
         domain=rt.domain, sessions=rt.sessions, texts=rt.texts, login=rt.channels.mini,

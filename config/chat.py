@@ -27,6 +27,7 @@ from bot.wechat.replies import Image, Reply, Text
 from config.observability.job_trace import traced_kwargs
 from config.settings import Settings
 from handlers.routing import routers
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.domain import Domain
@@ -49,8 +50,8 @@ class OutboxLateDelivery:
 
 def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq: ArqRedis,
                  texts: Texts, background: Background, domain: Domain,
-                 channels: Channels) -> Engine:
-    """The engine over every handler module's router."""
+                 channels: Channels, clock: Clock = SYSTEM_CLOCK) -> Engine:
+    """The engine over every handler module's router; pushes handled at `clock`'s moment."""
     states: dict[str, State] = {}
     # one auto-pipeline for every Redis script a push runs: the conversation's opening and
     # closing, the replay check (plaintext mode), the fast path's receipts
@@ -70,7 +71,7 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
     ]
     dispatcher = Dispatcher(texts=texts, scenes=domain.scenes,
                             deps={**domain.services(), **channels.services()},
-                            middlewares=middlewares, states=states)
+                            middlewares=middlewares, states=states, clock=clock)
     dispatcher.include(*routers())
     # receipts: appended to the relay's inbox, auto-pipelined with the pushes of the moment
     fast = FastEvents(ReceiptInbox(conv_redis, keys, batcher=batcher))

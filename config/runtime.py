@@ -154,7 +154,7 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                                   clock=clock)
         engine = build_engine(settings, keys=keys, conv_redis=conv_redis, arq=arq,
                               texts=texts, background=background, domain=domain,
-                              channels=channels)
+                              channels=channels, clock=clock)
         yield Runtime(settings=settings, redis_target=target, redis=redis, keys=keys,
                       texts=texts, background=background, http=http, domain=domain,
                       channels=channels, engine=engine, sessions=Sessions(redis, keys),

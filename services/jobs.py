@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.learning.exams import ExamAttempt
-from services.common.clock import china_today
+from services.common.clock import Clock, china_today
 from services.domain import Domain
 from services.reference import HolidayReminder
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
+# where a context may hold the clock the jobs read (services/common/clock.py): a driver that
+# runs the jobs on a clock of its own puts it there; the worker's jobs read the system's
+CLOCK_CTX = "clock"
 
 
 def domain_of(ctx: dict[str, Any]) -> Domain:
@@ -20,9 +23,15 @@ def domain_of(ctx: dict[str, Any]) -> Domain:
     return domain
 
 
+def now_of(ctx: dict[str, Any]) -> datetime:
+    """This moment by the context's clock (the system's when it holds none)."""
+    clock = ctx.get(CLOCK_CTX)
+    return clock.now() if isinstance(clock, Clock) else datetime.now(UTC)
+
+
 async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
     """At the deadline: hand in the paper if the candidate has not."""
-    now = datetime.now(UTC)
+    now = now_of(ctx)
     attempt = await ExamAttempt.get_or_none(id=attempt_id)
     if attempt is None or attempt.submitted_at is not None:
         return
@@ -34,7 +43,7 @@ async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
 async def sweep_exams(ctx: dict[str, Any]) -> int:
     """Every papers past its deadline, in case a timer job was lost; and the public notices
     of exam-less batches that ended (services/applicants/public_notice.py)."""
-    domain, now = domain_of(ctx), datetime.now(UTC)
+    domain, now = domain_of(ctx), now_of(ctx)
     await domain.public_notice.close_due(now)
     for objection_id in await domain.public_notice.telling.untold(now):  # a job lost
         await domain.public_notice.telling.tell(objection_id, now)
@@ -44,19 +53,19 @@ async def sweep_exams(ctx: dict[str, Any]) -> int:
 async def tell_objector(ctx: dict[str, Any], objection_id: int) -> str:
     """The ruling on a 公示 objection to its objector, by mail or SMS; a refusal the gateway
     may get over is tried again later (services/applicants/objection_telling.py)."""
-    return await domain_of(ctx).public_notice.telling.tell(objection_id, datetime.now(UTC))
+    return await domain_of(ctx).public_notice.telling.tell(objection_id, now_of(ctx))
 
 
 async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
     """The payments backstop: orders whose notification never came, replaced orders still
     to close, duplicates to refund."""
-    return dict(await domain_of(ctx).payments.reconcile(datetime.now(UTC)))
+    return dict(await domain_of(ctx).payments.reconcile(now_of(ctx)))
 
 
 async def sweep_payouts(ctx: dict[str, Any]) -> int:
     """Experts' fee transfers nothing was heard of for 5 minutes, and those past their 24
     hours: asked of WeChat Pay and settled (services/fees/payouts.py)."""
-    now = datetime.now(UTC)
+    now = now_of(ctx)
     swept = await domain_of(ctx).fees.payouts.sweep(now)
     await domain_of(ctx).fees.receipts.sweep(now)  # the 电子回单 of those paid
     return swept
@@ -77,7 +86,7 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
     an administrator to see and run `expertbot reconcile --date` for. Yesterday's transfers
     to experts are checked the same way against the fund-flow bill
     (services/payments/transfers/bill.py). The hours are BILL_CHECKS (services/payments)."""
-    domain, now = domain_of(ctx), datetime.now(UTC)
+    domain, now = domain_of(ctx), now_of(ctx)
     if not domain.bill_reconcile.enabled:
         return "payments off"
     day = china_today(now) - timedelta(days=1)
@@ -95,26 +104,26 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
 
 async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:
     """An invitation's response window closed: the next candidate is invited."""
-    await domain_of(ctx).draws.running.sweep.expire(invitation_id, datetime.now(UTC))
+    await domain_of(ctx).draws.running.sweep.expire(invitation_id, now_of(ctx))
 
 
 async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt: int) -> None:
     """A drawn expert has not answered yet: their phone rings (services/draws/running/calls.py)."""
     calls = domain_of(ctx).draws.running.calls
     if calls is not None:
-        await calls.call(invitation_id, attempt, datetime.now(UTC))
+        await calls.call(invitation_id, attempt, now_of(ctx))
 
 
 async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
     """What the agency asked while the results are sealed (services/draws/followups/sealed.py)."""
-    return await domain_of(ctx).draws.followups.sealed.apply_pending(datetime.now(UTC))
+    return await domain_of(ctx).draws.followups.sealed.apply_pending(now_of(ctx))
 
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
     yet acknowledged, reminders, automatic urges and absences, call bindings past their
     time, and agencies whose performance records are due by the end of today."""
-    now, domain = datetime.now(UTC), domain_of(ctx)
+    now, domain = now_of(ctx), domain_of(ctx)
     counts = dict(await domain.draws.running.sweep.sweep(now))
     counts["withdrawal_notices"] = await domain.draws.followups.withdrawals.renotify(now)
     counts["sealed_requests"] = await domain.draws.followups.sealed.apply_pending(now)
@@ -138,34 +147,34 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def import_register(ctx: dict[str, Any], run_id: int) -> None:
     """An expert register uploaded in the console (services/people/register/imports.py)."""
-    await domain_of(ctx).register.run(run_id, lambda: datetime.now(UTC))
+    await domain_of(ctx).register.run(run_id, lambda: now_of(ctx))
 
 
 async def follow_invoice(ctx: dict[str, Any], einvoice_id: int) -> str:
     """One e-invoice followed: issued yet? then its file, the mail and the push
     (services/payments/invoicing/einvoices.py)."""
-    return await domain_of(ctx).einvoices.follow(einvoice_id, datetime.now(UTC))
+    return await domain_of(ctx).einvoices.follow(einvoice_id, now_of(ctx))
 
 
 async def sweep_invoices(ctx: dict[str, Any]) -> dict[str, int]:
     """Paid fees to invoice by themselves, and invoices whose follow-up was lost."""
-    return dict(await domain_of(ctx).einvoices.sweep(datetime.now(UTC)))
+    return dict(await domain_of(ctx).einvoices.sweep(now_of(ctx)))
 
 
 async def chain_audit(ctx: dict[str, Any]) -> int:
     """The operation-log rows written since the last run, joined to the audit chain."""
-    return await domain_of(ctx).audit.chain_draw_logs(datetime.now(UTC))
+    return await domain_of(ctx).audit.chain_draw_logs(now_of(ctx))
 
 
 async def anchor_audit(ctx: dict[str, Any]) -> dict[str, Any]:
     """The audit chain's end, written to the log each night (shipped off the box)."""
-    return await domain_of(ctx).audit.anchor(datetime.now(UTC))
+    return await domain_of(ctx).audit.anchor(now_of(ctx))
 
 
 async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
     """The retention the 清单 declares: the deregistered past their period anonymised,
     expired log rows removed, a report row and an audit entry (services/rights/retention.py)."""
-    run = await domain_of(ctx).retention.run(datetime.now(UTC))
+    run = await domain_of(ctx).retention.run(now_of(ctx))
     return dict(run.counts)
 
 
@@ -178,23 +187,23 @@ async def keep_histories(ctx: dict[str, Any]) -> int:
 async def dishonesty_run(ctx: dict[str, Any], run_id: int) -> None:
     """A 失信被执行人 check run, for a while from where it stopped
     (services/people/dishonesty/runs.py)."""
-    await domain_of(ctx).dishonesty.run(run_id, lambda: datetime.now(UTC))
+    await domain_of(ctx).dishonesty.run(run_id, lambda: now_of(ctx))
 
 
 async def dishonesty_sweep(ctx: dict[str, Any]) -> int:
     """Check runs not finished (an admission, a run whose job stopped), to a worker."""
-    return await domain_of(ctx).dishonesty.sweep(datetime.now(UTC))
+    return await domain_of(ctx).dishonesty.sweep(now_of(ctx))
 
 
 async def dishonesty_due(ctx: dict[str, Any]) -> bool:
     """The periodic check of every active expert, when DISHONESTY_EVERY_DAYS have passed."""
-    return await domain_of(ctx).dishonesty.due(datetime.now(UTC)) is not None
+    return await domain_of(ctx).dishonesty.due(now_of(ctx)) is not None
 
 
 async def relatives_yearly(ctx: dict[str, Any]) -> int:
     """In January, each expert asked once to confirm or correct their close relatives
     (services/people/relatives_yearly.py)."""
-    return await domain_of(ctx).relatives_yearly.ask(datetime.now(UTC))
+    return await domain_of(ctx).relatives_yearly.ask(now_of(ctx))
 
 
 async def yearly_accounts(ctx: dict[str, Any]) -> int:
@@ -206,4 +215,4 @@ async def yearly_accounts(ctx: dict[str, Any]) -> int:
 async def holiday_missing(ctx: dict[str, Any]) -> int:
     """From 1 November, the system administrators told once a day that next year's holiday
     calendar is missing (services/reference/holiday_reminder.py)."""
-    return await HolidayReminder(domain_of(ctx).outbox).remind(datetime.now(UTC))
+    return await HolidayReminder(domain_of(ctx).outbox).remind(now_of(ctx))

@@ -6,7 +6,6 @@ import functools
 import logging
 import typing
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.conversation.event import Event, Outcome
@@ -16,6 +15,7 @@ from bot.conversation.flowcheck import check_flows
 from bot.conversation.router import PASS, Handler, Router, message_order
 from bot.wechat.incoming import Incoming
 from bot.wechat.replies import SILENCE, Reply, Text, as_reply
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.scenes import SceneCodec, SceneError
 from services.common.texts import Texts
 
@@ -43,8 +43,9 @@ class Dispatcher:
 
     def __init__(self, *, texts: Texts, scenes: SceneCodec, deps: dict[str, Any],
                  middlewares: Iterable[Middleware],
-                 states: dict[str, State] | None = None) -> None:
+                 states: dict[str, State] | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         self.texts = texts
+        self.clock = clock  # a push is handled at the service's moment, as a request is
         self.scenes = scenes
         self.deps = dict(deps)
         self.states: dict[str, State] = states if states is not None else {}
@@ -90,7 +91,7 @@ class Dispatcher:
     async def feed(self, msg: Incoming, outcome: Outcome | None = None, *,
                    deferred: bool = False) -> Reply:
         """Handle one push; never raises for a handler's fault."""
-        ev = Event(msg=msg, now=datetime.now(UTC), outcome=outcome or Outcome(),
+        ev = Event(msg=msg, now=self.clock.now(), outcome=outcome or Outcome(),
                    deferred=deferred)
         if msg.has_text:
             read_text(ev, msg.content)

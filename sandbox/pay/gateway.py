@@ -105,6 +105,10 @@ class PayGateway:
         self.bill_not_ready = False  # answer STATEMENT_CREATING
         # the hour bills are asked at (tests: one when yesterday's bills are out)
         self.bill_clock: Callable[[], datetime] = functools.partial(datetime.now, UTC)
+        # the moment its transfers are made and paid at (a test that walks the service's
+        # clock through a year hands it the same clock: a day's fund-flow bill then holds
+        # the transfers the service saw paid that day)
+        self.clock: Callable[[], datetime] = functools.partial(datetime.now, UTC)
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
         # transfers' 电子回单 (sandbox/pay/transfer.py): out_bill_no -> receipt

@@ -57,6 +57,11 @@ def _now() -> str:
     return datetime.now(CHINA).isoformat(timespec="seconds")
 
 
+def _stamp(gateway: PayGateway) -> str:
+    """This moment by the gateway's clock (its transfers' create and update times)."""
+    return gateway.clock().astimezone(CHINA).isoformat(timespec="seconds")
+
+
 @dataclass
 class FakeTransfer:
     out_bill_no: str
@@ -115,7 +120,7 @@ class TransferDesk:
         self.gateway._spawn(self._notify(bill))
 
     def _settle(self, bill: FakeTransfer, state: str, reason: str = "") -> None:
-        bill.state, bill.fail_reason, bill.updated = state, reason, _now()
+        bill.state, bill.fail_reason, bill.updated = state, reason, _stamp(self.gateway)
         bill.package_info = bill.package_info if state == "WAIT_USER_CONFIRM" else ""
         if state == "SUCCESS":
             self.gateway.transfer_paid_fen += bill.amount
@@ -230,7 +235,7 @@ async def create_transfer(request: web.Request, gateway: PayGateway,
         return _error(403, "NOT_ENOUGH", "商户运营账户资金不足")
     bill = FakeTransfer(no, str(data["appid"]), str(data["openid"]), amount,
                         str(data["transfer_remark"]), str(data.get("notify_url", "")), data,
-                        user_name=name, created=_now(), updated=_now(),
+                        user_name=name, created=_stamp(gateway), updated=_stamp(gateway),
                         transfer_bill_no="1330" + "".join(secrets.choice("0123456789")
                                                           for _ in range(30)),
                         package_info=base64.b64encode(secrets.token_bytes(48)).decode())

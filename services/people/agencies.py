@@ -51,7 +51,10 @@ class Agencies:
     async def link_handler(self, agency: Agency, phone: str, valid_until: datetime,
                            now: datetime) -> RoleGrant:
         """Ask a registered person, found by phone, to be a handler until `valid_until`;
-        the person is told, and acts for the agency once they accept."""
+        the person is told, and acts for the agency once they accept. A handler whose link
+        runs may be asked for a later end (a renewal): the running link stays until the new
+        one is accepted, then gives way to it, so the agency has no day without its handler
+        (docs/rules-that-are-ours.md)."""
         until = valid_until if valid_until.tzinfo else valid_until.replace(tzinfo=UTC)
         if until <= now:
             raise BadInput("agency.validity_past")
@@ -60,8 +63,9 @@ class Agencies:
             raise NotFound("agency.no_such_person")
         current = await RoleGrant.filter(person_id=person.id, agency_id=agency.id,
                                          role=Role.AGENCY_HANDLER, revoked_at=None)
-        if any(g.active(now) for g in current):
-            raise Conflict("agency.already_handler")
+        if any(g.active(now) and (g.valid_until is None or g.valid_until >= until)
+               for g in current):
+            raise Conflict("agency.already_handler")  # nothing to renew: it runs as long
         if any(waiting(g, now) for g in current):
             raise Conflict("agency.link_waiting", name=person.name)
         # 管用分离: who keeps experts' records does not draw them (services/admin/actions.py)
@@ -69,8 +73,9 @@ class Agencies:
                 person_id=person.id, revoked_at=None, role__in=KEEPS_RECORDS)):
             raise NotAllowed("agency.records_apart", name=person.name)
         async with self.people.outbox.change(now) as change:
-            if current:  # a refusal or a lapsed link, replaced by the new request
-                await RoleGrant.filter(id__in=[g.id for g in current]).update(revoked_at=now)
+            replaced = [g.id for g in current if not g.active(now)]
+            if replaced:  # a refusal or a lapsed link, replaced by the new request
+                await RoleGrant.filter(id__in=replaced).update(revoked_at=now)
             grant = await RoleGrant.create(person=person, role=Role.AGENCY_HANDLER,
                                            agency=agency, valid_from=now, valid_until=until,
                                            link_state=LinkState.PENDING)
@@ -137,6 +142,11 @@ class Agencies:
                 link_state=state, answered_at=now)
             if not answered:
                 raise NotFound("agency.no_such_request")
+            if accept:  # a renewal: the link that ran until now gives way to it
+                await RoleGrant.filter(
+                    person_id=person_id, agency_id=grant.agency_id, role=Role.AGENCY_HANDLER,
+                    revoked_at=None, link_state=LinkState.ACCEPTED).exclude(
+                    id=grant.id).update(revoked_at=now)
             legal = [g.person_id for g in await RoleGrant.filter(
                 Q(valid_until=None) | Q(valid_until__gt=now), agency_id=agency.id,
                 role=Role.AGENCY_LEGAL, revoked_at=None)]

@@ -15,12 +15,16 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation
 from models.money.payouts import Payout, PayoutAccount, PayoutState
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import TransferDesk
 from services.common.clock import CHINA
 from services.fees.money import Money
 from services.fees.month_income import earlier, withholding_of
 from services.fees.paid_month import paid_month
 from tests.support.api import Api
-from tests.support.payouts import fees_ready
+from tests.support.clock import MovedClock
+from tests.support.helpers import eventually
+from tests.support.payouts import bill_of, fees_ready, funded
 from tests.support.wechat import Chat
 
 
@@ -132,3 +136,39 @@ def _fen(yuan: str) -> int:
 
 def _total(by_person: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return (sum(g for g, _ in by_person.values()), sum(t for _, t in by_person.values()))
+
+
+async def test_a_transfer_is_paid_at_the_services_moment_when_wechat_pay_tells_of_it(
+        api: Api, chat: Chat, client: TestClient, demo: dict, clock: MovedClock,
+        pay_gateway: PayGateway) -> None:
+    """WeChat Pay's notification is applied at the moment the service reads from its clock,
+    as every request is: a transfer made on the month's last evening and confirmed by the
+    expert after midnight is paid in the next month, in the declaration too."""
+    aid, token, served = await fees_ready(api, chat, client, demo)
+    chosen = await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                            {"channel": "platform"})
+    assert chosen.status == 200, chosen.data
+    await funded(api, demo, aid, token)
+    item = served[0]
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200, sent.data
+    today = datetime.now(CHINA).date()
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after_midnight = datetime.combine(next_month, datetime.min.time(), CHINA) + timedelta(
+        minutes=10)
+    clock.advance(after_midnight.timestamp() - clock.time())
+    bill = bill_of(pay_gateway, item)
+    TransferDesk(pay_gateway).confirm(bill.package_info, bill.openid)
+
+    async def paid() -> bool:
+        return await Payout.filter(invitation_id=item.id, state="paid").exists()
+    await eventually(paid, timeout=10)
+    payout = await Payout.get(invitation_id=item.id, state="paid")
+    assert payout.finished_at is not None
+    assert abs((payout.finished_at - after_midnight).total_seconds()) < 60
+    assert paid_month(payout) == next_month
+    finance = await api.login(demo["finance"].mp_openid)
+    declared = await api.call("GET", "/finance/withholding", finance,
+                              params={"month": f"{next_month:%Y-%m}"})
+    assert [p["gross_yuan"] for p in declared.data["payments"]] == ["400.00"]

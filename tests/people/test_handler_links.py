@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from models.notifications import Notification
 from models.people import Person, RoleGrant, phone_is
 from tests.support.api import Api
+from tests.support.clock import MovedClock
 
 UNTIL = "2099-01-01T00:00:00+08:00"
 
@@ -82,3 +83,37 @@ async def test_a_request_past_its_validity_cannot_be_accepted(api: Api, demo: di
     assert not (await api.call("GET", "/agency/link-requests", person)).data["requests"]
     late = await api.call("POST", f"/agency/link-requests/{asked.data['id']}/accept", person)
     assert late.status == 409 and "重新发起" in late.message
+
+
+async def test_a_running_link_is_renewed_before_it_ends_and_the_handler_never_stops(
+        api: Api, demo: dict, clock: MovedClock) -> None:
+    """The demo handler's link runs a year: a week before its end the legal person asks for
+    another year, the handler acts on the running link meanwhile, and once they accept the
+    new link replaces it; past the old end they still draw. Asking for an end no later than
+    the running link's is refused as before."""
+    legal = await api.login(demo["agency_legal"].mp_openid)
+    handler_id = await person_of(demo["handler"])
+    running = await RoleGrant.get(person_id=handler_id, role="agency_handler", revoked_at=None)
+    assert running.valid_until is not None
+    clock.advance((running.valid_until - timedelta(days=7)).timestamp() - clock.time())
+    legal = await api.login(demo["agency_legal"].mp_openid)
+    same = await api.call("POST", "/agency/handlers", legal, {
+        "phone": demo["handler"].phone, "valid_until": running.valid_until.isoformat()})
+    assert same.status == 409 and "已是本机构的经办人" in same.message
+    later = (running.valid_until + timedelta(days=365)).isoformat()
+    asked = await api.call("POST", "/agency/handlers", legal,
+                           {"phone": demo["handler"].phone, "valid_until": later})
+    assert asked.status == 200 and asked.data["state"] == "pending", asked.data
+    handler = await api.login(demo["handler"].mp_openid)
+    assert (await api.call("GET", "/draws/activities", handler)).status == 200  # still acts
+    rid = (await api.call("GET", "/agency/link-requests", handler)).data["requests"][0]["id"]
+    assert (await api.call("POST", f"/agency/link-requests/{rid}/accept", handler)
+            ).status == 200
+    links = await RoleGrant.filter(person_id=handler_id, role="agency_handler",
+                                   revoked_at=None).order_by("id")
+    assert [g.id for g in links] == [rid]  # the running link gave way to the renewal
+    clock.advance(8 * 86400)  # past the old link's end
+    handler = await api.login(demo["handler"].mp_openid)
+    assert (await api.call("GET", "/draws/activities", handler)).status == 200
+    member = await api.call("GET", "/agency/membership", handler)
+    assert member.data["valid_until"].startswith(later[:10])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -17,6 +16,7 @@ from bot.errors import TooLarge
 from bot.providers.pay.client import NotificationVerifier, parse_trade
 from bot.providers.pay.transfer import parse_authorization, parse_bill
 from bot.wechat.callback import read_capped
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.metrics import PAY_NOTIFICATIONS
 from services.fees import AuthorisationMismatch, PayoutMismatch, Payouts
 from services.payments import NotificationRejected, PaymentMismatch, Payments
@@ -37,6 +37,9 @@ class PayNotifications:
     # 商家转账: MCHTRANSFER.BILL.FINISHED, and MCHTRANSFER.AUTHORIZATION.CONFIRMED / .CLOSED
     # of an expert's 免确认收款授权
     payouts: Payouts | None = None
+    # the service's clock: a notification is applied at the service's moment, as every
+    # request is (a test's clock moved a month on pays the transfer in that month)
+    clock: Clock = SYSTEM_CLOCK
 
 
 # unset while payments are not configured: the endpoint then answers 404
@@ -64,13 +67,13 @@ async def pay_notify(request: web.Request) -> web.Response:
     event = data.pop("event_type", "")
     if event.startswith("FAPIAO.") and pay.einvoices is not None:
         apply_id = str(data.get("fapiao_apply_id", ""))
-        followed = await pay.einvoices.notified(apply_id, datetime.now(UTC))
+        followed = await pay.einvoices.notified(apply_id, pay.clock.now())
         log.info("fapiao notification %s: %s", event, "followed" if followed else "unknown")
         return web.Response(status=204)
     if event.startswith("MCHTRANSFER.AUTHORIZATION.") and pay.payouts is not None:
-        return await _authorisation(pay.payouts, data)
+        return await _authorisation(pay.payouts, data, pay.clock)
     if event.startswith("MCHTRANSFER.") and pay.payouts is not None:
-        return await _transfer(pay.payouts, data)
+        return await _transfer(pay.payouts, data, pay.clock)
     if not event.startswith("TRANSACTION."):
         return web.Response(status=204)  # refund results: our refund calls already recorded them
     try:
@@ -80,7 +83,7 @@ async def pay_notify(request: web.Request) -> web.Response:
         PAY_NOTIFICATIONS.labels("malformed").inc()
         return _fail(400, "malformed notification")
     try:
-        outcome = await pay.payments.settle(trade, datetime.now(UTC), "notify")
+        outcome = await pay.payments.settle(trade, pay.clock.now(), "notify")
     except PaymentMismatch as exc:
         log.error("pay notification does not match our order: %s", exc)
         PAY_NOTIFICATIONS.labels("mismatch").inc()
@@ -90,11 +93,11 @@ async def pay_notify(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-async def _transfer(payouts: Payouts, data: dict[str, object]) -> web.Response:
+async def _transfer(payouts: Payouts, data: dict[str, object], clock: Clock) -> web.Response:
     """A transfer bill's final state, applied once (a repeat changes nothing)."""
     try:
         bill = parse_bill(data)
-        outcome = await payouts.apply(bill, datetime.now(UTC))
+        outcome = await payouts.apply(bill, clock.now())
     except NotificationRejected as exc:
         log.warning("transfer notification malformed: %s", exc)
         PAY_NOTIFICATIONS.labels("malformed").inc()
@@ -108,11 +111,12 @@ async def _transfer(payouts: Payouts, data: dict[str, object]) -> web.Response:
     return web.Response(status=204)
 
 
-async def _authorisation(payouts: Payouts, data: dict[str, object]) -> web.Response:
+async def _authorisation(payouts: Payouts, data: dict[str, object], clock: Clock
+                         ) -> web.Response:
     """An expert's 免确认收款授权 agreed or closed, applied once (a repeat changes nothing)."""
     try:
         auth = parse_authorization(data)
-        outcome = await payouts.authorisations.apply(auth, datetime.now(UTC))
+        outcome = await payouts.authorisations.apply(auth, clock.now())
     except NotificationRejected as exc:
         log.warning("authorisation notification malformed: %s", exc)
         PAY_NOTIFICATIONS.labels("malformed").inc()
