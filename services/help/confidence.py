@@ -11,14 +11,16 @@ same entry first, the first entry's closest 问法's cosine and how far it is ah
 other entry's, and the blend's own margin.
 
 The weights are fitted by `python -m bench.help_confidence` on examples made from the
-entries themselves, never from a question set: each 相似问法 asked of the knowledge base
+entries themselves, never from a test set: each 相似问法 asked of the knowledge base
 without it (a question in other words that its entry covers: sure is right only with that
-entry first) and each entry's every 问法 asked without the whole entry (a question near the
-domain that no entry covers: sure is always wrong). The threshold is the lowest at which,
-cross-validated by entry, at most 3 % of the first kind are answered wrongly and at least
-90 % of the second are handed to a person (the questions no entry covers are off-topic or
-near the domain, half and half in the project's own set: 90 % of these is 95 % of all;
-docs/rules-that-are-ours.md, 智能客服).
+entry first), each entry's every 问法 asked without the whole entry (a question near the
+domain that no entry covers: sure is always wrong), and off-topic questions written for it
+(bench/help_off_topic.txt). The threshold is the lowest at which, cross-validated by entry,
+at most 3 % of the first kind are answered wrongly, at least 90 % of the second and 99 % of
+the off-topic are handed to a person, and the project's own set (tests/help/questions.toml)
+keeps at most 3 % wrong and 95 % handed (its uncovered questions are half off-topic, half
+near the domain: 90 % of the near kind is 95 % of all; docs/rules-that-are-ours.md, 智能客服).
+Fit again when the entries change much: the signs are relative, so the weights age slowly.
 A question worded exactly as an entry's title or one of its 相似问法 is always sure."""
 
 from __future__ import annotations
