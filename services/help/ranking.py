@@ -1,10 +1,10 @@
 """The knowledge base's index: Okapi BM25 (rank_bm25) twice over each entry — over its words
 (jieba) and over its characters and character pairs, so that 忘了 still meets 忘记 and 登不进去
 meets 登录 — over its title, keywords, 相似问法 (the ways people name the question) and body;
-the two ranks are added, each scaled to its best. Beside the rank a confidence:
-how much of what the question says (each word weighed by its inverse document frequency) the
-best entry holds. A question whose words the entries do not hold is not answered from them,
-however the entries rank (docs/rules-that-are-ours.md, 智能客服)."""
+the two ranks are added, each scaled to its best. Beside the rank what tells how sure it may
+be (services/help/confidence.py decides): how much of what the question says (each word
+weighed by its inverse document frequency) each entry holds, and how nearly the question is
+worded as one of the entry's 问法 (docs/rules-that-are-ours.md, 智能客服)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,6 @@ from services.help.segment import STOP, Segmenter
 TITLE_WEIGHT = 1  # how many times the title's and the keywords' words count
 CHARACTERS = 2.0  # the characters' rank beside the words' (each scaled to its best)
 AUDIENCE_BOOST = 2.0  # an entry written for the asker's own role ranks above another's
-# when the best entry answers (else: not sure, the closest entries and 人工客服): it holds at
-# least this share of the question's weight, and its words rank at least this high (BM25);
-# set on bench/help.py's questions (docs/rules-that-are-ours.md)
-MIN_COVERAGE = 0.15
-MIN_WORDS = 12.0
-# or the question is worded as the entry's title or one of its 相似问法 nearly is: this share
-# of its character pairs in common (Dice) with the closest of them
-LIKENESS = 0.5
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # characters that say nothing alone (the one-character stop words)
 STOP_CHARS = frozenset(w for w in STOP if len(w) == 1)
@@ -62,6 +54,7 @@ class Hit:
     coverage: float  # 0–1: the share of the question's weight the entry holds
     likeness: float = 0.0  # 0–1: Dice of character pairs with the closest 问法 of the entry
     meaning: float = 0.0  # cosine of the question's vector with its closest 问法's (fused)
+    strange: float = 0.0  # 0–1: the share of the question's weight in words no entry has
 
 
 class Index:
@@ -103,6 +96,7 @@ class Index:
         top_w, top_c = max(max(by_words), 1e-9), max(max(by_chars), 1e-9)
         weights = {w: max(self._bm25.idf.get(w, self._unknown), 0.01) for w in set(words)}
         total = sum(weights.values())
+        strange = sum(w for word, w in weights.items() if word not in self._bm25.idf) / total
         hits = []
         for i, entry in enumerate(self._entries):
             if by_words[i] <= 0 and by_chars[i] <= 0:
@@ -111,17 +105,12 @@ class Index:
             if audiences & set(entry.audiences) or "anyone" in entry.audiences:
                 score *= AUDIENCE_BOOST
             held = sum(w for word, w in weights.items() if word in self._words[i])
-            hits.append(Hit(entry.key, score, by_words[i], held / total))
+            hits.append(Hit(entry.key, score, by_words[i], held / total, strange=strange))
         hits.sort(key=lambda h: (h.score, h.coverage), reverse=True)
         pairs = _pairs(question)
         return [dataclasses.replace(h, likeness=max(
             (_dice(pairs, asked) for asked in self._asked[h.key]), default=0.0))
             for h in hits[:most]]
-
-
-def sure(hit: Hit) -> bool:
-    """Whether the best hit answers the question."""
-    return hit.likeness >= LIKENESS or (hit.coverage >= MIN_COVERAGE and hit.words >= MIN_WORDS)
 
 
 def _pairs(text: str) -> frozenset[str]:

@@ -1,11 +1,14 @@
 """The 智能客服 on questions in people's own words: it answers the questions an entry covers
 with that entry, and hands the questions no entry covers to a person instead of answering
 them. Two sets: tests/help/questions.toml (written from the seeds and the product without
-reading the entries' keywords, bodies or 相似问法; the ranking's constants are set on it),
-by words; and tests/help/unseen_questions.toml (written blind, never used to set anything),
-by the ranking a deployment gets by default (HELP_RANKER=lexical) — the floors below hold
-what is reached. The words fused with the shipped model are measured on the unseen set by
-`python -m bench.help` (bench/README.md: embedding its 1,581 问法 costs about a minute of CPU on a
+reading the entries' keywords, bodies or 相似问法; the decision's threshold must hold on it
+besides the examples bench/help_confidence.py makes from the entries), by words; and
+tests/help/unseen_questions.toml (written blind, never used to set anything), by the ranking
+a deployment gets by default (HELP_RANKER=lexical) — the floors below hold what is reached.
+The decision is fitted to give few wrong answers first: fewer questions are answered sure
+than under the hand-set thresholds before, and more get the three closest and a person.
+The words blended with the shipped model are measured on the unseen set by
+`python -m bench.help` (bench/README.md: embedding its 1,841 问法 costs minutes of CPU on a
 fresh clone, more than this suite can spend on one figure); tests/help/test_ranker.py holds
 what the model mode does. The targets are ≥ 90 % sure and right, ≤ 3 % sure and wrong,
 ≥ 95 % handed to a person."""
@@ -15,13 +18,14 @@ from __future__ import annotations
 from config.settings import ROOT
 from services.help.measure import by_words, knowledge_index, measure, questions
 
-ACCURACY = 0.87  # the target is 0.90: not reached by words alone (bench/README.md)
+ACCURACY = 0.53  # measured 0.55; the target is 0.90: not reached by words alone (bench/README.md)
 CLOSEST = 0.95
 HANDED = 0.95
-# the unseen set, by words, keyed against the 146 entries (measured: bench/README.md)
-UNSEEN_ACCURACY = 0.48  # measured 0.50 (bench/README.md); the target is 0.90
-UNSEEN_WRONG = 0.12  # measured 0.110 (0.075 with 91 entries); the target is 0.03
-UNSEEN_HANDED = 0.78  # measured 0.80 (0.85 with 91 entries); the target is 0.95
+# the unseen set, by words, keyed against the 146 entries, with the fitted decision and 152
+# entries (measured: bench/README.md; the hand-set thresholds before: 0.50, 0.110, 0.80)
+UNSEEN_ACCURACY = 0.34  # measured 0.36; the target is 0.90
+UNSEEN_WRONG = 0.045  # measured 0.037; the target is 0.03
+UNSEEN_HANDED = 0.92  # measured 0.94; the target is 0.95
 
 
 def test_questions_in_peoples_own_words_get_their_entry_or_a_person() -> None:
@@ -31,13 +35,14 @@ def test_questions_in_peoples_own_words_get_their_entry_or_a_person() -> None:
     assert score.accuracy >= ACCURACY, (score.accuracy, score.misses)
     assert score.handed_share >= HANDED, (score.handed_share, score.misses)
     assert score.anywhere_closest / score.asked >= CLOSEST  # the closest offered hold it
-    assert score.wrong <= 6, score.misses  # a wrong answer given with confidence is rare
+    assert score.wrong <= 3, score.misses  # the target: at most 3 % sure and wrong
 
 
 def test_questions_never_seen_get_their_entry_or_a_person() -> None:
     score = measure(by_words(knowledge_index(ROOT / "texts")),
                     questions(ROOT / "tests/help/unseen_questions.toml"))
     assert score.asked >= 200 and score.outside >= 50
-    assert score.accuracy >= UNSEEN_ACCURACY, (score.accuracy, score.misses)
-    assert score.wrong_share <= UNSEEN_WRONG, (score.wrong_share, score.misses)
-    assert score.handed_share >= UNSEEN_HANDED, (score.handed_share, score.misses)
+    # the figures only: the set's questions are never printed (nobody tunes on them)
+    assert score.accuracy >= UNSEEN_ACCURACY, score.accuracy
+    assert score.wrong_share <= UNSEEN_WRONG, score.wrong_share
+    assert score.handed_share >= UNSEEN_HANDED, score.handed_share

@@ -26,7 +26,7 @@ async def test_the_help_center_answers_a_question_and_shows_the_entry(
     await page.goto(str(client.server.make_url("/help")))
     await expect(page.get_by_test_id("guides")).to_be_visible()
     await page.get_by_test_id("audiences").get_by_role("link", name="评标专家").click()
-    await page.get_by_label("搜索常见问题").fill("评标结束多久发劳务费")
+    await page.get_by_label("搜索常见问题").fill("评完标劳务费多久能到账")
     await page.get_by_role("button", name="搜索").click()
     await expect(page.get_by_test_id("answer")).to_contain_text("劳务费由谁发")
     await screenshot(page, "var/page-help-center.png")
