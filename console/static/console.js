@@ -234,14 +234,16 @@ function unsentInput() {
     levels.forEach((select, i) => {
       select.addEventListener("change", async () => {
         for (let j = i + 1; j < levels.length; j++) fill(levels[j], [], ["省", "市", "区县"][j]);
-        if (select.value && i + 1 < levels.length) {
-          fill(levels[i + 1], await places("?parent=" + select.value), ["省", "市", "区县"][i + 1]);
-        }
+        // the place picked is the field's at once, before the next level's places come: a
+        // form sent right after picking a city sends the city, not its province
         if (!multiple) {
           chosen.clear();
           const code = deepest();
           if (code) chosen.set(code, names[code] || code);
           render();
+        }
+        if (select.value && i + 1 < levels.length) {
+          fill(levels[i + 1], await places("?parent=" + select.value), ["省", "市", "区县"][i + 1]);
         }
       });
     });
