@@ -58,8 +58,10 @@ class SystemProcess:
             sys.executable, "-m", "sandbox.evaluation", "--port", str(self.port),
             "--library", self.library[0], "--library-key", self.library[1],
             "--db", str(self.db), "--seed", "process-test", stdout=asyncio.subprocess.DEVNULL)
+        # its imports take seconds on a loaded machine (7.5 s were not always enough)
+        deadline = time.monotonic() + 30
         async with aiohttp.ClientSession() as session:
-            for _ in range(150):
+            while time.monotonic() < deadline and self.proc.returncode is None:
                 try:
                     async with session.get(f"{self.url}/identity") as answer:
                         if answer.status == 200:
@@ -67,6 +69,7 @@ class SystemProcess:
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.05)
+        await self.stop()  # not left running past the test that gave up on it
         raise AssertionError("the evaluation system did not start")
 
     async def stop(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,8 +38,9 @@ class Platform:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "sandbox.identity", "--port", str(self.port),
             stdout=asyncio.subprocess.DEVNULL)
+        deadline = time.monotonic() + 30  # its imports take seconds on a loaded machine
         async with aiohttp.ClientSession() as session:
-            for _ in range(100):
+            while time.monotonic() < deadline and self.proc.returncode is None:
                 try:
                     async with session.get(f"{self.url}/jwks") as answer:
                         if answer.status == 200:
@@ -46,6 +48,7 @@ class Platform:
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.1)
+        await self.stop()  # not left running past the test that gave up on it
         raise AssertionError("the platform did not start")
 
     async def stop(self) -> None:
