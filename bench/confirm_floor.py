@@ -17,7 +17,6 @@ template rendering per reply. The ratio service/floor is what bench/README.md re
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import secrets
@@ -27,6 +26,7 @@ import asyncpg
 from aiohttp import web
 from redis import asyncio as aioredis
 
+from bench.floor import serve, with_health
 from bot.wechat.incoming import Incoming
 from bot.wechat.replies import Text, render_reply
 from bot.wechat.signature import check_signature
@@ -101,21 +101,15 @@ def make_app(token: str, database_url: str, redis_url: str) -> web.Application:
     app.on_startup.append(started)
     app.on_cleanup.append(stopped)
     app.router.add_post("/wechat/callback", handle)
-    app.router.add_get("/healthz", lambda r: web.json_response({"status": "ok"}))
-    app.router.add_get("/readyz", lambda r: web.json_response({"status": "ready"}))
+    with_health(app)
     return app
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    app = make_app(os.environ["WECHAT_TOKEN"], os.environ["DATABASE_URL"],
-                   os.environ["REDIS_URL"])
     import uvloop  # as the service's serve process runs (config/serve.py)
 
-    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None,
-                loop=uvloop.new_event_loop())
+    serve(make_app(os.environ["WECHAT_TOKEN"], os.environ["DATABASE_URL"],
+                   os.environ["REDIS_URL"]), loop=uvloop.new_event_loop())
 
 
 if __name__ == "__main__":

@@ -48,19 +48,28 @@ def make_app(token: str, aes_key: str, appid: str) -> web.Application:
 
     app = web.Application()
     app.router.add_post("/wechat/callback", handle)
-    app.router.add_get("/healthz", lambda r: web.json_response({"status": "ok"}))
-    app.router.add_get("/readyz", lambda r: web.json_response({"status": "ready"}))
+    with_health(app)
     return app
 
 
-def main() -> None:
+def with_health(app: web.Application) -> None:
+    """The two probes the benchmarks wait on, as the service answers them."""
+    app.router.add_get("/healthz", lambda r: web.json_response({"status": "ok"}))
+    app.router.add_get("/readyz", lambda r: web.json_response({"status": "ready"}))
+
+
+def serve(app: web.Application, **options: object) -> None:
+    """A floor served on loopback at `--port`, without the access log."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    app = make_app(os.environ["WECHAT_TOKEN"], os.environ["WECHAT_AES_KEY"],
-                   os.environ["WECHAT_APPID"])
-    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None,
-                reuse_port=True)
+    port = parser.parse_args().port
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None,
+                **options)
+
+
+def main() -> None:
+    serve(make_app(os.environ["WECHAT_TOKEN"], os.environ["WECHAT_AES_KEY"],
+                   os.environ["WECHAT_APPID"]), reuse_port=True)
 
 
 if __name__ == "__main__":
