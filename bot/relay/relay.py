@@ -273,7 +273,7 @@ class Relay:
         sem = self._beside_sem if beside else self._sem
         try:
             async with self._holding(items, now) as lease:
-                recipients, markers = await self.sender.prepare(items)
+                recipients, markers = await self.sender.prepare(items, now)
                 await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
                                                  now, lease, sem) for i in items))
         except asyncio.CancelledError:  # the worker is stopping: hand the rest back

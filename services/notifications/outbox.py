@@ -70,8 +70,11 @@ class Outbox:
 
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
                  at_once: dict[str, list[list[str]]] | None = None,
-                 available: frozenset[str] = ALL_CHANNELS) -> None:
+                 available: frozenset[str] = ALL_CHANNELS, latest_every: float = 0.0) -> None:
         self._nudge = nudge
+        # how long a notice carrying the latest state of something waits for the next
+        # change (Change.latest)
+        self.latest_every = latest_every
         self.lease = timedelta(seconds=lease)
         # groups of channels this process has (no voice while VOICE_PROVIDER is off)
         self.at_once: Groups = {}
@@ -95,7 +98,7 @@ class Outbox:
     async def change(self, now: datetime) -> AsyncIterator[Change]:
         """A transaction for a business change and its notifications; the relay is woken
         once it has committed."""
-        change = Change(now, at_once=self.at_once)
+        change = Change(now, at_once=self.at_once, every=self.latest_every)
         async with in_transaction():
             yield change
             await change.flush()
@@ -121,7 +124,7 @@ class Outbox:
         if kind in self.at_once and kw.get("person_id") is not None:
             async with self.change(now) as change:
                 return await change.notify(kind, params, **kw)
-        alone = Change(now, at_once=self.at_once)
+        alone = Change(now, at_once=self.at_once, every=self.latest_every)
         made = await alone.notify(kind, params, **kw)
         if alone.queued:
             await self._wake()
@@ -131,7 +134,7 @@ class Outbox:
                     person_id: int) -> None:
         """A notification to one person that is its own change, when the caller needs no
         row back (an answer sent back by SMS): one statement, no model built."""
-        alone = Change(now, at_once=self.at_once)
+        alone = Change(now, at_once=self.at_once, every=self.latest_every)
         await alone.notify_each(kind, params, [person_id])
         await alone.flush()
         if alone.queued:
