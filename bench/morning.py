@@ -48,9 +48,11 @@ from bench.morning_report import (
     Answered,
     Samples,
     added_latencies,
+    backends_before,
     cpu_seconds,
     drained,
     login,
+    look_at_backends,
     notice,
     rows,
     sample,
@@ -253,6 +255,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     watcher = await asyncpg.connect(driver_url(DATABASE_URL))
     until = asyncio.Event()
     cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}
+    await backends_before(day.samples, watcher)
     commits0 = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                    "WHERE datname = current_database()")
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as http:
@@ -279,6 +282,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         async with http.get(f"{fake}/bench/stats") as resp:
             outside = await resp.json()
         await asyncio.gather(poller, sampler, *day.tasks, *venue, return_exceptions=True)
+    await look_at_backends(day.samples, watcher, groups)
+    backend_cpu = day.samples.backend_cpu()
     acts, invs = await rows(conn, world)
     arrived = await arrivals(conn, world)
     cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
@@ -326,6 +331,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
          f"{cpu['serve'] / max(1, handled) * 1000:.2f}", ""],
         [f"worker CPU per notification sent ({told}) (ms)",
          f"{cpu['worker'] / max(1, told) * 1000:.2f}", ""],
+        ["PostgreSQL CPU per reply: the serve's / the worker's backends (ms)",
+         " / ".join(f"{backend_cpu.get(k, 0.0) / max(1, replies) * 1000:.2f}"
+                    for k in ("serve", "worker")), ""],
         ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
         ["commits / statements per reply (all work / replies)",
          f"{commits / max(1, replies):.1f} / "
