@@ -64,6 +64,17 @@ def _latest_sql(count: int) -> str:
             f"WHERE notification.status = '{Status.QUEUED.value}' RETURNING dedupe_key")
 
 
+_FRESH_COLUMNS = (*_LATEST_COLUMNS, "family")
+
+
+@cache
+def _fresh_sql(count: int) -> str:
+    """`notify_new`'s rows, `count` of them, in one statement."""
+    row = "(" + ", ".join("?" * len(_FRESH_COLUMNS)) + ")"
+    return (f"INSERT INTO notification ({', '.join(_FRESH_COLUMNS)}) VALUES "
+            + ", ".join([row] * count))
+
+
 @dataclass(frozen=True)
 class _Latest:
     """A notice that carries the latest state of something (`Change.latest`), for one
@@ -124,6 +135,8 @@ class Change:
     every: float = 0.0
     # `latest`'s rows by their key, written with notify_each's when the change ends
     latest_rows: dict[str, _Latest] = field(default_factory=dict)
+    # `notify_new`'s rows' values, written together when the change ends
+    fresh: list[Any] = field(default_factory=list)
 
     @property
     def queued(self) -> bool:
@@ -168,6 +181,25 @@ class Change:
             self.added.append(item)
             first = first or item
         return first
+
+    def notify_new(self, kind: NotificationKind, params: dict[str, Any], *, person_id: int,
+                   dedupe_key: str) -> None:
+        """`notify` of a notice whose dedupe key no row can have yet (a new invitation's):
+        nothing looked up, and its rows (one a channel group, as `notify` writes them)
+        written with every other such row of the change in one statement when it ends."""
+        known_kind(kind)
+        groups = self.at_once.get(kind, ((),))
+        family = dedupe_key if len(groups) > 1 else None
+        encoded = _PARAMS.to_db_value(params, Notification)
+        defaults = dict(zip(_DEFAULTED, _each_defaults(), strict=True))
+        for n, group in enumerate(groups):
+            allowed = set(group) if group else set(ALL_CHANNELS)
+            values = {**defaults, "ruled_out": ",".join(sorted(ALL_CHANNELS - allowed)),
+                      "channels": ",".join(sorted(allowed)) if family else ""}
+            self.fresh.extend((kind, encoded, person_id, *(values[c] for c in _DEFAULTED),
+                               self.now, "eb-" + secrets.token_hex(12), self.now,
+                               dedupe_key if n == 0 else f"{dedupe_key}#{n}", family))
+        self.queued_more = True  # the relay is woken once the change commits
 
     async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
                           person_ids: list[int]) -> None:
@@ -231,6 +263,9 @@ class Change:
         """notify_each's rows written, in one statement: an expert's reply queues the
         agency's progress and the answer sent back by SMS in the same round trip (with
         `latest`'s rows, the statement that coalesces them)."""
+        if self.fresh:
+            values, self.fresh = self.fresh, []
+            await rows(_fresh_sql(len(values) // len(_FRESH_COLUMNS)), *values)
         if self.latest_rows:
             await self._flush_latest()
         if self.pending:
