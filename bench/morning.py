@@ -293,6 +293,12 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
                             "WHERE client_msg_id NOT LIKE $1 GROUP BY status", PAST_NOTICES + "%")
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
                                "('failed', 'dead') AND NOT covered")
+    # the agency's running counts: the notices sent, and the longest a change waited for
+    # one that told it (a row's time is its first change's)
+    counts = await conn.fetchrow(
+        "SELECT count(*) AS n, max(extract(epoch FROM sent_at - created_at)) AS late "
+        "FROM notification WHERE kind IN ('draw.progress', 'draw.arrival') "
+        "AND status IN ('sent', 'delivered')")
     ran, frequent = await statements_run(conn) if counting else (0, [])
     twice = await doubled_beyond_rows(conn, day.deliveries)
     await conn.close()
@@ -335,6 +341,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
          " / ".join(f"{backend_cpu.get(k, 0.0) / max(1, replies) * 1000:.2f}"
                     for k in ("serve", "worker")), ""],
         ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
+        ["the agency's progress and arrival notices sent / a change told after, max (s)",
+         f"{counts['n']} / {float(counts['late'] or 0):.1f}", "– / ≤ 10"],
         ["commits / statements per reply (all work / replies)",
          f"{commits / max(1, replies):.1f} / "
          f"{f'{ran / max(1, replies):.1f}' if counting else '–'}", ""],
