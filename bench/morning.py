@@ -12,6 +12,7 @@ is pushed the draw's progress; a notice to 30,000 experts goes out halfway throu
 
     [OUTBOX_RATE=0] .venv/bin/python -m bench.morning [--compress 10] [--serves 1]
                                       [--workers 1] [--venues 200] [--sentinel]
+                                      [--without-notice]
 """
 
 from __future__ import annotations
@@ -269,7 +270,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         venue = [asyncio.create_task(check_in(day, http, i, how, code, rng.uniform(
             0.25 * span, 0.75 * span))) for i, how, code in world.places]
         await noticed
-        queued_in, noticed_at = await notice(), time.strftime("%T", time.gmtime())
+        queued_in, noticed_at = (await notice(), time.strftime("%T", time.gmtime())) \
+            if args.notice else (0.0, "–")
         starts = await starter
         deadline = time.monotonic() + span + 600 / args.compress + 120
         while time.monotonic() < deadline:
@@ -372,6 +374,8 @@ def main() -> None:
     parser.add_argument("--compress", type=float, default=10)
     for name, default in (("--serves", 1), ("--workers", 1), ("--port", 8461)):
         parser.add_argument(name, type=int, default=default)
+    parser.add_argument("--without-notice", dest="notice", action="store_false",
+                        help="no province-wide notice halfway: the replies' own work alone")
     parser.add_argument("--sentinel", action="store_true",
                         help="Redis through Sentinel: a master, its replica, three sentinels")
     args = parser.parse_args()
@@ -407,7 +411,8 @@ def run(args: argparse.Namespace, redis: dict[str, str]) -> None:
     finally:
         stop(procs["worker"] + procs["serve"] + procs["fake"])
     print(f"\nactivities={args.activities} experts={args.experts} serves={args.serves} "
-          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel} {limits}: a "
+          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel}"
+          f"{' without the notice' * (not args.notice)} {limits}: a "
           f"{args.minutes:.0f}-minute morning compressed {args.compress:g} times "
           f"({args.minutes * 60 / args.compress:.0f} s), PostgreSQL + Redis, the outside "
           "world in its own process\n")
