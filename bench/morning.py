@@ -44,7 +44,13 @@ from bench.common import (
     table,
     wait_ready,
 )
-from bench.morning_nodes import driver_url, sentinel_redis, statements_ready, statements_run
+from bench.morning_nodes import (
+    Counted,
+    driver_url,
+    sentinel_redis,
+    statements_ready,
+    statements_run,
+)
 from bench.morning_report import (
     Answered,
     Samples,
@@ -252,8 +258,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     # a pool: the poller, the main loop and the last reads share it (a connection takes one
     # statement at a time); the sampler has its own
     counting = await statements_ready(DATABASE_URL)
-    conn = await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2, max_size=4)
-    watcher = await asyncpg.connect(driver_url(DATABASE_URL))
+    conn = Counted(await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2,
+                                             max_size=4))
+    watcher = Counted(await asyncpg.connect(driver_url(DATABASE_URL)))
     until = asyncio.Event()
     cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}
     await backends_before(day.samples, watcher)
@@ -291,6 +298,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
     commits = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                   "WHERE datname = current_database()") - commits0
+    own = conn.statements + watcher.statements - 1  # the driver's (the first read before)
     sent = await conn.fetch("SELECT status, count(*) AS n FROM notification "
                             "WHERE client_msg_id NOT LIKE $1 GROUP BY status", PAST_NOTICES + "%")
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
@@ -345,9 +353,10 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
         ["the agency's progress and arrival notices sent / a change told after, max (s)",
          f"{counts['n']} / {float(counts['late'] or 0):.1f}", "– / ≤ 10"],
-        ["commits / statements per reply (all work / replies)",
-         f"{commits / max(1, replies):.1f} / "
-         f"{f'{ran / max(1, replies):.1f}' if counting else '–'}", ""],
+        ["commits per reply: all work (the driver's own reads left out) / replies",
+         f"{commits / max(1, replies):.1f} ({(commits - own) / max(1, replies):.1f})", ""],
+        ["statements per reply (all work / replies)",
+         f"{ran / max(1, replies):.1f}" if counting else "–", ""],
         ["peak memory serve / worker / fake (MiB)",
          " / ".join(f"{day.samples.rss.get(k, 0):.0f}" for k in ("serve", "worker", "fake")),
          ""],
