@@ -12,6 +12,7 @@ is pushed the draw's progress; a notice to 30,000 experts goes out halfway throu
 
     [OUTBOX_RATE=0] .venv/bin/python -m bench.morning [--compress 10] [--serves 1]
                                       [--workers 1] [--venues 200] [--sentinel]
+                                      [--without-notice]
 """
 
 from __future__ import annotations
@@ -43,14 +44,22 @@ from bench.common import (
     table,
     wait_ready,
 )
-from bench.morning_nodes import driver_url, sentinel_redis, statements_ready, statements_run
+from bench.morning_nodes import (
+    Counted,
+    driver_url,
+    sentinel_redis,
+    statements_ready,
+    statements_run,
+)
 from bench.morning_report import (
     Answered,
     Samples,
     added_latencies,
+    backends_before,
     cpu_seconds,
     drained,
     login,
+    look_at_backends,
     notice,
     rows,
     sample,
@@ -249,10 +258,12 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     # a pool: the poller, the main loop and the last reads share it (a connection takes one
     # statement at a time); the sampler has its own
     counting = await statements_ready(DATABASE_URL)
-    conn = await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2, max_size=4)
-    watcher = await asyncpg.connect(driver_url(DATABASE_URL))
+    conn = Counted(await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2,
+                                             max_size=4))
+    watcher = Counted(await asyncpg.connect(driver_url(DATABASE_URL)))
     until = asyncio.Event()
     cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}
+    await backends_before(day.samples, watcher)
     commits0 = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                    "WHERE datname = current_database()")
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as http:
@@ -266,7 +277,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         venue = [asyncio.create_task(check_in(day, http, i, how, code, rng.uniform(
             0.25 * span, 0.75 * span))) for i, how, code in world.places]
         await noticed
-        queued_in, noticed_at = await notice(), time.strftime("%T", time.gmtime())
+        queued_in, noticed_at = (await notice(), time.strftime("%T", time.gmtime())) \
+            if args.notice else (0.0, "–")
         starts = await starter
         deadline = time.monotonic() + span + 600 / args.compress + 120
         while time.monotonic() < deadline:
@@ -279,15 +291,24 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         async with http.get(f"{fake}/bench/stats") as resp:
             outside = await resp.json()
         await asyncio.gather(poller, sampler, *day.tasks, *venue, return_exceptions=True)
+    await look_at_backends(day.samples, watcher, groups)
+    backend_cpu = day.samples.backend_cpu()
     acts, invs = await rows(conn, world)
     arrived = await arrivals(conn, world)
     cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
     commits = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                   "WHERE datname = current_database()") - commits0
+    own = conn.statements + watcher.statements - 1  # the driver's (the first read before)
     sent = await conn.fetch("SELECT status, count(*) AS n FROM notification "
                             "WHERE client_msg_id NOT LIKE $1 GROUP BY status", PAST_NOTICES + "%")
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
                                "('failed', 'dead') AND NOT covered")
+    # the agency's running counts: the notices sent, and the longest a change waited for
+    # one that told it (a row's time is its first change's)
+    counts = await conn.fetchrow(
+        "SELECT count(*) AS n, max(extract(epoch FROM sent_at - created_at)) AS late "
+        "FROM notification WHERE kind IN ('draw.progress', 'draw.arrival') "
+        "AND status IN ('sent', 'delivered')")
     ran, frequent = await statements_run(conn) if counting else (0, [])
     twice = await doubled_beyond_rows(conn, day.deliveries)
     await conn.close()
@@ -326,10 +347,16 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
          f"{cpu['serve'] / max(1, handled) * 1000:.2f}", ""],
         [f"worker CPU per notification sent ({told}) (ms)",
          f"{cpu['worker'] / max(1, told) * 1000:.2f}", ""],
+        ["PostgreSQL CPU per reply: the serve's / the worker's backends (ms)",
+         " / ".join(f"{backend_cpu.get(k, 0.0) / max(1, replies) * 1000:.2f}"
+                    for k in ("serve", "worker")), ""],
         ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
-        ["commits / statements per reply (all work / replies)",
-         f"{commits / max(1, replies):.1f} / "
-         f"{f'{ran / max(1, replies):.1f}' if counting else '–'}", ""],
+        ["the agency's progress and arrival notices sent / a change told after, max (s)",
+         f"{counts['n']} / {float(counts['late'] or 0):.1f}", "– / ≤ 10"],
+        ["commits per reply: all work (the driver's own reads left out) / replies",
+         f"{commits / max(1, replies):.1f} ({(commits - own) / max(1, replies):.1f})", ""],
+        ["statements per reply (all work / replies)",
+         f"{ran / max(1, replies):.1f}" if counting else "–", ""],
         ["peak memory serve / worker / fake (MiB)",
          " / ".join(f"{day.samples.rss.get(k, 0):.0f}" for k in ("serve", "worker", "fake")),
          ""],
@@ -356,6 +383,8 @@ def main() -> None:
     parser.add_argument("--compress", type=float, default=10)
     for name, default in (("--serves", 1), ("--workers", 1), ("--port", 8461)):
         parser.add_argument(name, type=int, default=default)
+    parser.add_argument("--without-notice", dest="notice", action="store_false",
+                        help="no province-wide notice halfway: the replies' own work alone")
     parser.add_argument("--sentinel", action="store_true",
                         help="Redis through Sentinel: a master, its replica, three sentinels")
     args = parser.parse_args()
@@ -391,7 +420,8 @@ def run(args: argparse.Namespace, redis: dict[str, str]) -> None:
     finally:
         stop(procs["worker"] + procs["serve"] + procs["fake"])
     print(f"\nactivities={args.activities} experts={args.experts} serves={args.serves} "
-          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel} {limits}: a "
+          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel}"
+          f"{' without the notice' * (not args.notice)} {limits}: a "
           f"{args.minutes:.0f}-minute morning compressed {args.compress:g} times "
           f"({args.minutes * 60 / args.compress:.0f} s), PostgreSQL + Redis, the outside "
           "world in its own process\n")

@@ -84,3 +84,31 @@ async def statements_run(conn: Any, top: int = 8) -> tuple[int, list[tuple[int, 
         "(SELECT oid FROM pg_roles WHERE rolname = $1) ORDER BY s.calls DESC", DRIVER)
     total = sum(r["calls"] for r in rows)
     return total, [(r["calls"], " ".join(r["query"].split())[:SHOWN]) for r in rows[:top]]
+
+
+class Counted:
+    """The driver's own connection (or pool), counting its statements: each is a
+    transaction of its own, counted in the database's commits with the service's."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.statements = 0
+
+    async def fetch(self, *args: Any) -> Any:
+        self.statements += 1
+        return await self.inner.fetch(*args)
+
+    async def fetchval(self, *args: Any) -> Any:
+        self.statements += 1
+        return await self.inner.fetchval(*args)
+
+    async def fetchrow(self, *args: Any) -> Any:
+        self.statements += 1
+        return await self.inner.fetchrow(*args)
+
+    async def execute(self, *args: Any) -> Any:
+        self.statements += 1
+        return await self.inner.execute(*args)
+
+    async def close(self) -> None:
+        await self.inner.close()

@@ -7,6 +7,7 @@ record of each delivery and delay."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -42,6 +43,63 @@ class Samples:
     lag: dict[str, list[float]] = field(default_factory=dict)
     connections: list[int] = field(default_factory=list)
     rss: dict[str, float] = field(default_factory=dict)  # peak per process group, MiB
+    # PostgreSQL's backends: their CPU when the morning began (s), and the process group
+    # each serves with its CPU at the last look
+    backends0: dict[int, float] = field(default_factory=dict)
+    backends: dict[int, tuple[str, float]] = field(default_factory=dict)
+
+    def backend_cpu(self) -> dict[str, float]:
+        """Each process group's PostgreSQL backends' CPU since the morning began, s (a
+        backend that closed between two looks loses its last second)."""
+        out: dict[str, float] = {}
+        for pid, (group, cpu) in self.backends.items():
+            out[group] = out.get(group, 0.0) + cpu - self.backends0.get(pid, 0.0)
+        return out
+
+
+def _ports_of(pids: list[int]) -> set[int]:
+    """The local TCP ports of the processes' sockets (/proc: their descriptors' inodes,
+    found in the machine's socket tables)."""
+    inodes = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if link.startswith("socket:["):
+                        inodes.add(link[8:-1])
+    ports = set()
+    for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(path) as f:
+            for line in f.readlines()[1:]:
+                parts = line.split()
+                if parts[9] in inodes:
+                    ports.add(int(parts[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+async def backends(conn: Any) -> list[tuple[int, int]]:
+    """This database's backends and their clients' ports."""
+    return [(int(r["pid"]), int(r["client_port"])) for r in await conn.fetch(
+        "SELECT pid, client_port FROM pg_stat_activity WHERE datname = current_database() "
+        "AND client_port IS NOT NULL")]
+
+
+async def backends_before(samples: Samples, conn: Any) -> None:
+    """The backends' CPU as the morning begins."""
+    for pid, _port in await backends(conn):
+        with contextlib.suppress(OSError):
+            samples.backends0[pid] = cpu_seconds(pid)
+
+
+async def look_at_backends(samples: Samples, conn: Any, groups: dict[str, list[int]]) -> None:
+    """Whose each backend is (its client's port among a group's sockets) and its CPU."""
+    ports = {name: _ports_of(pids) for name, pids in groups.items()}
+    for pid, port in await backends(conn):
+        group = next((name for name, own in ports.items() if port in own), None)
+        if group is not None:
+            with contextlib.suppress(OSError):
+                samples.backends[pid] = (group, cpu_seconds(pid))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -219,6 +277,7 @@ async def sample(samples: Samples, conn: Any, groups: dict[str, list[int]],
         for name, pids in groups.items():
             size = sum(rss_mb(p) for p in pids)
             samples.rss[name] = max(samples.rss.get(name, 0.0), size)
+        await look_at_backends(samples, conn, groups)
         await asyncio.sleep(1)
 
 

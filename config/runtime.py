@@ -126,7 +126,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
         phone = voice.make(http)
         outbox = Outbox(OutboxNudge(redis, keys, arq), lease=settings.outbox_lease,
             at_once=settings.channels_at_once,
-            available=ALL_CHANNELS if voice.enabled else ALL_CHANNELS - {"voice"})
+            available=ALL_CHANNELS if voice.enabled else ALL_CHANNELS - {"voice"},
+            latest_every=settings.notify_latest_seconds)
         public_url = settings.public_base_url or own_url
         pay = None
         if settings.payments_on:

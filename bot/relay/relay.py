@@ -252,11 +252,16 @@ class Relay:
             await self._redis.delete(self._dirty)
             while time.monotonic() < ends:
                 now, seen = self.clock(), await self._nudge_count()
-                items = await self.outbox.claim(now, self.claim_size(),
-                                                self.sender.max_attempts)
+                size = self.claim_size()
+                items = await self.outbox.claim(now, size, self.sender.max_attempts)
                 if not items:
                     break
                 total += len(items) + await self._beside(self._send_batch(items, now), seen)
+                if len(items) < size:
+                    # the claim took everything due: what was queued since nudged (the dirty
+                    # mark, below), and what falls due by its time is the sweep's, every 2 s
+                    # (no claim that finds nothing after every batch: a statement each)
+                    break
             else:
                 log.info("relay handled %d notification(s), the rest is for the next run",
                          total)
@@ -273,7 +278,7 @@ class Relay:
         sem = self._beside_sem if beside else self._sem
         try:
             async with self._holding(items, now) as lease:
-                recipients, markers = await self.sender.prepare(items)
+                recipients, markers = await self.sender.prepare(items, now)
                 await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
                                                  now, lease, sem) for i in items))
         except asyncio.CancelledError:  # the worker is stopping: hand the rest back

@@ -78,6 +78,8 @@ class Recipient:
     phone: str | None
     consents: dict[str, int]
     window: Window | None = None  # the official account's customer-service window
+    # why the notice lost its point (answered, checked in, ...), read for the batch
+    moot: str | None = None
 
     @property
     def key(self) -> str:
@@ -161,11 +163,13 @@ class Sender:
             out.append(ChannelKind.VOICE)
         return [c for c in out if c not in ruled]
 
-    async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
-                                                                dict[int, str]]:
-        """Recipients (with their windows) and send markers for a claimed batch: one Redis
-        round trip reads both."""
+    async def prepare(self, items: list[Notification], now: datetime
+                      ) -> tuple[dict[int, Recipient], dict[int, str]]:
+        """Recipients (with their windows and whether each notice still has a point) and
+        send markers for a claimed batch: one Redis round trip reads both."""
         recipients = await self.recipients(items)
+        for item_id, why in (await self.moot.why_moot(items, now)).items():
+            recipients[item_id].moot = why
         openids = list(dict.fromkeys(r.oa.openid for r in recipients.values() if r.oa))
         values = await self._redis.mget([self._keys.send_marker(i.id) for i in items]
                                         + [self.windows.key(o) for o in openids])
@@ -213,8 +217,8 @@ class Sender:
         if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
             self.outbox.skipped(item, f"expired at {until} before it could be sent")
             return
-        if (why := await self.moot.why_moot(item, now)) is not None:  # answered, checked in, ...
-            self.outbox.skipped(item, f"not sent: {why}")
+        if to.moot is not None:  # answered, checked in, ...
+            self.outbox.skipped(item, f"not sent: {to.moot}")
             return
         for channel in self.plan(item, to, now):
             until = await self.limits.user_wait(to.key)

@@ -26,6 +26,13 @@ class OutboxSettings(BaseSettings):
     outbox_user_rate: int = Field(
         20, validation_alias="OUTBOX_USER_RATE",
         description="notifications per recipient per minute (0 = no limit)")
+    notify_latest_seconds: float = Field(
+        5.0, ge=0, le=8, validation_alias="NOTIFY_LATEST_SECONDS",
+        description="how long a notice that carries the latest state of something (a "
+                    "draw's progress and arrivals, to its agency) waits for the next change: "
+                    "changes within it are told in one notice, the superseded ones never sent; "
+                    "each is told within it and the relay's 2-s sweep (0 = each change its own "
+                    "notice, sent at once)")
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS",
                                      description="attempts before a notification is dead")
     outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE",

@@ -5,8 +5,9 @@ is one family of rows, a row per group."""
 from __future__ import annotations
 
 import secrets
+import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -39,12 +40,84 @@ def _each_defaults() -> tuple[Any, ...]:
     return tuple(fields[c].to_db_value(fields[c].default, Notification) for c in _DEFAULTED)
 
 
+_LATEST_COLUMNS = (*_EACH_COLUMNS, "dedupe_key")
+
+
 @cache
 def _each_sql(count: int) -> str:
     """notify_each's insert of `count` rows (every column without a NULL default)."""
     row = "(" + ", ".join("?" * len(_EACH_COLUMNS)) + ")"
     return (f"INSERT INTO notification ({', '.join(_EACH_COLUMNS)}) VALUES "
             + ", ".join([row] * count))
+
+
+@cache
+def _latest_sql(count: int) -> str:
+    """notify_each's rows and `latest`'s together, `count` in all: a latest row whose slot
+    already has a row still queued carries the new state in it instead (the others have no
+    key: never in conflict); the keys written or updated come back, and a slot's row that
+    is no longer queued (claimed at its slot's end) is not."""
+    row = "(" + ", ".join("?" * len(_LATEST_COLUMNS)) + ")"
+    return (f"INSERT INTO notification ({', '.join(_LATEST_COLUMNS)}) VALUES "
+            + ", ".join([row] * count)
+            + " ON CONFLICT (dedupe_key) DO UPDATE SET params = excluded.params "
+            f"WHERE notification.status = '{Status.QUEUED.value}' RETURNING dedupe_key")
+
+
+_FRESH_COLUMNS = (*_LATEST_COLUMNS, "family")
+
+
+@cache
+def _fresh_sql(count: int) -> str:
+    """`notify_new`'s rows, `count` of them, in one statement."""
+    row = "(" + ", ".join("?" * len(_FRESH_COLUMNS)) + ")"
+    return (f"INSERT INTO notification ({', '.join(_FRESH_COLUMNS)}) VALUES "
+            + ", ".join([row] * count))
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """A notice that carries the latest state of something (`Change.latest`), for one
+    person: its row's values but the slot's."""
+
+    kind: str
+    params: str  # encoded
+    person_id: int
+    key: str  # what it is the state of (its slots are the same for all its people)
+    slot: int
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{self.key}:{self.person_id}@{self.slot}"
+
+    def later(self) -> _Latest:
+        return _Latest(self.kind, self.params, self.person_id, self.key, self.slot + 1)
+
+    def row(self, every: float, now: datetime) -> tuple[Any, ...]:
+        due = _end_of(self.key, every, self.slot)
+        return (self.kind, self.params, self.person_id, *_each_defaults(), due,
+                "eb-" + secrets.token_hex(12), now, self.dedupe_key)
+
+
+def _offset(key: str, every: float) -> float:
+    """Where in `every` seconds a key's slots start: spread over them, so that the slots'
+    rows of many draws do not all fall due at one instant."""
+    return zlib.crc32(key.encode()) % 1000 / 1000 * every
+
+
+def slot_of(key: str, every: float, now: datetime) -> int:
+    """The slot of `every` seconds that `now` falls in, for `key`."""
+    return int((now.timestamp() + _offset(key, every)) // every)
+
+
+def _end_of(key: str, every: float, slot: int) -> datetime:
+    return datetime.fromtimestamp((slot + 1) * every - _offset(key, every), UTC)
+
+
+def slot_due(key: str, every: float, now: datetime) -> datetime:
+    """When the row of `now`'s slot for `key` falls due: the slot's end, within `every`
+    seconds of `now`."""
+    return _end_of(key, every, slot_of(key, every, now))
 
 
 @dataclass
@@ -57,6 +130,13 @@ class Change:
     at_once: Groups = field(default_factory=dict)
     # notify_each's rows' values, written together when the change ends (`flush`)
     pending: list[Any] = field(default_factory=list)
+    # how long a notice carrying the latest state of something waits for the next change
+    # (`latest`; NOTIFY_LATEST_SECONDS, 0: each change its own notice, sent at once)
+    every: float = 0.0
+    # `latest`'s rows by their key, written with notify_each's when the change ends
+    latest_rows: dict[str, _Latest] = field(default_factory=dict)
+    # `notify_new`'s rows' values, written together when the change ends
+    fresh: list[Any] = field(default_factory=list)
 
     @property
     def queued(self) -> bool:
@@ -102,6 +182,25 @@ class Change:
             first = first or item
         return first
 
+    def notify_new(self, kind: NotificationKind, params: dict[str, Any], *, person_id: int,
+                   dedupe_key: str) -> None:
+        """`notify` of a notice whose dedupe key no row can have yet (a new invitation's):
+        nothing looked up, and its rows (one a channel group, as `notify` writes them)
+        written with every other such row of the change in one statement when it ends."""
+        known_kind(kind)
+        groups = self.at_once.get(kind, ((),))
+        family = dedupe_key if len(groups) > 1 else None
+        encoded = _PARAMS.to_db_value(params, Notification)
+        defaults = dict(zip(_DEFAULTED, _each_defaults(), strict=True))
+        for n, group in enumerate(groups):
+            allowed = set(group) if group else set(ALL_CHANNELS)
+            values = {**defaults, "ruled_out": ",".join(sorted(ALL_CHANNELS - allowed)),
+                      "channels": ",".join(sorted(allowed)) if family else ""}
+            self.fresh.extend((kind, encoded, person_id, *(values[c] for c in _DEFAULTED),
+                               self.now, "eb-" + secrets.token_hex(12), self.now,
+                               dedupe_key if n == 0 else f"{dedupe_key}#{n}", family))
+        self.queued_more = True  # the relay is woken once the change commits
+
     async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
                           person_ids: list[int]) -> None:
         """The same notification to a few people (no dedupe key; a kind sent on several
@@ -123,12 +222,71 @@ class Change:
             self.now))
         self.queued_more = True  # the relay is woken once the change commits
 
+    async def latest(self, kind: NotificationKind, params: dict[str, Any],
+                     person_ids: list[int], *, key: str) -> None:
+        """A notice that carries the latest state of something (`key`: a draw's progress,
+        say) to a few people, coalesced: each person's row waits for the end of its slot of
+        `every` seconds (NOTIFY_LATEST_SECONDS), and a change within the slot writes its
+        state into that row instead of queuing another, so that one notice carries the
+        latest state and the superseded ones are never sent, on any channel. Each change
+        is told within `every` seconds and the relay's sweep of it. A slot whose row the
+        relay has claimed already takes the next slot's. Without `every` (or for a kind
+        sent on several channels at once) each change is its own notice."""
+        if not self.every or kind in self.at_once:
+            await self.notify_each(kind, params, person_ids)
+            return
+        known_kind(kind)
+        encoded = _PARAMS.to_db_value(params, Notification)
+        slot = slot_of(key, self.every, self.now)
+        for person_id in dict.fromkeys(person_ids):
+            # a second change of the change itself: the later state stands
+            self.latest_rows[f"{key}:{person_id}"] = _Latest(kind, encoded, person_id, key,
+                                                             slot)
+
+    async def supersede(self, key: str, person_ids: list[int]) -> None:
+        """`latest`'s notices of `key` to these people not sent: a notice that carries
+        their state too (a draw's end, its progress) is queued. Those of this change are
+        dropped, and the rows still queued in this slot or the ones next to it are
+        skipped (an older one still queued is sent: it is late, not wrong)."""
+        if not self.every:
+            return
+        keys = []
+        slot = slot_of(key, self.every, self.now)
+        for person_id in dict.fromkeys(person_ids):
+            self.latest_rows.pop(f"{key}:{person_id}", None)
+            keys += [f"{key}:{person_id}@{s}" for s in (slot - 1, slot, slot + 1)]
+        if keys:
+            await Notification.filter(dedupe_key__in=keys, status=Status.QUEUED).update(
+                status=Status.SKIPPED, last_error="superseded: a later notice carries its state")
+
     async def flush(self) -> None:
         """notify_each's rows written, in one statement: an expert's reply queues the
-        agency's progress and the answer sent back by SMS in the same round trip."""
+        agency's progress and the answer sent back by SMS in the same round trip (with
+        `latest`'s rows, the statement that coalesces them)."""
+        if self.fresh:
+            values, self.fresh = self.fresh, []
+            await rows(_fresh_sql(len(values) // len(_FRESH_COLUMNS)), *values)
+        if self.latest_rows:
+            await self._flush_latest()
         if self.pending:
             values, self.pending = self.pending, []
             await rows(_each_sql(len(values) // len(_EACH_COLUMNS)), *values)
+
+    async def _flush_latest(self) -> None:
+        latest, self.latest_rows = self.latest_rows, {}
+        width = len(_EACH_COLUMNS)
+        values = [v for n in range(0, len(self.pending), width)
+                  for v in (*self.pending[n:n + width], None)]
+        self.pending = []
+        items = list(latest.values())
+        while items:
+            for item in items:
+                values += item.row(self.every, self.now)
+            found = await rows(_latest_sql(len(values) // len(_LATEST_COLUMNS)), *values)
+            written = {r["dedupe_key"] for r in found}
+            # a slot's row the relay claimed meanwhile: the state goes in the next slot's
+            items = [item.later() for item in items if item.dedupe_key not in written]
+            values = []
 
     async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
                          person_ids: list[int], *, dedupe_prefix: str) -> int:

@@ -1,9 +1,9 @@
-"""Whether a queued notification still has a point when its turn comes. The relay asks just
-before it sends (bot/relay/sender.py): rows cancelled when the business changed cover the queued
-ones, this covers a row already claimed, or queued by a transaction that raced the change.
-The checks belong to the contexts whose kinds they are (a draw's call or urge:
-services/draws/running/moot.py) and are handed to the sender at composition (config/runtime.py):
-notifications imports no context above it."""
+"""Whether a queued notification still has a point when its turn comes. The relay asks for
+each batch it claimed, just before it sends it (bot/relay/sender.py): rows cancelled when
+the business changed cover the queued ones, this covers a row already claimed, or queued by
+a transaction that raced the change. The checks belong to the contexts whose kinds they are
+(a draw's call or urge: services/draws/running/moot.py) and are handed to the sender at
+composition (config/runtime.py): notifications imports no context above it."""
 
 from __future__ import annotations
 
@@ -13,14 +13,24 @@ from datetime import datetime
 
 from models.notifications import Notification
 
-# why the notification should no longer be sent, or None
-MootCheck = Callable[[Notification, datetime], Awaitable[str | None]]
+# why each of the rows should no longer be sent, by row id (the others have their point):
+# one check for a batch's rows of its kinds, a statement for them all rather than one a row
+MootCheck = Callable[[list[Notification], datetime], Awaitable[dict[int, str]]]
 
 
 @dataclass(frozen=True)
 class MootChecks:
     by_kind: Mapping[str, MootCheck] = field(default_factory=dict)
 
-    async def why_moot(self, item: Notification, now: datetime) -> str | None:
-        check = self.by_kind.get(item.kind)
-        return await check(item, now) if check is not None else None
+    async def why_moot(self, items: list[Notification], now: datetime) -> dict[int, str]:
+        """The rows of `items` that lost their point and why, by row id: each check once
+        for the rows of every kind it checks."""
+        groups: dict[int, tuple[MootCheck, list[Notification]]] = {}
+        for item in items:
+            check = self.by_kind.get(item.kind)
+            if check is not None:
+                groups.setdefault(id(check), (check, []))[1].append(item)
+        out: dict[int, str] = {}
+        for check, rows in groups.values():
+            out.update(await check(rows, now))
+        return out

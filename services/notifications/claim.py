@@ -24,14 +24,16 @@ def claim_sql(dialect: str) -> str:
     walked every queued row and ran the three reads again for each: once a mass notice had
     queued 30,000 rows, a claim took minutes, was cut at the worker's statement timeout,
     and nothing was sent until the table's statistics changed. SQLite reads an IN subquery
-    once. Parameters: the token, the lease's end, then now and a limit for each part
-    (lapsed, one person's, the mass notice's), the limit in all, now twice more."""
+    once. A lapsed claim is taken again only while the row has attempts left (the relay
+    buries the others: outbox.py). Parameters: the token, the lease's end, then now (and,
+    for the lapsed part, the attempts allowed) and a limit for each part (lapsed, one
+    person's, the mass notice's), the limit in all, now, now and the attempts allowed."""
     queued, sending = Status.QUEUED.value, Status.SENDING.value
     due = (f"SELECT id FROM notification WHERE status = '{queued}' AND lane = {{lane}} "
            "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
     picked = (
         f"SELECT id FROM (SELECT id FROM (SELECT id FROM notification WHERE status = "
-        f"'{sending}' AND claimed_until < ? LIMIT ?) AS lapsed UNION ALL "
+        f"'{sending}' AND claimed_until < ? AND attempts < ? LIMIT ?) AS lapsed UNION ALL "
         f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
         f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?")
     ids = f"id = ANY(ARRAY({picked}))" if dialect == "postgres" else f"id IN ({picked})"
@@ -39,7 +41,7 @@ def claim_sql(dialect: str) -> str:
         f"UPDATE notification SET status = '{sending}', claim_token = ?, claimed_until = ?, "
         f"attempts = attempts + 1 WHERE {ids} "
         f"AND ((status = '{queued}' AND next_attempt_at <= ?) "
-        f"OR (status = '{sending}' AND claimed_until < ?)) "
+        f"OR (status = '{sending}' AND claimed_until < ? AND attempts < ?)) "
         f"RETURNING {columns(Notification, 'notification')}")
 # a mass notice's rows a claim takes at most: a second or two of sending, after which the
 # relay claims again and finds an invitation queued meanwhile

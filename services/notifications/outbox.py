@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 Nudge = Callable[[], Awaitable[None]]
 ERRORS_MAX = 1000  # characters of `last_error` kept (the oldest lines go first)
 BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
+BURY_EVERY = 10.0  # s between two looks for lapsed claims that used every attempt
+ATTEMPTS_UNBOUNDED = 2**31 - 1
 # The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
 # for the relay's hot path: about a millisecond a row).
 _SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "sms_id", "last_error",
@@ -70,8 +73,11 @@ class Outbox:
 
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
                  at_once: dict[str, list[list[str]]] | None = None,
-                 available: frozenset[str] = ALL_CHANNELS) -> None:
+                 available: frozenset[str] = ALL_CHANNELS, latest_every: float = 0.0) -> None:
         self._nudge = nudge
+        # how long a notice carrying the latest state of something waits for the next
+        # change (Change.latest)
+        self.latest_every = latest_every
         self.lease = timedelta(seconds=lease)
         # groups of channels this process has (no voice while VOICE_PROVIDER is off)
         self.at_once: Groups = {}
@@ -80,6 +86,7 @@ class Outbox:
                                      for group in groups) if g)
             if kept:
                 self.at_once[kind] = kept
+        self._bury_at = 0.0  # time.monotonic() of the next look for lapsed rows to bury
         self.failures = FailureWords()  # why a notification was not sent, in words
         self.consents = Consents()  # the subscribe messages a person agreed to
 
@@ -95,7 +102,7 @@ class Outbox:
     async def change(self, now: datetime) -> AsyncIterator[Change]:
         """A transaction for a business change and its notifications; the relay is woken
         once it has committed."""
-        change = Change(now, at_once=self.at_once)
+        change = Change(now, at_once=self.at_once, every=self.latest_every)
         async with in_transaction():
             yield change
             await change.flush()
@@ -121,7 +128,7 @@ class Outbox:
         if kind in self.at_once and kw.get("person_id") is not None:
             async with self.change(now) as change:
                 return await change.notify(kind, params, **kw)
-        alone = Change(now, at_once=self.at_once)
+        alone = Change(now, at_once=self.at_once, every=self.latest_every)
         made = await alone.notify(kind, params, **kw)
         if alone.queued:
             await self._wake()
@@ -131,7 +138,7 @@ class Outbox:
                     person_id: int) -> None:
         """A notification to one person that is its own change, when the caller needs no
         row back (an answer sent back by SMS): one statement, no model built."""
-        alone = Change(now, at_once=self.at_once)
+        alone = Change(now, at_once=self.at_once, every=self.latest_every)
         await alone.notify_each(kind, params, [person_id])
         await alone.flush()
         if alone.queued:
@@ -142,12 +149,16 @@ class Outbox:
         """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
         died between claiming and recording), a mass notice's rows only if `bulk`; each
         attempt counts, and a lapsed row that has used `max_attempts` is dead instead."""
-        if max_attempts is not None:
+        if max_attempts is not None and time.monotonic() >= self._bury_at:
+            # every few seconds, not at every claim (a statement each): the claim itself
+            # leaves such a row alone meanwhile
+            self._bury_at = time.monotonic() + BURY_EVERY
             await self._bury_lapsed(now, max_attempts)
+        allowed = max_attempts if max_attempts is not None else ATTEMPTS_UNBOUNDED
         token = secrets.token_hex(12)
         found = await rows(claim_sql("postgres" if on_postgres() else "sqlite"), token,
-                           now + self.lease, now, limit, now, limit, now,
-                           min(limit, BULK_CLAIM) if bulk else 0, limit, now, now)
+                           now + self.lease, now, allowed, limit, now, limit, now,
+                           min(limit, BULK_CLAIM) if bulk else 0, limit, now, now, allowed)
         claimed = [n for n in models_from(Notification, found, "notification") if n is not None]
         # UPDATE ... RETURNING gives no order (PostgreSQL's is the heap's): one person's
         # notices first, each lane oldest first

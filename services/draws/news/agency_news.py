@@ -25,6 +25,15 @@ AGENCY_SQL = (
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL WHERE p.id = ?")
 
 
+# the notices that carry an activity's latest counts: coalesced (Change.latest), a later
+# one carrying what an earlier one said; never the shortage, the end, the unsealing or any
+# other, each told as it happens (docs/decisions/0024-coalesced-progress-notices.md)
+LATEST: frozenset[str] = frozenset({"draw.progress", "draw.arrival"})
+# the notices that carry the draw's progress too: queued, the progress still queued is not
+# sent
+CARRY_PROGRESS: frozenset[str] = frozenset({"draw.ended"})
+
+
 @cache
 def _agency_sql(postgres: bool) -> str:
     return AGENCY_SQL.format(sections=sections_sql(postgres, "?", "?"))
@@ -54,6 +63,11 @@ async def notify_agency(change: Change, activity: DrawActivity, kind: Notificati
             "activity_no": Views.activity_number(activity.id, activity.kind),
             "at": china_time(change.now), **params}
     people = list(dict.fromkeys([activity.handler_id, *legal]))
+    if kind in CARRY_PROGRESS:
+        await change.supersede(f"draw.progress:{activity.id}", people)
+    if kind in LATEST and dedupe is None:
+        await change.latest(kind, base, people, key=f"{kind}:{activity.id}")
+        return
     if dedupe is None:
         await change.notify_each(kind, base, people)
         return

@@ -133,7 +133,9 @@ class DrawCalls:
         """Attempt `attempt` at calling, if the invitation is still open; the next one is
         scheduled. False when nothing was queued."""
         found = await Invitation.get_or_none(id=invitation_id)
-        if found is None:
+        if found is None or found.status != InvitationStatus.SENT or found.due_at <= now:
+            # answered or closed already (an answered invitation is never open again): no
+            # lock, no transaction — most calls find their invitation answered
             return False
         async with self.outbox.change(now) as change:
             # under the activity's lock, as answers are applied: an answer either comes

@@ -1,10 +1,12 @@
 """When a draw's queued notification has lost its point (services/notifications/checks.py):
 a call about an invitation that has been answered (whichever way) or has closed, the
 invitation itself once answered on another of its channels, an urge to
-an expert who has checked in since or is no longer expected."""
+an expert who has checked in since or is no longer expected. One check for a relay's
+whole batch: the invitations its rows name read in one statement."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from models.draws import Invitation, InvitationStatus
@@ -12,17 +14,12 @@ from models.notifications import Notification
 from services.draws.running.calls import CALL_KIND
 from services.notifications import MootCheck
 
-
-async def _invitation(item: Notification) -> Invitation | None:
-    return await Invitation.get_or_none(id=int(item.params["invitation"])) \
-        if "invitation" in item.params else None
+# why a row is moot, from its invitation as it is now (None: no invitation of that id)
+Why = Callable[[Notification, Invitation | None, datetime], str | None]
 
 
-async def call_moot(item: Notification, now: datetime) -> str | None:
+def call_moot(item: Notification, invitation: Invitation | None, now: datetime) -> str | None:
     """A call about an invitation."""
-    if "invitation" not in item.params:
-        return None
-    invitation = await _invitation(item)
     if invitation is None:
         return "its invitation is gone"
     if invitation.status != InvitationStatus.SENT:
@@ -32,20 +29,17 @@ async def call_moot(item: Notification, now: datetime) -> str | None:
     return None
 
 
-async def invitation_moot(item: Notification, now: datetime) -> str | None:
+def invitation_moot(item: Notification, invitation: Invitation | None, now: datetime
+                    ) -> str | None:
     """The invitation itself, on a channel not yet tried: answered already (its SMS sibling
     reached them first). One never answered stays to be sent, and a failure if it cannot."""
-    invitation = await _invitation(item)
     if invitation is not None and invitation.answered_via is not None:
         return f"the invitation was answered first ({invitation.status})"
     return None
 
 
-async def urge_moot(item: Notification, now: datetime) -> str | None:
+def urge_moot(item: Notification, invitation: Invitation | None, now: datetime) -> str | None:
     """An urge to come to the venue."""
-    if "invitation" not in item.params:
-        return None
-    invitation = await _invitation(item)
     if invitation is None:
         return "its invitation is gone"
     if invitation.checkin_at is not None:
@@ -55,5 +49,28 @@ async def urge_moot(item: Notification, now: datetime) -> str | None:
     return None
 
 
-DRAW_MOOT: dict[str, MootCheck] = {CALL_KIND: call_moot, "draw.urge": urge_moot,
-                                   "draw.invitation": invitation_moot}
+_WHY: dict[str, Why] = {CALL_KIND: call_moot, "draw.urge": urge_moot,
+                        "draw.invitation": invitation_moot}
+
+
+def _invitation_of(item: Notification) -> int | None:
+    value = item.params.get("invitation")
+    return int(value) if value else None
+
+
+async def draw_moot(items: list[Notification], now: datetime) -> dict[int, str]:
+    """The batch's calls, urges and invitations that lost their point, by row id; the
+    invitations they name in one statement. A row that names none is never moot."""
+    named = {item.id: i for item in items if (i := _invitation_of(item)) is not None}
+    if not named:
+        return {}
+    found = {v.id: v for v in await Invitation.filter(id__in=sorted(set(named.values())))}
+    out = {}
+    for item in items:
+        if item.id in named and (why := _WHY[item.kind](item, found.get(named[item.id]),
+                                                        now)) is not None:
+            out[item.id] = why
+    return out
+
+
+DRAW_MOOT: dict[str, MootCheck] = dict.fromkeys(_WHY, draw_moot)

@@ -106,6 +106,14 @@ def counts_of(found: list[dict[str, Any]]) -> Counts:
                     for k in ("planned", "shown_confirmed", "out", "invited")))
 
 
+async def persons_of(expert_ids: list[int]) -> dict[int, int]:
+    """Each expert's person, in one statement."""
+    from models.experts import ExpertProfile
+
+    return {int(e): int(p) for e, p in await ExpertProfile.filter(
+        id__in=expert_ids).values_list("id", "person_id")}
+
+
 class Waves:
     """The wave mechanism the engine's parts share: advance, the response timers, the end."""
 
@@ -207,6 +215,7 @@ class Waves:
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
                 why = await blocked(activity, notice, chunk, now)
                 await committee.look_at(chunk)
+                person_of = await persons_of(chunk)  # the chunk's in one statement
                 for expert_id in chunk:
                     if len(sent) >= need:
                         break
@@ -216,8 +225,8 @@ class Waves:
                                                       pool=name, rank=rank, reason=reason)
                     else:
                         sent.append(await self._send(change, activity, condition, notice,
-                                                     expert_id, name, rank, wave, now,
-                                                     minutes, urgency))
+                                                     (expert_id, person_of[expert_id]), name,
+                                                     rank, wave, now, minutes, urgency))
                         committee.seat(expert_id, sent[-1].id)
                     rank += 1
             if len(sent) >= need:
@@ -245,12 +254,12 @@ class Waves:
         return list(condition.alt_pool)
 
     async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
-                    notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
+                    notice: Notice, expert: tuple[int, int], pool: str, rank: int, wave: int,
                     now: datetime, minutes: int, urgency: ActivityUrgency | None
                     ) -> Invitation:
-        from models.experts import ExpertProfile
-
-        person_id = (await ExpertProfile.get(id=expert_id)).person_id
+        """The invitation of `expert` (its id, its person's), written; its notice queued
+        with the change's others, written together when it ends."""
+        expert_id, person_id = expert
         invitation = await Invitation.create(
             activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
             pool=pool, rank=rank, wave=wave, sent_at=now,
@@ -261,8 +270,8 @@ class Waves:
                   "invitation": str(invitation.id),  # whose (services/draws/running/moot.py)
                   # an approved 应急: why the window is short (its reason's key)
                   "urgency": urgency.reason if urgency is not None else ""}
-        await change.notify("draw.invitation", params, person_id=person_id,
-                            dedupe_key=invitation_key(invitation.id))
+        change.notify_new("draw.invitation", params, person_id=person_id,
+                          dedupe_key=invitation_key(invitation.id))
         return invitation
 
     async def end(self, change: Change, activity: DrawActivity, reason: str) -> None:

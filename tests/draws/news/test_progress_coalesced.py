@@ -1,0 +1,119 @@
+"""The agency's progress notices coalesced (services/notifications/change.py's `latest`):
+replies in quick succession tell the agency one notice with the latest count, within the
+bound (NOTIFY_LATEST_SECONDS and the relay's sweep), on whatever channel reaches its
+people; the shortage, the end and the unsealing are each told, never coalesced away."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp.test_utils import TestClient
+
+from bot.relay.channels import CHANNELS
+from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.notifications import Notification, Status
+from models.people import Person
+from models.wechat import WeChatIdentity
+from sandbox.platform import Platform
+from services.notifications.change import slot_due
+from tests.support.api import Api
+from tests.support.clock import MovedClock
+from tests.support.draw_world import make_experts, openid_of, prepared, start_draw
+from tests.support.wechat import Chat
+from web.context import DOMAIN
+
+SWEEP = 2.0  # s between the relay's sweeps (config/worker.py)
+REACHED = (Status.SENT, Status.DELIVERED)
+
+
+async def _agency(demo: dict) -> dict[int, str]:
+    """The agency's people (its handler, its legal person): their openids by person."""
+    out = {}
+    for key in ("handler", "agency_legal"):
+        identity = await WeChatIdentity.get(openid=demo[key].openid)
+        out[int(identity.person_id)] = identity.openid
+    return out
+
+
+def _words(platform: Platform, openid: str) -> list[str]:
+    """What reached the person, in words: template fields and chat texts alike."""
+    out = []
+    for sent in platform.sent_to(openid):
+        if sent.kind == "template":
+            out.append(" ".join(str(v) for v in sent.payload.get("data", {}).values()))
+        else:
+            out.append(str(sent.payload.get("content") or sent.payload.get("text") or ""))
+    return out
+
+
+async def _told(kind: str, person_id: int) -> list[Notification]:
+    return await Notification.filter(kind=kind, person_id=person_id,
+                                     status__in=list(REACHED)).order_by("id")
+
+
+async def test_quick_replies_tell_the_agency_the_latest_progress_once(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
+        clock: MovedClock) -> None:
+    await make_experts(client, 3, first=2000)  # the main pool: these and the demo expert
+    aid, token = await prepared(api, demo, total=5)
+    started = await start_draw(api, token, aid)
+    assert started.data["counts"]["waiting"] == 4  # one place short from the start
+    agency = await _agency(demo)
+    relay = client.app[CHANNELS].relay
+    every = client.app[DOMAIN].outbox.latest_every
+    assert every > 0 and every + SWEEP <= 10  # the bound: each change told within 10 s
+    invited = await Invitation.filter(activity_id=aid).order_by("rank")
+    # the replies begin as a slot of `every` seconds does: the first three fall in it
+    key = f"draw.progress:{aid}"
+    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    began = clock.now()
+    for item in invited[:3]:
+        assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
+    replied = clock.now()
+    assert replied - began < timedelta(seconds=every), "the replies took longer than a slot"
+    # one row a person, carrying the latest count, due within `every` of the first change
+    queued = await Notification.filter(kind="draw.progress").order_by("person_id")
+    assert [n.person_id for n in queued] == sorted(agency)
+    assert {n.params["progress"] for n in queued} == {"已确认 3/5"}
+    assert all(n.next_attempt_at - began <= timedelta(seconds=every) for n in queued)
+    # the slot ends: the relay's sweep sends it (run here rather than waited for)
+    clock.advance(every)
+    await relay.run()
+    for person_id, openid in agency.items():
+        told = await _told("draw.progress", person_id)
+        assert [n.params["progress"] for n in told] == ["已确认 3/5"]
+        # within the bound: sent at the first sweep after its slot, at most
+        assert told[0].sent_at is not None
+        assert told[0].sent_at - began <= timedelta(seconds=every + SWEEP) + (replied - began)
+        words = _words(platform, openid)
+        assert sum("已确认 3/5" in w for w in words) == 1, words
+        assert not any("已确认 1/5" in w or "已确认 2/5" in w for w in words), words
+    # the last candidate accepts: no one is left for the fifth place, the draw ends short;
+    # the end carries the count, the progress it supersedes is never sent
+    last = invited[3]
+    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
+    activity = await DrawActivity.get(id=aid)
+    assert activity.status == "ended" and activity.end_reason == "exhausted"
+    await DrawActivity.filter(id=aid).update(eval_start=clock.now() + timedelta(minutes=29))
+    assert (await client.app[DOMAIN].draws.running.sweep.sweep(clock.now()))["unsealed"] == 1
+    clock.advance(every + SWEEP)
+    await relay.run()
+    replies = await Invitation.filter(activity_id=aid,
+                                      status=InvitationStatus.CONFIRMED).count()
+    assert replies == 4
+    for person_id, openid in agency.items():
+        progress = await _told("draw.progress", person_id)
+        assert len(progress) == 1 < replies  # fewer notices than replies
+        assert [n.params["progress"] for n in await _told("draw.shortage", person_id)] == [
+            "4/5"]
+        ended = await _told("draw.ended", person_id)
+        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
+        assert len(await _told("draw.unsealed", person_id)) == 1
+        words = _words(platform, openid)
+        assert not any("抽取进度" in w and "4/5" in w for w in words), words
+    assert await Notification.filter(kind="draw.progress", status__in=[
+        Status.QUEUED, Status.SENDING]).count() == 0
+    # nothing of it named anyone drawn
+    names = [p.name for p in await Person.filter(id__in=[i.person_id for i in invited])]
+    pushed = " ".join(w for openid in agency.values() for w in _words(platform, openid))
+    assert not any(name in pushed for name in names)
