@@ -139,7 +139,8 @@ async def prepare() -> dict[str, list[int]]:
                 await Invitation.bulk_create([Invitation(
                     activity=activity, condition=condition, expert_id=profiles[p.id],
                     person_id=p.id, rank=r, wave=1, sent_at=now,
-                    due_at=now + timedelta(hours=10), status=InvitationStatus.SENT)
+                    due_at=now + timedelta(hours=10), status=InvitationStatus.SENT,
+                    eval_start=activity.eval_start, eval_end=activity.eval_end)
                     for r, p in enumerate(made if one else invited[i])])
         activity_ids = list(await DrawActivity.filter(
             project__number__startswith="BENCH-").exclude(project__number="BENCH-ONE")

@@ -5,11 +5,12 @@ the service's own serve process on PostgreSQL + Redis, a worker beside it and th
 world (bench/morning_fake.py: WeChat's API, the SMS gateway) in its own process.
 
     .venv/bin/python -m bench.replies [--connections 32] [--duration 3] [--rounds 3]
+        [--past 2000,50000,50000,2000]
 
 Each expert holds exactly one open invitation, so every `1` is an acceptance (no "which
 one?"): 9,000 experts, a third each answering by chat, SMS and the mini-program, invited to
 100 activities whose places are never full; made again for every round. Behind them, the
-library's past (bench/past.py, made once): `--past` evaluations held over the last year,
+library's past (bench/past.py, made once a size): `--past` evaluations held over the last year,
 nine experts confirmed for each (2,000 by default; 50,000 is a province's year). The channels run
 in turn, round after round (the machine's noise falls on each alike). CPU from /proc: the
 serve process and every PostgreSQL process, per reply; "confirmed" is counted in the
@@ -171,7 +172,8 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
             await Invitation.bulk_create([Invitation(
                 activity=activity, condition=condition, expert_id=profiles[p.id],
                 person_id=p.id, rank=r, wave=1, sent_at=now, due_at=now + timedelta(hours=10),
-                status=InvitationStatus.SENT)
+                status=InvitationStatus.SENT, eval_start=activity.eval_start,
+                eval_end=activity.eval_end)
                 for r, p in enumerate(made[n] for n in range(i, EXPERTS, ACTIVITIES))])
         number = {p.id: n for n, p in enumerate(made)}
         found = await Invitation.filter(activity_id__in=await DrawActivity.filter(
@@ -263,13 +265,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=18300)
     parser.add_argument("--only", default="", help="the channels to run (chat,sms,miniapp)")
-    parser.add_argument("--past", type=int, default=2_000,
-                        help="evaluations of the library's past (50000: a province's year)")
+    parser.add_argument("--past", default="2000",
+                        help="evaluations of the library's past (50000: a province's year); "
+                             "a list (2000,50000,50000,2000): a round at each size in turn, "
+                             "the past made again between, the list run --rounds times")
     args = parser.parse_args()
+    pasts = [int(p) for p in str(args.past).split(",")] * args.rounds
     channels = [c for c in CHANNELS if not args.only or c in args.only.split(",")]
     fake_port, serve_port = args.port, args.port + 1
     fake = f"http://127.0.0.1:{fake_port}"
-    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{serve_port}", args.past)
+    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{serve_port}", pasts[0])
     serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port)], env, 1)
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     results: list[list[str]] = []
@@ -281,9 +286,9 @@ def main() -> None:
             tokens = dict(zip(minis, pool.map(
                 lambda n: login(fake, serve_port, MINI.format(n)), minis), strict=True))
         with tempfile.TemporaryDirectory() as tmp:
-            for round_no in range(1, args.rounds + 1):
+            for round_no, past in enumerate(pasts, start=1):
                 if round_no > 1:
-                    rows = asyncio.run(prepare(args.past))
+                    rows = asyncio.run(prepare(past))
                 before = asyncio.run(confirmed_by_channel())
                 for channel in channels:
                     lua, extra = request_file(Path(tmp) / f"{channel}.txt", channel,
@@ -298,7 +303,8 @@ def main() -> None:
                     if result["requests"] > len(rows[channel]):
                         print(f"  {channel}: more requests than invitations; shorten "
                               "--duration", file=sys.stderr)
-                    results.append([str(round_no), channel, f"{result['rps']:.0f}",
+                    results.append([str(round_no), f"{past:,}", channel,
+                                    f"{result['rps']:.0f}",
                                     f"{result['p50']:.1f}", f"{result['p99']:.1f}",
                                     f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", str(done),
                                     str(after[channel] - before[channel]),
@@ -307,8 +313,9 @@ def main() -> None:
         stop(worker + serve + procs)
     print(f"\nAn expert's reply by channel: one serve process (+ one worker), "
           f"{args.connections} connections, PostgreSQL + Redis\n")
-    print(table(["round", "channel", "replies/s", "p50 ms", "p99 ms", "serve CPU ms/reply",
-                 "PostgreSQL CPU ms/reply", "replies", "confirmed", "bad"], results))
+    print(table(["round", "past", "channel", "replies/s", "p50 ms", "p99 ms",
+                 "serve CPU ms/reply", "PostgreSQL CPU ms/reply", "replies", "confirmed",
+                 "bad"], results))
 
 
 if __name__ == "__main__":
