@@ -11,9 +11,12 @@ The world is bench/replies.py's: its 9,000 experts are those the past confirmed,
 evaluation in turn (fifty each at a province's year), and one in fifteen of them has the
 drawn specialty (a pool of 600: bench/draws.py's median pool is 575). Each start draws nine
 for an evaluation months ahead, overlapping no other. CPU from /proc: per page, the serve
-process and every PostgreSQL process; per start, this process (the start runs in it, as in
-bench/draws.py) and every PostgreSQL process. Prints each round, then each measure's CPU at
-each size and the ratio of the large past's to the small's.
+process and the backends of the benchmark's database; per start, this process (the start
+runs in it, as in bench/draws.py) and the same backends (bench/api.py's database_backends:
+other databases on a shared machine left out); and the database's buffers an operation
+(pg_stat_database, read once its backends have reported them), which no pace moves.
+Prints each round, then each measure's CPU at each size and the large past's over the
+small's.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.api import login, postgres_cpu, serve_cpu
+from bench.api import (
+    STATS_SETTLE,
+    database_backends,
+    database_buffers,
+    database_cpu_since,
+    login,
+    serve_cpu,
+)
 from bench.common import BIN, ROOT, start, stop, table, wait_ready, wrk
 from bench.draws import uscc
 from bench.replies import prepare, set_up
@@ -98,9 +108,9 @@ async def _activity(agency_id: int, handler_id: int, n: int, now: datetime) -> i
     return activity.id
 
 
-async def _starts(count: int, first: int) -> tuple[float, float, float, int]:
+async def _starts(count: int, first: int) -> tuple[float, float, float, int, int]:
     """`count` draws started in this process: (wall ms each (median), this process's CPU
-    ms a start, PostgreSQL's, invitations sent)."""
+    ms a start, PostgreSQL's, the database's buffers a start, invitations sent)."""
     from aiohttp import web
 
     from config.app import create_app
@@ -121,23 +131,28 @@ async def _starts(count: int, first: int) -> tuple[float, float, float, int]:
         actor = Actor("agency", handler_id, "bench")
         await lifecycle.start(ids.pop(0), datetime.now(UTC), actor, "bench")  # warm-up
         walls = []
-        cpu0, pg0 = time.process_time(), postgres_cpu()
+        await asyncio.sleep(STATS_SETTLE)
+        blocks = database_buffers()
+        cpu0, pg0 = time.process_time(), database_backends()
         for aid in ids:
             t0 = time.perf_counter()
             await lifecycle.start(aid, datetime.now(UTC), actor, "bench")
             walls.append((time.perf_counter() - t0) * 1000)
-        cpu, pg = time.process_time() - cpu0, postgres_cpu() - pg0
+        cpu, pg = time.process_time() - cpu0, database_cpu_since(pg0)
+        await asyncio.sleep(STATS_SETTLE)
+        blocks = database_buffers() - blocks
         sent = await Invitation.filter(activity_id__in=ids).count()
     finally:
         await runner.cleanup()
-    return statistics.median(walls), cpu / count * 1000, pg / count * 1000, sent
+    return (statistics.median(walls), cpu / count * 1000, pg / count * 1000, blocks // count,
+            sent)
 
 
 def _ratios(results: list[list[str]]) -> list[list[str]]:
     """Each measure's CPU a operation (the two processes' sum) at each size, and large over
     small."""
     sums: dict[str, dict[int, list[float]]] = {}
-    for _round, past, measure, *_rest, own, pg, _count, _bad in results:
+    for _round, past, measure, *_rest, own, pg, _blocks, _count, _bad in results:
         sums.setdefault(measure, {}).setdefault(int(past.replace(",", "")), []).append(
             float(own) + float(pg))
     out = []
@@ -173,27 +188,34 @@ def main() -> None:
             for round_no, past in enumerate(pasts, start=1):
                 if round_no > 1:
                     asyncio.run(prepare(past))
-                wall, own, pg, sent = asyncio.run(_starts(args.starts, round_no * 1000))
+                wall, own, pg, blocks, sent = asyncio.run(_starts(args.starts, round_no * 1000))
                 results.append([str(round_no), f"{past:,}", "the draw's start",
-                                f"{wall:.1f} ms", f"{own:.2f}", f"{pg:.2f}", str(sent), "0"])
+                                f"{wall:.1f} ms", f"{own:.2f}", f"{pg:.2f}", str(blocks),
+                                str(sent), "0"])
                 token = login(fake, serve_port, HANDLER)
                 path.write_text(f"GET\t{PAGE}\t{token}\t\n")
                 extra = {"BENCH_FILE": str(path)}
                 wrk(lua, serve_port, 1, args.connections, 1, extra)  # warm-up
-                cpu0 = serve_cpu(serve), postgres_cpu()
+                time.sleep(STATS_SETTLE)
+                blocks = database_buffers()
+                cpu0 = serve_cpu(serve), database_backends()
                 result = wrk(lua, serve_port, args.duration, args.connections, 1, extra)
                 done = max(1, int(result["requests"]))
+                cpu = ((serve_cpu(serve) - cpu0[0]) / done * 1000,
+                       database_cpu_since(cpu0[1]) / done * 1000)
+                time.sleep(STATS_SETTLE)
+                blocks = (database_buffers() - blocks) // done
                 results.append([str(round_no), f"{past:,}", "the page of 20",
                                 f"{result['rps']:.0f}/s",
-                                f"{(serve_cpu(serve) - cpu0[0]) / done * 1000:.2f}",
-                                f"{(postgres_cpu() - cpu0[1]) / done * 1000:.2f}", str(done),
+                                f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", str(blocks), str(done),
                                 str(int(result["bad"] + result["errors"]))])
     finally:
         stop(serve + procs)
     print(f"\nThe page of 20 ({args.connections} connections, one serve process) and the "
           f"draw's start ({args.starts} a round, {PLANNED} planned) against the past\n")
     print(table(["round", "past", "measure", "rate / median", "serve or start CPU ms/op",
-                 "PostgreSQL CPU ms/op", "operations", "bad"], results))
+                 "its database's backends ms/op", "buffers/op", "operations", "bad"],
+                results))
     print()
     print(table(["measure", "small past: CPU ms/op", "large past: CPU ms/op",
                  "large / small"], _ratios(results)))

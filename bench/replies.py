@@ -13,7 +13,8 @@ one?"): 9,000 experts, a third each answering by chat, SMS and the mini-program,
 library's past (bench/past.py, made once a size): `--past` evaluations held over the last year,
 nine experts confirmed for each (2,000 by default; 50,000 is a province's year). The channels run
 in turn, round after round (the machine's noise falls on each alike). CPU from /proc: the
-serve process and every PostgreSQL process, per reply; "confirmed" is counted in the
+serve process and every PostgreSQL process, per reply, and the backends of the benchmark's
+database alone (others' databases on a shared machine left out); "confirmed" is counted in the
 database afterwards (a reply lost or applied twice shows there). The load generator is wrk.
 """
 
@@ -32,7 +33,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.api import login, postgres_cpu, serve_cpu
+from bench.api import (
+    STATS_SETTLE,
+    database_backends,
+    database_buffers,
+    database_cpu_since,
+    login,
+    postgres_cpu,
+    serve_cpu,
+)
 from bench.common import (
     BIN,
     DATABASE_URL,
@@ -269,6 +278,9 @@ def main() -> None:
                         help="evaluations of the library's past (50000: a province's year); "
                              "a list (2000,50000,50000,2000): a round at each size in turn, "
                              "the past made again between, the list run --rounds times")
+    parser.add_argument("--buffers", action="store_true",
+                        help="the database's buffers a reply too (each channel's run then "
+                             "waits for its backends to report them)")
     args = parser.parse_args()
     pasts = [int(p) for p in str(args.past).split(",")] * args.rounds
     channels = [c for c in CHANNELS if not args.only or c in args.only.split(",")]
@@ -293,12 +305,17 @@ def main() -> None:
                 for channel in channels:
                     lua, extra = request_file(Path(tmp) / f"{channel}.txt", channel,
                                               rows[channel], tokens)
-                    cpu0 = serve_cpu(serve), postgres_cpu()
+                    blocks = database_buffers() if args.buffers else 0
+                    cpu0 = serve_cpu(serve), postgres_cpu(), database_backends()
                     result = wrk(lua, serve_port, args.duration, args.connections, 1, extra)
                     done = max(1, int(result["requests"]))
                     cpu = ((serve_cpu(serve) - cpu0[0]) / done * 1000,
-                           (postgres_cpu() - cpu0[1]) / done * 1000)
-                    time.sleep(1)  # the last replies' notices leave the serve process
+                           (postgres_cpu() - cpu0[1]) / done * 1000,
+                           database_cpu_since(cpu0[2]) / done * 1000)
+                    # the last replies' notices leave the serve process (and the backends
+                    # report what they read)
+                    time.sleep(STATS_SETTLE if args.buffers else 1)
+                    blocks = (database_buffers() - blocks) // done if args.buffers else 0
                     after = asyncio.run(confirmed_by_channel())
                     if result["requests"] > len(rows[channel]):
                         print(f"  {channel}: more requests than invitations; shorten "
@@ -306,7 +323,8 @@ def main() -> None:
                     results.append([str(round_no), f"{past:,}", channel,
                                     f"{result['rps']:.0f}",
                                     f"{result['p50']:.1f}", f"{result['p99']:.1f}",
-                                    f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", str(done),
+                                    f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", f"{cpu[2]:.2f}",
+                                    str(blocks) if args.buffers else "-", str(done),
                                     str(after[channel] - before[channel]),
                                     str(int(result["bad"] + result["errors"]))])
     finally:
@@ -314,7 +332,9 @@ def main() -> None:
     print(f"\nAn expert's reply by channel: one serve process (+ one worker), "
           f"{args.connections} connections, PostgreSQL + Redis\n")
     print(table(["round", "past", "channel", "replies/s", "p50 ms", "p99 ms",
-                 "serve CPU ms/reply", "PostgreSQL CPU ms/reply", "replies", "confirmed",
+                 "serve CPU ms/reply", "PostgreSQL CPU ms/reply",
+                 "its database's backends ms/reply", "buffers/reply", "replies",
+                 "confirmed",
                  "bad"], results))
 
 

@@ -8,7 +8,9 @@ here; the columns are then required. A new invitation is written with its activi
 draft corrected, the asking library's evaluation moved, any other writer), a trigger moves
 its invitations' with it in the same statement
 (docs/decisions/0023-invitations-keep-their-evaluation-window.md). SQLite remakes the table;
-its indexes are put back from the migration state."""
+its indexes are put back from the migration state. An expert's open invitations get a partial
+index of their own (person_id where the status is sent): the read every chat or SMS answer
+starts with costs what the expert has open."""
 
 from typing import Any
 
@@ -83,4 +85,11 @@ class Migration(migrations.Migration):
         ),
         ops.RunPython(restore_sqlite_indexes),
         ops.RunPython(_windows_follow),
+        # an expert's open invitations (replies.OPEN: every chat or SMS answer reads them
+        # first), their own entries only: neither the expert's past nor the library's other
+        # open invitations (a BitmapAnd with the status index read all of those)
+        ops.RunSQL(
+            'CREATE INDEX IF NOT EXISTS "idx_draw_invitation_open" ON "draw_invitation" '
+            "(\"person_id\") WHERE \"status\" = 'sent'",
+            reverse_sql='DROP INDEX IF EXISTS "idx_draw_invitation_open"'),
     ]
