@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench.common import (
     BIN,
+    DATABASE_URL,
     ROOT,
     ensure_database,
     flush_redis,
@@ -139,7 +140,8 @@ async def prepare() -> dict[str, list[int]]:
                 await Invitation.bulk_create([Invitation(
                     activity=activity, condition=condition, expert_id=profiles[p.id],
                     person_id=p.id, rank=r, wave=1, sent_at=now,
-                    due_at=now + timedelta(hours=10), status=InvitationStatus.SENT)
+                    due_at=now + timedelta(hours=10), status=InvitationStatus.SENT,
+                    eval_start=activity.eval_start, eval_end=activity.eval_end)
                     for r, p in enumerate(made if one else invited[i])])
         activity_ids = list(await DrawActivity.filter(
             project__number__startswith="BENCH-").exclude(project__number="BENCH-ONE")
@@ -186,6 +188,44 @@ def postgres_cpu() -> float:
         except OSError:  # gone meanwhile
             continue
     return total
+
+
+def database_backends() -> dict[int, float]:
+    """CPU so far of each PostgreSQL backend connected to the benchmark's database, by pid:
+    its own statements' work, without what other databases on the machine cost (the
+    server's shared helpers, the WAL writer and the checkpointer, are left out too)."""
+    found = subprocess.run(
+        ["psql", DATABASE_URL, "-Atc", "SELECT pid FROM pg_stat_activity WHERE datname = "
+         "current_database() AND pid <> pg_backend_pid()"],
+        capture_output=True, text=True, check=True).stdout.split()
+    out = {}
+    for pid in map(int, found):
+        try:
+            out[pid] = cpu_seconds(pid)
+        except OSError:  # gone meanwhile
+            continue
+    return out
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU the benchmark database's backends spent since `before` (database_backends), s:
+    a backend that connected since counts whole, one that left since is lost."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_backends().items())
+
+
+# seconds for every backend of the database to report what it read: an idle backend reports
+# within ten seconds on PostgreSQL 15 (PGSTAT_IDLE_INTERVAL)
+STATS_SETTLE = 11.0
+
+
+def database_buffers() -> int:
+    """Buffers the benchmark's database read so far (pg_stat_database: hits and reads), as
+    its backends reported them: read STATS_SETTLE seconds after the load stops, it counts
+    the work done, whatever the machine's pace (bench/README.md)."""
+    return int(subprocess.run(
+        ["psql", DATABASE_URL, "-Atc", "SELECT blks_hit + blks_read FROM pg_stat_database "
+         "WHERE datname = current_database()"],
+        capture_output=True, text=True, check=True).stdout.strip())
 
 
 def login(api_base: str, serve_port: int, mp_openid: str) -> str:

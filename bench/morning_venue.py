@@ -60,7 +60,8 @@ async def evaluations(world: World, count: int, gather_in: timedelta
             rank=r, wave=1, status="confirmed", sent_at=now - timedelta(days=1),
             due_at=now - timedelta(days=1) + timedelta(minutes=10),
             replied_at=now - timedelta(days=1), answered_via=channel_of(i),
-            code=f"{code:06d}") for r, (i, code) in enumerate(zip(seated, codes, strict=True))])
+            code=f"{code:06d}", eval_start=activity.eval_start, eval_end=activity.eval_end)
+            for r, (i, code) in enumerate(zip(seated, codes, strict=True))])
         places += [(i, channel_of(i), f"{code:06d}") for i, code in zip(seated, codes,
                                                                           strict=True)]
         world.venues.append(activity.id)

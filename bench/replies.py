@@ -5,14 +5,16 @@ the service's own serve process on PostgreSQL + Redis, a worker beside it and th
 world (bench/morning_fake.py: WeChat's API, the SMS gateway) in its own process.
 
     .venv/bin/python -m bench.replies [--connections 32] [--duration 3] [--rounds 3]
+        [--past 2000,50000,50000,2000]
 
 Each expert holds exactly one open invitation, so every `1` is an acceptance (no "which
 one?"): 9,000 experts, a third each answering by chat, SMS and the mini-program, invited to
 100 activities whose places are never full; made again for every round. Behind them, the
-library's past (bench/past.py, made once): `--past` evaluations held over the last year,
+library's past (bench/past.py, made once a size): `--past` evaluations held over the last year,
 nine experts confirmed for each (2,000 by default; 50,000 is a province's year). The channels run
 in turn, round after round (the machine's noise falls on each alike). CPU from /proc: the
-serve process and every PostgreSQL process, per reply; "confirmed" is counted in the
+serve process and every PostgreSQL process, per reply, and the backends of the benchmark's
+database alone (others' databases on a shared machine left out); "confirmed" is counted in the
 database afterwards (a reply lost or applied twice shows there). The load generator is wrk.
 """
 
@@ -31,7 +33,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.api import login, postgres_cpu, serve_cpu
+from bench.api import (
+    STATS_SETTLE,
+    database_backends,
+    database_buffers,
+    database_cpu_since,
+    login,
+    postgres_cpu,
+    serve_cpu,
+)
 from bench.common import (
     BIN,
     DATABASE_URL,
@@ -172,7 +182,8 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
             await Invitation.bulk_create([Invitation(
                 activity=activity, condition=condition, expert_id=profiles[p.id],
                 person_id=p.id, rank=r, wave=1, sent_at=now, due_at=now + timedelta(hours=10),
-                status=InvitationStatus.SENT)
+                status=InvitationStatus.SENT, eval_start=activity.eval_start,
+                eval_end=activity.eval_end)
                 for r, p in enumerate(made[n] for n in range(i, EXPERTS, ACTIVITIES))])
         number = {p.id: n for n, p in enumerate(made)}
         found = await Invitation.filter(activity_id__in=await DrawActivity.filter(
@@ -264,13 +275,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=18300)
     parser.add_argument("--only", default="", help="the channels to run (chat,sms,miniapp)")
-    parser.add_argument("--past", type=int, default=2_000,
-                        help="evaluations of the library's past (50000: a province's year)")
+    parser.add_argument("--past", default="2000",
+                        help="evaluations of the library's past (50000: a province's year); "
+                             "a list (2000,50000,50000,2000): a round at each size in turn, "
+                             "the past made again between, the list run --rounds times")
+    parser.add_argument("--buffers", action="store_true",
+                        help="the database's buffers a reply too (each channel's run then "
+                             "waits for its backends to report them)")
     args = parser.parse_args()
+    pasts = [int(p) for p in str(args.past).split(",")] * args.rounds
     channels = [c for c in CHANNELS if not args.only or c in args.only.split(",")]
     fake_port, serve_port = args.port, args.port + 1
     fake = f"http://127.0.0.1:{fake_port}"
-    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{serve_port}", args.past)
+    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{serve_port}", pasts[0])
     serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port)], env, 1)
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     results: list[list[str]] = []
@@ -282,34 +299,44 @@ def main() -> None:
             tokens = dict(zip(minis, pool.map(
                 lambda n: login(fake, serve_port, MINI.format(n)), minis), strict=True))
         with tempfile.TemporaryDirectory() as tmp:
-            for round_no in range(1, args.rounds + 1):
+            for round_no, past in enumerate(pasts, start=1):
                 if round_no > 1:
-                    rows = asyncio.run(prepare(args.past))
+                    rows = asyncio.run(prepare(past))
                 before = asyncio.run(confirmed_by_channel())
                 for channel in channels:
                     lua, extra = request_file(Path(tmp) / f"{channel}.txt", channel,
                                               rows[channel], tokens)
-                    cpu0 = serve_cpu(serve), postgres_cpu()
+                    blocks = database_buffers() if args.buffers else 0
+                    cpu0 = serve_cpu(serve), postgres_cpu(), database_backends()
                     result = wrk(lua, serve_port, args.duration, args.connections, 1, extra)
                     done = max(1, int(result["requests"]))
                     cpu = ((serve_cpu(serve) - cpu0[0]) / done * 1000,
-                           (postgres_cpu() - cpu0[1]) / done * 1000)
-                    time.sleep(1)  # the last replies' notices leave the serve process
+                           (postgres_cpu() - cpu0[1]) / done * 1000,
+                           database_cpu_since(cpu0[2]) / done * 1000)
+                    # the last replies' notices leave the serve process (and the backends
+                    # report what they read)
+                    time.sleep(STATS_SETTLE if args.buffers else 1)
+                    blocks = (database_buffers() - blocks) // done if args.buffers else 0
                     after = asyncio.run(confirmed_by_channel())
                     if result["requests"] > len(rows[channel]):
                         print(f"  {channel}: more requests than invitations; shorten "
                               "--duration", file=sys.stderr)
-                    results.append([str(round_no), channel, f"{result['rps']:.0f}",
+                    results.append([str(round_no), f"{past:,}", channel,
+                                    f"{result['rps']:.0f}",
                                     f"{result['p50']:.1f}", f"{result['p99']:.1f}",
-                                    f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", str(done),
+                                    f"{cpu[0]:.2f}", f"{cpu[1]:.2f}", f"{cpu[2]:.2f}",
+                                    str(blocks) if args.buffers else "-", str(done),
                                     str(after[channel] - before[channel]),
                                     str(int(result["bad"] + result["errors"]))])
     finally:
         stop(worker + serve + procs)
     print(f"\nAn expert's reply by channel: one serve process (+ one worker), "
           f"{args.connections} connections, PostgreSQL + Redis\n")
-    print(table(["round", "channel", "replies/s", "p50 ms", "p99 ms", "serve CPU ms/reply",
-                 "PostgreSQL CPU ms/reply", "replies", "confirmed", "bad"], results))
+    print(table(["round", "past", "channel", "replies/s", "p50 ms", "p99 ms",
+                 "serve CPU ms/reply", "PostgreSQL CPU ms/reply",
+                 "its database's backends ms/reply", "buffers/reply", "replies",
+                 "confirmed",
+                 "bad"], results))
 
 
 if __name__ == "__main__":

@@ -128,6 +128,8 @@ class DrawActivity(Model):
     handler_id_enc = fields.TextField(default="", db_default="")
     handler_id_masked = fields.CharField(max_length=18, default="", db_default="")
     bid_open_at = fields.DatetimeField()
+    # the evaluation's window, kept on its invitations too: a trigger moves theirs with it
+    # (models/migrations/0094_invitation_windows.py)
     eval_start = fields.DatetimeField()
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
@@ -338,10 +340,17 @@ class Invitation(Model):
     last_urge_at = fields.DatetimeField(null=True)
     manual_urges = fields.IntField(default=0)  # the agency's own, counted apart
     last_manual_urge_at = fields.DatetimeField(null=True)
+    # its activity's evaluation window, written with the invitation and moved with the
+    # activity's by a trigger (models/migrations/0094_invitation_windows.py): an expert's
+    # evaluations overlapping another are found through (expert_id, eval_end), past ones
+    # outside the index range, whatever the length of the expert's history
+    eval_start = fields.DatetimeField()
+    eval_end = fields.DatetimeField()
 
     class Meta:
         table = "draw_invitation"
         unique_together = (("activity", "expert_id"),)
+        indexes = (("expert_id", "eval_end"),)
 
 
 class SkippedCandidate(Model):

@@ -71,7 +71,8 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
         await Invitation.create(activity_id=reeval.id, condition_id=item.condition_id,
                                 expert_id=item.expert_id, person_id=item.person_id,
                                 status=status, wave=1, rank=0,
-                                sent_at=done.eval_start, due_at=done.eval_start)
+                                sent_at=done.eval_start, due_at=done.eval_start,
+                                eval_start=reeval.eval_start, eval_end=reeval.eval_end)
     # a draft is no draw; fees are recorded by the agency (not what is tested here)
     await prepared(api, demo, total=1, submitted=False)
     await Invitation.filter(id=confirmed[1].id).update(fee_fen=30000, fee_paid=True)

@@ -55,7 +55,8 @@ async def held(now: datetime) -> None:
                 person_id=expert.person_id, rank=rank, wave=1, status=status,
                 sent_at=start - timedelta(days=2), due_at=start - timedelta(days=2),
                 fee_fen=45050 if status == "confirmed" else None,
-                fee_paid=status == "confirmed" and back > 0)
+                fee_paid=status == "confirmed" and back > 0,
+                eval_start=activity.eval_start, eval_end=activity.eval_end)
 
 
 async def test_the_administrator_reads_the_statistics_and_downloads_them(

@@ -71,7 +71,9 @@ async def _activities(handler: Person, n: int, experts: list[ExpertProfile]
             await Invitation.create(activity=activity, condition=condition,
                                     expert_id=expert.id, person_id=expert.person_id,
                                     rank=r, wave=1, sent_at=now, due_at=now + timedelta(
-                                        minutes=10), status=InvitationStatus.SENT)
+                                        minutes=10), status=InvitationStatus.SENT,
+                                    eval_start=activity.eval_start,
+                                    eval_end=activity.eval_end)
         made.append(activity)
     return made
 

@@ -76,7 +76,8 @@ async def _evaluation_at(like: DrawActivity, start: datetime, expert_id: int,
                                        main_specialty="A0802", planned=1)
     invitation = await Invitation.create(
         activity=other, condition=condition, expert_id=expert_id, person_id=person_id, rank=0,
-        wave=1, sent_at=start, due_at=start, status=InvitationStatus.CONFIRMED, code="2")
+        wave=1, sent_at=start, due_at=start, status=InvitationStatus.CONFIRMED, code="2",
+        eval_start=other.eval_start, eval_end=other.eval_end)
     await PerformanceRecord.create(
         activity_id=other.id, invitation_id=invitation.id, expert_id=expert_id,
         person_id=person_id, score=90, recorded_by=person_id, recorded_at=start, late=True)

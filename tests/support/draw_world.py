@@ -228,7 +228,8 @@ async def confirmed_elsewhere(activity: DrawActivity, expert_id: int, person_id:
     now = datetime.now(UTC)
     await Invitation.create(activity=other, condition=condition, expert_id=expert_id,
                             person_id=person_id, rank=0, wave=1, sent_at=now, due_at=now,
-                            status=InvitationStatus.CONFIRMED, code="1")
+                            status=InvitationStatus.CONFIRMED, code="1",
+                            eval_start=other.eval_start, eval_end=other.eval_end)
     return other
 
 
@@ -254,7 +255,8 @@ async def invited_by_sms(person_id: int, now: datetime, number: str = "SMS-1") -
     expert = await ExpertProfile.get(person_id=person_id)
     return await Invitation.create(activity=activity, condition=condition,
                                    expert_id=expert.id, person_id=person_id, rank=0, wave=1,
-                                   sent_at=now, due_at=now + timedelta(minutes=10))
+                                   sent_at=now, due_at=now + timedelta(minutes=10),
+                                   eval_start=activity.eval_start, eval_end=activity.eval_end)
 
 
 async def the_evaluation_starts_now(aid: int, now: datetime) -> None:

@@ -164,10 +164,12 @@ async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
     evaluation whose experts have all left) books them only until it finished. (An
     acceptance checks the confirmed alone, by the same rule, in its own statement:
     replies._READ_SQL.) `besides`: other activities that do not count (a 复评's original
-    evaluation, whose experts it calls back)."""
+    evaluation, whose experts it calls back). The overlap is read from the window each
+    invitation keeps (models/migrations/0094_invitation_windows.py): one range of the
+    (expert_id, eval_end) index per expert, whatever the length of their history."""
     rows = await Invitation.filter(
-        expert_id__in=expert_ids, status__in=list(LIVE),
-        activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
+        expert_id__in=expert_ids, eval_end__gt=activity.eval_start,
+        eval_start__lt=activity.eval_end, status__in=list(LIVE),
     ).filter(Q(activity__finished_at__isnull=True)
              | Q(activity__finished_at__gt=activity.eval_start)
              ).exclude(activity_id__in=[activity.id, *besides]).exclude(

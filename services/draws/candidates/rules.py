@@ -61,16 +61,19 @@ def serves_under(profile: ExpertProfile | dict[str, Any], codes: set[str],
 async def served(expert_ids: list[int], activity: DrawActivity, months: int,
                  tenderer: str | None = None) -> list[tuple[int, int, str, str]]:
     """Evaluations these experts confirmed that start in the `months` before this one:
-    (expert id, activity id, evaluation start ISO, tenderer's credit code)."""
+    (expert id, activity id, evaluation start ISO, tenderer's credit code). Read from the
+    window each invitation keeps (models/migrations/0094_invitation_windows.py): ending after
+    `since`, as every one starting after it does, they are one range of the (expert_id,
+    eval_end) index an expert, older evaluations outside it."""
     since = months_before(activity.eval_start, months)
     query = Invitation.filter(
-        expert_id__in=expert_ids, status=InvitationStatus.CONFIRMED,
-        activity__eval_start__gte=since, activity__eval_start__lt=activity.eval_start,
+        expert_id__in=expert_ids, status=InvitationStatus.CONFIRMED, eval_end__gt=since,
+        eval_start__gte=since, eval_start__lt=activity.eval_start,
     ).exclude(activity_id=activity.id).exclude(
         activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED])
     if tenderer is not None:
         query = query.filter(activity__project__tenderer_credit_code=tenderer)
-    rows = await query.values_list("expert_id", "activity_id", "activity__eval_start",
+    rows = await query.values_list("expert_id", "activity_id", "eval_start",
                                    "activity__project__tenderer_credit_code")
     return sorted({(int(e), int(a), s.isoformat(), t) for e, a, s, t in rows})
 

@@ -210,7 +210,8 @@ class Recall:
                 expert_id=row.expert_id, person_id=row.person_id, rank=rank, wave=1,
                 status=InvitationStatus.CONFIRMED if code else InvitationStatus.DECLINED,
                 sent_at=now, due_at=now, replied_at=now, answered_via="call", code=code,
-                reason=None if code else "复评电话沟通：不参加")
+                reason=None if code else "复评电话沟通：不参加",
+                eval_start=activity.eval_start, eval_end=activity.eval_end)
             if code:
                 attend.append((notices[conditions[row.condition_id]], item))
         return attend

@@ -55,19 +55,20 @@ EXPERT_LOCKS = 0x45585054  # the advisory locks' first key: "EXPT"
 # overlapping time, if any (pool.booked's rule: neither withdrawn nor cancelled, nor finished
 # before this one starts); the project's name and the agency's legal persons, for the
 # agency's notification. The statuses and the role are the enums' constants, not input.
-# Each subquery reaches its rows through one index only (the condition's, the expert's, the
-# dedupe keys', the committee's), a status tested in the aggregate, not in the filter: the
-# read costs what this invitation's own condition, expert and committee hold, whatever the
-# planner's statistics say of a status (a notice just queued 30,000 notifications; a table
-# analysed while it had no confirmed invitation).
+# Each subquery reaches its rows through one index only (the condition's, the expert's
+# evaluations ending after this one starts: the window kept on each invitation, the past
+# outside the range; the dedupe keys', the committee's), a status tested in the aggregate,
+# not in the filter: the read costs what this invitation's own condition, expert and
+# committee hold, whatever the planner's statistics say of a status (a notice just queued
+# 30,000 notifications; a table analysed while it had no confirmed invitation).
 _READ_SQL = (
     "SELECT {invitation}, {notice}, c.planned AS q_planned, "
     f"(SELECT COUNT(CASE WHEN x.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 END) "
     "FROM draw_invitation x WHERE x.condition_id = v.condition_id) AS q_confirmed, "
     f"(SELECT MIN(CASE WHEN w.status = '{InvitationStatus.CONFIRMED.value}' THEN o.id END) "
     "FROM draw_invitation w JOIN draw_activity o ON o.id = w.activity_id "
-    "WHERE w.expert_id = v.expert_id "
-    "AND o.id <> a.id AND o.eval_start < a.eval_end AND o.eval_end > a.eval_start "
+    "WHERE w.expert_id = v.expert_id AND w.eval_end > a.eval_start "
+    "AND w.eval_start < a.eval_end AND w.activity_id <> a.id "
     "AND (o.finished_at IS NULL OR o.finished_at > a.eval_start) "
     f"AND o.status NOT IN ('{DrawStatus.WITHDRAWN.value}', '{DrawStatus.CANCELLED.value}')"
     ") AS q_booked, "

@@ -264,7 +264,8 @@ class Waves:
             activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
             pool=pool, rank=rank, wave=wave, sent_at=now,
             due_at=now + timedelta(minutes=minutes),
-            supplementary=activity.kind == "supplement")
+            supplementary=activity.kind == "supplement",
+            eval_start=activity.eval_start, eval_end=activity.eval_end)  # its window
         params = {**Notices.invitation_params(notice, invitation, minutes),
                   **answer_params(self.answer_link, invitation.id),
                   "invitation": str(invitation.id),  # whose (services/draws/running/moot.py)

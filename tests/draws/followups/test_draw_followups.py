@@ -63,7 +63,8 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     await Invitation.create(activity_id=aid, condition_id=first.condition_id,
                             expert_id=spare.id, person_id=spare.person_id, rank=99, wave=9,
                             sent_at=first.sent_at, due_at=first.due_at,
-                            status=InvitationStatus.RELEASED, reason="名额已满")
+                            status=InvitationStatus.RELEASED, reason="名额已满",
+                            eval_start=first.eval_start, eval_end=first.eval_end)
     child = await supplement(api, token, aid, gather_at=new_time.isoformat())
     assert child.status == 200, child.data
     assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 2

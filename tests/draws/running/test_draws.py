@@ -367,12 +367,14 @@ async def test_concurrent_acceptances_never_exceed_the_need(api: Api, client: Te
     await start_draw(api, token, aid)
     # two more invitations than needed are open at once (as after a pause with edits)
     condition = await Condition.get(activity_id=aid)
+    window = await DrawActivity.get(id=aid)
     now = datetime.now(UTC)
     invited = set(await Invitation.filter(activity_id=aid).values_list("expert_id", flat=True))
     for rank, profile in enumerate([e for e in experts if e.id not in invited][:2], start=90):
         await Invitation.create(activity_id=aid, condition=condition, expert_id=profile.id,
                                 person_id=profile.person_id, rank=rank, wave=9, sent_at=now,
-                                due_at=now + timedelta(minutes=10))
+                                due_at=now + timedelta(minutes=10),
+                                eval_start=window.eval_start, eval_end=window.eval_end)
     rows = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
     outcomes = await asyncio.gather(*(running(client).replies.reply(r.id, r.person_id, 1, now)
                                       for r in rows))
