@@ -177,8 +177,9 @@ class DrawActivity(Model):
         table = "draw_activity"
         # the agency's list, newest first a page at a time (the legal person's: all the
         # agency's; a handler's: their own); an evaluation's 补抽 and 复评 by their original
-        # (an expert's reply reads the committee through it)
-        indexes = (("agency_id", "id"), ("handler_id", "id"), ("parent_id",))
+        # (an expert's reply reads the committee through it); the last 60 days' ended ones
+        # (models/migrations/0095_finished_index.py)
+        indexes = (("agency_id", "id"), ("handler_id", "id"), ("parent_id",), ("finished_at",))
 
     @property
     def seed(self) -> str | None:
