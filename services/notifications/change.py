@@ -246,18 +246,20 @@ class Change:
     async def supersede(self, key: str, person_ids: list[int]) -> None:
         """`latest`'s notices of `key` to these people not sent: a notice that carries
         their state too (a draw's end, its progress) is queued. Those of this change are
-        dropped, and the rows still queued in this slot or the ones next to it are
-        skipped (an older one still queued is sent: it is late, not wrong)."""
+        dropped, and every row of `key` to them still queued is skipped, of whatever slot:
+        one waiting for its retry (10 s and more, past the slots next to this one) would
+        otherwise be sent after the notice that carries the later state, and be the last
+        the person reads."""
         if not self.every:
             return
-        keys = []
-        slot = slot_of(key, self.every, self.now)
-        for person_id in dict.fromkeys(person_ids):
+        people = list(dict.fromkeys(person_ids))
+        for person_id in people:
             self.latest_rows.pop(f"{key}:{person_id}", None)
-            keys += [f"{key}:{person_id}@{s}" for s in (slot - 1, slot, slot + 1)]
-        if keys:
-            await Notification.filter(dedupe_key__in=keys, status=Status.QUEUED).update(
-                status=Status.SKIPPED, last_error="superseded: a later notice carries its state")
+        if people:
+            await Notification.filter(
+                person_id__in=people, status=Status.QUEUED, dedupe_key__startswith=f"{key}:"
+            ).update(status=Status.SKIPPED,
+                     last_error="superseded: a later notice carries its state")
 
     async def flush(self) -> None:
         """notify_each's rows written, in one statement: an expert's reply queues the

@@ -15,6 +15,7 @@ from models.notifications import Notification, Status
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from services.notifications.change import slot_due
 from tests.support.api import Api
 from tests.support.clock import MovedClock
@@ -117,3 +118,48 @@ async def test_quick_replies_tell_the_agency_the_latest_progress_once(
     names = [p.name for p in await Person.filter(id__in=[i.person_id for i in invited])]
     pushed = " ".join(w for openid in agency.values() for w in _words(platform, openid))
     assert not any(name in pushed for name in names)
+
+
+async def test_a_progress_retried_after_the_end_is_not_told_after_it(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
+        clock: MovedClock) -> None:
+    """A progress notice that failed once waits for its retry (10 s, more than a slot):
+    the draw ending meanwhile tells its own count, and the older count is not sent after
+    it (the agency's last message would read 3/5 of a draw that ended 4/5)."""
+    await make_experts(client, 3, first=2100)
+    aid, token = await prepared(api, demo, total=5)
+    assert (await start_draw(api, token, aid)).status == 200
+    agency = await _agency(demo)
+    relay = client.app[CHANNELS].relay
+    every = client.app[DOMAIN].outbox.latest_every
+    invited = await Invitation.filter(activity_id=aid).order_by("rank")
+    key = f"draw.progress:{aid}"
+    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    for item in invited[:3]:
+        assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
+    # the slot ends, and WeChat is busy: the progress waits for its retry
+    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
+                 "/cgi-bin/message/subscribe/send"):
+        platform.inject(Fault(path, errcode=-1, times=100))
+    platform.inject(Fault("/sms/send", status=500, times=100))
+    clock.advance(every)
+    await relay.run()
+    platform.faults.clear()
+    waiting = await Notification.filter(kind="draw.progress", status=Status.QUEUED)
+    assert waiting and all(n.attempts >= 1 for n in waiting)
+    # the last candidate accepts before the retry is due, more than a slot later
+    clock.advance(every * 1.2)
+    assert min(n.next_attempt_at for n in waiting) > clock.now()
+    last = invited[3]
+    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+    for _ in range(3):
+        clock.advance(60)
+        await relay.run()
+    for person_id in agency:
+        ended = await _told("draw.ended", person_id)
+        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
+        assert ended[0].sent_at is not None
+        after = [n.params["progress"] for n in await _told("draw.progress", person_id)
+                 if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
+        assert after == [], f"told {after} after the draw ended 4/5"
