@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import column
@@ -114,7 +115,10 @@ class PeerSetup:
         times = {"eval_start": changed["eval_start"], "eval_end": changed["eval_end"],
                  "bid_open_at": changed["eval_start"]}
         if any(getattr(activity, k) != v for k, v in times.items()):
-            await DrawActivity.filter(id=activity.id).update(**times)
+            # its 补抽s with it: they hold the evaluation's hours (Supplements.prepare), and
+            # their experts' invitations follow them (migration 0094's trigger)
+            await DrawActivity.filter(Q(id=activity.id) | Q(
+                parent_id=activity.id, kind=ActivityKind.SUPPLEMENT)).update(**times)
         notice = await Notice.get(activity_id=activity.id)
         fresh = {k: str(changed["notice"].get(k, ""))[:LIMITS[k]] for k in NOTICE_KEYS}
         moved = notice.gather_at != changed["gather_at"] or any(

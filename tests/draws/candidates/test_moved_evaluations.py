@@ -9,12 +9,22 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.draws.candidates.pool import booked
+from services.draws.setup.for_peer import NOTICE_KEYS, PeerSetup
 from tests.support.api import Api
-from tests.support.draw_world import make_experts, prepared, start_draw
+from tests.support.draw_world import (
+    finish,
+    make_experts,
+    openid_of,
+    prepared,
+    start_draw,
+    supplement,
+    the_evaluation_starts_now,
+)
+from tests.support.wechat import Chat
 
 
 async def _expert_in_two_draws(api: Api, client: TestClient, demo: dict, number: int
@@ -80,3 +90,41 @@ async def test_an_evaluation_moved_away_frees_its_old_hours(
     assert (await start_draw(api, token, again)).status == 200
     assert (await _accept(api, expert_token, again, expert.id)).status == \
         InvitationStatus.CONFIRMED
+
+
+async def test_a_supplement_follows_the_asking_librarys_evaluation_moved(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """A 补抽 keeps its evaluation's hours: when the asking library moves the evaluation
+    (PeerSetup.apply_change, what its changes do to the draw made for it), the 补抽 and its
+    expert's invitation move with it, so the newcomer is booked at the new hours and free at
+    the old ones like the experts of the first draw."""
+    await make_experts(client, 6, first=7_420)
+    aid, token = await prepared(api, demo, total=2)
+    assert (await start_draw(api, token, aid)).status == 200
+    await finish(chat, aid)
+    _first, second = await Invitation.filter(activity_id=aid,
+                                             status=InvitationStatus.CONFIRMED).order_by("id")
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    registered = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                                {"key": second.code, "kind": "缺席"})
+    assert registered.status == 200, registered.data
+    child = await supplement(api, token, aid, gather_at=(now + timedelta(hours=1)).isoformat())
+    assert child.status == 200, child.data
+    newcomer = await Invitation.get(activity_id=child.data["id"])
+    assert "已确认参加" in (await chat.say(await openid_of(newcomer.person_id), "1")).text
+    # the asking library moves its evaluation a day later
+    parent = await DrawActivity.get(id=aid)
+    notice = await Notice.get(activity_id=aid)
+    day = timedelta(days=1)
+    await PeerSetup.apply_change(parent, {
+        "eval_start": parent.eval_start + day, "eval_end": parent.eval_end + day,
+        "gather_at": notice.gather_at + day,
+        "notice": {k: getattr(notice, k) for k in NOTICE_KEYS}}, now, None)
+    moved = await DrawActivity.get(id=child.data["id"])
+    assert (moved.eval_start, moved.eval_end) == (parent.eval_start + day,
+                                                  parent.eval_end + day)
+    newcomer = await Invitation.get(id=newcomer.id)
+    assert newcomer.status == InvitationStatus.CONFIRMED
+    assert (newcomer.eval_start, newcomer.eval_end) == (parent.eval_start + day,
+                                                        parent.eval_end + day)
