@@ -2,7 +2,8 @@
 a call about an invitation that has been answered (whichever way) or has closed, the
 invitation itself once answered on another of its channels, an urge to
 an expert who has checked in since or is no longer expected. One check for a relay's
-whole batch: the invitations its rows name read in one statement."""
+whole batch: the invitations its rows name read in one statement. And the agency's running
+count retried after a later one was written (`count_moot`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from models.draws import Invitation, InvitationStatus
-from models.notifications import Notification
+from models.notifications import Notification, Status
+from services.draws.news.agency_news import LATEST
 from services.draws.running.calls import CALL_KIND
 from services.notifications import MootCheck
 
@@ -73,4 +75,23 @@ async def draw_moot(items: list[Notification], now: datetime) -> dict[int, str]:
     return out
 
 
-DRAW_MOOT: dict[str, MootCheck] = dict.fromkeys(_WHY, draw_moot)
+async def count_moot(items: list[Notification], now: datetime) -> dict[int, str]:
+    """The agency's running counts (agency_news.LATEST, a row a slot: Change.latest) that
+    come back from a retry after a later slot's row of the same count to the same person
+    was written: the later one carries a later state, and the older sent after it would be
+    the last the agency reads. A first attempt is not looked at (no later slot's row can be
+    due before it); a statement a retried row."""
+    out: dict[int, str] = {}
+    for item in items:
+        if item.attempts < 2 or not item.dedupe_key or "@" not in item.dedupe_key:
+            continue
+        prefix = item.dedupe_key.rsplit("@", 1)[0] + "@"
+        if await Notification.filter(
+                person_id=item.person_id, id__gt=item.id, dedupe_key__startswith=prefix
+        ).exclude(status__in=[Status.FAILED, Status.DEAD]).exists():
+            out[item.id] = "superseded: a later slot's notice carries a later count"
+    return out
+
+
+DRAW_MOOT: dict[str, MootCheck] = {**dict.fromkeys(_WHY, draw_moot),
+                                   **dict.fromkeys(LATEST, count_moot)}

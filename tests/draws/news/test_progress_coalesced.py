@@ -163,3 +163,47 @@ async def test_a_progress_retried_after_the_end_is_not_told_after_it(
         after = [n.params["progress"] for n in await _told("draw.progress", person_id)
                  if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
         assert after == [], f"told {after} after the draw ended 4/5"
+
+
+async def test_a_progress_retried_after_a_later_count_is_not_told_after_it(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
+        clock: MovedClock) -> None:
+    """A progress notice that failed once waits for its retry (10 s, two slots): a later
+    acceptance's count, sent at its own slot's end, is the last the agency reads, not the
+    older count retried after it."""
+    await make_experts(client, 5, first=2200)
+    aid, token = await prepared(api, demo, total=5)
+    assert (await start_draw(api, token, aid)).status == 200
+    agency = await _agency(demo)
+    relay = client.app[CHANNELS].relay
+    every = client.app[DOMAIN].outbox.latest_every
+    invited = await Invitation.filter(activity_id=aid).order_by("rank")
+    key = f"draw.progress:{aid}"
+    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    for item in invited[:2]:
+        assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
+    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
+                 "/cgi-bin/message/subscribe/send"):
+        platform.inject(Fault(path, errcode=-1, times=100))
+    platform.inject(Fault("/sms/send", status=500, times=100))
+    clock.advance(every)
+    await relay.run()
+    platform.faults.clear()
+    waiting = await Notification.filter(kind="draw.progress", status=Status.QUEUED)
+    retry_at = min(n.next_attempt_at for n in waiting)
+    # a third acceptance in a later slot, its row due before the retry
+    clock.advance(every * 1.2)
+    assert "已确认参加" in (await chat.say(await openid_of(invited[2].person_id), "1")).text
+    later = await Notification.filter(kind="draw.progress", status=Status.QUEUED).exclude(
+        id__in=[n.id for n in waiting])
+    assert later and max(n.next_attempt_at for n in later) < retry_at
+    clock.advance((max(n.next_attempt_at for n in later) - clock.now()).total_seconds()
+                  + 0.001)
+    await relay.run()
+    for _ in range(3):
+        clock.advance(60)
+        await relay.run()
+    for person_id in agency:
+        told = [n.params["progress"] for n in sorted(
+            await _told("draw.progress", person_id), key=lambda n: n.sent_at)]
+        assert told and told[-1] == "已确认 3/5", told
