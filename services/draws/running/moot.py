@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from models.draws import Invitation, InvitationStatus
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.draws.news.agency_news import LATEST
 from services.draws.running.calls import CALL_KIND
 from services.notifications import MootCheck
+
+# the running counts a draw's end carries (agency_news.CARRY_PROGRESS supersedes them)
+CARRIED = frozenset({"draw.progress"})
 
 # why a row is moot, from its invitation as it is now (None: no invitation of that id)
 Why = Callable[[Notification, Invitation | None, datetime], str | None]
@@ -90,7 +93,19 @@ async def count_moot(items: list[Notification], now: datetime) -> dict[int, str]
                 person_id=item.person_id, id__gt=item.id, dedupe_key__startswith=prefix
         ).exclude(status__in=[Status.FAILED, Status.DEAD]).exists():
             out[item.id] = "superseded: a later slot's notice carries a later count"
+        elif item.kind in CARRIED and await _ended(item.dedupe_key):
+            # being sent when the end was queued (so not skipped by its supersede), then
+            # failed: the end carries the count
+            out[item.id] = "superseded: the draw's end carries its count"
     return out
+
+
+async def _ended(key: str) -> bool:
+    """Whether the draw of a running count's key (`<kind>:<activity>:<person>@<slot>`) has
+    ended."""
+    activity = key.split(":", 2)[1]
+    return activity.isdigit() and await DrawActivity.filter(
+        id=int(activity), status=DrawStatus.ENDED).exists()
 
 
 DRAW_MOOT: dict[str, MootCheck] = {**dict.fromkeys(_WHY, draw_moot),

@@ -5,6 +5,7 @@ people; the shortage, the end and the unsealing are each told, never coalesced a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
@@ -153,6 +154,53 @@ async def test_a_progress_retried_after_the_end_is_not_told_after_it(
     last = invited[3]
     assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
     assert (await DrawActivity.get(id=aid)).status == "ended"
+    for _ in range(3):
+        clock.advance(60)
+        await relay.run()
+    for person_id in agency:
+        ended = await _told("draw.ended", person_id)
+        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
+        assert ended[0].sent_at is not None
+        after = [n.params["progress"] for n in await _told("draw.progress", person_id)
+                 if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
+        assert after == [], f"told {after} after the draw ended 4/5"
+
+
+async def test_a_progress_being_sent_as_the_draw_ends_is_not_told_after_it(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
+        clock: MovedClock) -> None:
+    """The slot's progress is on its way to WeChat (slow, then refused) when the last
+    candidate accepts: the end, queued meanwhile, cannot skip a row being sent; retried, the
+    older count is dropped, as the end told the count (the agency's last message would read
+    3/5 of a draw that ended 4/5)."""
+    await make_experts(client, 3, first=2300)
+    aid, token = await prepared(api, demo, total=5)
+    assert (await start_draw(api, token, aid)).status == 200
+    agency = await _agency(demo)
+    relay = client.app[CHANNELS].relay
+    every = client.app[DOMAIN].outbox.latest_every
+    invited = await Invitation.filter(activity_id=aid).order_by("rank")
+    key = f"draw.progress:{aid}"
+    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    for item in invited[:3]:
+        assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
+    clock.advance(every)
+    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
+                 "/cgi-bin/message/subscribe/send"):
+        platform.inject(Fault(path, errcode=-1, delay=0.3, times=100))
+    platform.inject(Fault("/sms/send", status=500, delay=0.3, times=100))
+    sending = asyncio.ensure_future(relay.run())
+    for _ in range(100):  # the relay has claimed the slot's rows and is sending them
+        if await Notification.filter(kind="draw.progress", status=Status.SENDING).exists():
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("the progress was never being sent")
+    last = invited[3]
+    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+    await sending
+    platform.faults.clear()
     for _ in range(3):
         clock.advance(60)
         await relay.run()
