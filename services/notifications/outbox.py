@@ -16,15 +16,20 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from models import column
 from models.notifications import Notification, Status
 from models.orm.statements import models_from, on_postgres, rows
 from services.common.metrics import SENDS
-from services.notifications.change import ALL_CHANNELS, Change, Groups, settle_families
-from services.notifications.claim import BULK_CLAIM, claim_sql
+from services.notifications.change import (
+    ALL_CHANNELS,
+    SETTLED,
+    Change,
+    Groups,
+    settle_families,
+)
+from services.notifications.claim import BULK_CLAIM, OUTCOME, claim_sql, save_sql
 from services.notifications.consents import Consents
 from services.notifications.failures import FailureWords
 from services.notifications.kind_registry import NotificationKind
@@ -36,10 +41,6 @@ ERRORS_MAX = 1000  # characters of `last_error` kept (the oldest lines go first)
 BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
 BURY_EVERY = 10.0  # s between two looks for lapsed claims that used every attempt
 ATTEMPTS_UNBOUNDED = 2**31 - 1
-# The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
-# for the relay's hot path: about a millisecond a row).
-_SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "sms_id", "last_error",
-          "next_attempt_at", "attempts", "ruled_out")
 
 
 def _plain(value: Any) -> Any:
@@ -264,27 +265,26 @@ class Outbox:
         SENDS.labels(item.channel or "none", "skipped").inc()
 
     async def save(self, items: list[Notification]) -> None:
-        """Write the outcomes of claimed notifications, in one round trip, each only if the
-        relay still holds its claim."""
+        """Write the outcomes of claimed notifications in one statement, each only if the
+        relay still holds its claim (a row whose claim lapsed and was taken again is left
+        to its new relay)."""
         if not items:
             return
-        conn = connections.get("default")
-        postgres = conn.capabilities.dialect == "postgres"
-
-        def mark(i: int) -> str:
-            return f"${i}" if postgres else "?"
-
-        sets = ", ".join(f"{col} = {mark(n + 1)}" for n, col in enumerate(_SAVED))
-        k = len(_SAVED)
-        query = (f"UPDATE notification SET {sets}, claim_token = NULL, claimed_until = NULL "
-                 f"WHERE id = {mark(k + 1)} AND claim_token = {mark(k + 2)} "
-                 f"AND status = '{Status.SENDING.value}'")
-        rows = [[_plain(getattr(item, col)) for col in _SAVED] + [item.id, item.claim_token]
-                for item in items]
+        postgres = on_postgres()
+        values: list[Any] = []
+        if postgres:  # one array a column: one statement text for any number of rows
+            values = [[_plain(getattr(item, col)) for item in items] for col in OUTCOME]
+        else:
+            for item in items:
+                values += [_plain(getattr(item, col)) for col in OUTCOME]
+        query = save_sql(postgres, 0 if postgres else len(items))
+        if not any(i.family and i.status in SETTLED for i in items):
+            await rows(query, *values)  # nothing to settle: the statement alone
+            return
         # the outcomes and their families' settling at once: a reader between the two would
         # see a row failed that its sibling's SMS has in fact covered
-        async with in_transaction() as tx:
-            await tx.execute_many(query, rows)
+        async with in_transaction():
+            await rows(query, *values)
             await settle_families(items)
 
     async def templates_finished(self, receipts: list[tuple[int, str]], now: datetime
@@ -324,3 +324,4 @@ class Outbox:
             last_error=item.last_error)
         await self._wake()
         return True
+
