@@ -28,6 +28,7 @@ from sandbox.platform import Platform
 from sandbox.platform_records import Fault, check_field
 from services.notifications.sms import SmsMessage
 from tests.support.clock import MovedClock
+from tests.support.driven import driven_app
 from tests.support.helpers import eventually, open_window
 from tests.support.settings import make_settings
 from tests.support.world import reset_state
@@ -401,13 +402,7 @@ async def test_a_time_no_template_can_take_goes_to_the_next_channel(
 async def _app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
                platform: Platform, **overrides: object) -> web.Application:
     """The service without its in-process worker: the test runs the relay itself."""
-    settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
-                             EXPERTBOT_INPROCESS_WORKER=False, **overrides)
-    app = create_app(settings)
-    await aiohttp_client(app)
-    await reset_state(app)
-    register_templates(platform, app[CHANNELS].notify_texts)
-    return app
+    return (await driven_app(aiohttp_client, infra, wechat, platform, **overrides))[0]
 
 
 async def _in_window_openid(app: web.Application, platform: Platform, openid: str) -> None:

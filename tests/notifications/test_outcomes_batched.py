@@ -11,14 +11,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.relay.channels import CHANNELS
-from config.app import create_app
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
-from sandbox.app import register_templates
 from sandbox.platform import Platform
+from tests.support.driven import driven_app
 from tests.support.helpers import open_window
-from tests.support.settings import make_settings
-from tests.support.world import reset_state
 from web.context import DOMAIN
 
 PARAMS = {"content": "请于明早9点到达评标室", "at": "2026-11-23 09:00"}
@@ -27,13 +24,7 @@ PARAMS = {"content": "请于明早9点到达评标室", "at": "2026-11-23 09:00"
 async def _app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
                platform: Platform, **overrides: object) -> web.Application:
     """The service without its in-process worker: the test runs the relay itself."""
-    settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
-                             EXPERTBOT_INPROCESS_WORKER=False, **overrides)
-    app = create_app(settings)
-    await aiohttp_client(app)
-    await reset_state(app)
-    register_templates(platform, app[CHANNELS].notify_texts)
-    return app
+    return (await driven_app(aiohttp_client, infra, wechat, platform, **overrides))[0]
 
 
 async def _people(app: web.Application, platform: Platform) -> dict[str, int]:

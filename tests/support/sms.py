@@ -11,16 +11,13 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.relay.channels import CHANNELS
-from config.app import create_app
 from models.wechat import WeChatIdentity
-from sandbox.app import register_templates, sync_followers
+from sandbox.app import sync_followers
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.platform import Platform
 from services.common.clock import SYSTEM_CLOCK, Clock
+from tests.support.driven import driven_app
 from tests.support.helpers import eventually
-from tests.support.settings import make_settings
-from tests.support.world import reset_state
 
 SECRET_ID, SECRET_KEY = "AKIDexpertbottest0000000000000000000", "expertbot-test-secret-key-000000"
 
@@ -57,13 +54,8 @@ def sms_env(wechat: TestServer, monkeypatch: pytest.MonkeyPatch, **extra: str) -
 async def sms_app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
                   platform: Platform, clock: Clock = SYSTEM_CLOCK
                   ) -> tuple[web.Application, TestClient]:
-    settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
-                             EXPERTBOT_INPROCESS_WORKER=False, SMS_PROVIDER="tencent")
-    app = create_app(settings, clock=clock)
-    client = await aiohttp_client(app)
-    await reset_state(app)
-    register_templates(platform, app[CHANNELS].notify_texts)
-    return app, client
+    return await driven_app(aiohttp_client, infra, wechat, platform, clock,
+                            SMS_PROVIDER="tencent")
 
 
 async def sms_only_expert(app: web.Application, platform: Platform) -> tuple[int, str]:

@@ -122,6 +122,31 @@ async def test_quick_replies_tell_the_agency_the_latest_progress_once(
     assert not any(name in pushed for name in names)
 
 
+async def _at_a_slot_start(api: Api, client: TestClient, demo: dict, clock: MovedClock,
+                           experts: int, first: int
+                           ) -> tuple[int, dict[int, str], Relay, float, list[Invitation]]:
+    """A draw of five started on `experts` more experts (numbered from `first`), the clock
+    moved to the start of its progress's next slot: the activity, the agency's people
+    (person id: openid), the relay, the slot's length and the invitations by rank."""
+    await make_experts(client, experts, first=first)
+    aid, token = await prepared(api, demo, total=5)
+    assert (await start_draw(api, token, aid)).status == 200
+    every = client.app[DOMAIN].outbox.latest_every
+    key = f"draw.progress:{aid}"
+    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    return (aid, await _agency(demo), client.app[CHANNELS].relay, every,
+            await Invitation.filter(activity_id=aid).order_by("rank"))
+
+
+def _unreachable(platform: Platform, delay: float = 0.0) -> None:
+    """WeChat busy on every message API and the SMS gateway failing (each after `delay`
+    seconds), until the test clears the faults."""
+    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
+                 "/cgi-bin/message/subscribe/send"):
+        platform.inject(Fault(path, errcode=-1, delay=delay, times=100))
+    platform.inject(Fault("/sms/send", status=500, delay=delay, times=100))
+
+
 async def _refused_once(relay: Relay, platform: Platform, people: int) -> None:
     """The relay runs until the slot's progress to each of the agency's `people` has been
     refused once and waits for its retry (the service's own worker may have claimed a row
@@ -143,22 +168,12 @@ async def test_a_progress_retried_after_the_end_is_not_told_after_it(
     """A progress notice that failed once waits for its retry (10 s, more than a slot):
     the draw ending meanwhile tells its own count, and the older count is not sent after
     it (the agency's last message would read 3/5 of a draw that ended 4/5)."""
-    await make_experts(client, 3, first=2100)
-    aid, token = await prepared(api, demo, total=5)
-    assert (await start_draw(api, token, aid)).status == 200
-    agency = await _agency(demo)
-    relay = client.app[CHANNELS].relay
-    every = client.app[DOMAIN].outbox.latest_every
-    invited = await Invitation.filter(activity_id=aid).order_by("rank")
-    key = f"draw.progress:{aid}"
-    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    aid, agency, relay, every, invited = await _at_a_slot_start(
+        api, client, demo, clock, 3, 2100)
     for item in invited[:3]:
         assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
     # the slot ends, and WeChat is busy: the progress waits for its retry
-    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
-                 "/cgi-bin/message/subscribe/send"):
-        platform.inject(Fault(path, errcode=-1, times=100))
-    platform.inject(Fault("/sms/send", status=500, times=100))
+    _unreachable(platform)
     clock.advance(every)
     await _refused_once(relay, platform, len(agency))
     waiting = await Notification.filter(kind="draw.progress", status=Status.QUEUED)
@@ -188,22 +203,12 @@ async def test_a_progress_being_sent_as_the_draw_ends_is_not_told_after_it(
     candidate accepts: the end, queued meanwhile, cannot skip a row being sent; retried, the
     older count is dropped, as the end told the count (the agency's last message would read
     3/5 of a draw that ended 4/5)."""
-    await make_experts(client, 3, first=2300)
-    aid, token = await prepared(api, demo, total=5)
-    assert (await start_draw(api, token, aid)).status == 200
-    agency = await _agency(demo)
-    relay = client.app[CHANNELS].relay
-    every = client.app[DOMAIN].outbox.latest_every
-    invited = await Invitation.filter(activity_id=aid).order_by("rank")
-    key = f"draw.progress:{aid}"
-    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    aid, agency, relay, every, invited = await _at_a_slot_start(
+        api, client, demo, clock, 3, 2300)
     for item in invited[:3]:
         assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
     clock.advance(every)
-    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
-                 "/cgi-bin/message/subscribe/send"):
-        platform.inject(Fault(path, errcode=-1, delay=0.3, times=100))
-    platform.inject(Fault("/sms/send", status=500, delay=0.3, times=100))
+    _unreachable(platform, delay=0.3)
     sending = asyncio.ensure_future(relay.run())
     for _ in range(100):  # the relay has claimed the slot's rows and is sending them
         if await Notification.filter(kind="draw.progress", status=Status.SENDING).exists():
@@ -234,21 +239,11 @@ async def test_a_progress_retried_after_a_later_count_is_not_told_after_it(
     """A progress notice that failed once waits for its retry (10 s, two slots): a later
     acceptance's count, sent at its own slot's end, is the last the agency reads, not the
     older count retried after it."""
-    await make_experts(client, 5, first=2200)
-    aid, token = await prepared(api, demo, total=5)
-    assert (await start_draw(api, token, aid)).status == 200
-    agency = await _agency(demo)
-    relay = client.app[CHANNELS].relay
-    every = client.app[DOMAIN].outbox.latest_every
-    invited = await Invitation.filter(activity_id=aid).order_by("rank")
-    key = f"draw.progress:{aid}"
-    clock.advance((slot_due(key, every, clock.now()) - clock.now()).total_seconds() + 0.01)
+    _aid, agency, relay, every, invited = await _at_a_slot_start(
+        api, client, demo, clock, 5, 2200)
     for item in invited[:2]:
         assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
-    for path in ("/cgi-bin/message/template/send", "/cgi-bin/message/custom/send",
-                 "/cgi-bin/message/subscribe/send"):
-        platform.inject(Fault(path, errcode=-1, times=100))
-    platform.inject(Fault("/sms/send", status=500, times=100))
+    _unreachable(platform)
     clock.advance(every)
     await _refused_once(relay, platform, len(agency))
     waiting = await Notification.filter(kind="draw.progress", status=Status.QUEUED)
