@@ -12,10 +12,10 @@ from bot.background import Background
 from bot.conversation.dispatcher import Dispatcher, Middleware
 from bot.conversation.engine import Engine
 from bot.conversation.flow import State
+from bot.conversation.identity import IdentityMiddleware
 from bot.conversation.middlewares import (
     ConversationMiddleware,
     ErrorsMiddleware,
-    IdentityMiddleware,
     RefusalsMiddleware,
 )
 from bot.conversation.receipts import FastEvents, ReceiptInbox

@@ -28,6 +28,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from bot.conversation.event import Event, Fact
 from bot.conversation.filters import MsgType, Regex, Text
 from bot.conversation.flow import END, Flow
 from bot.conversation.fsm import FSMContext
@@ -36,7 +37,14 @@ from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.texts import Texts
 from services.draws import Draws
-from services.draws.answering import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
+from services.draws.answering import (
+    ACKNOWLEDGE,
+    ANSWER,
+    LONE_SQL,
+    Answer,
+    NotAnAnswer,
+    Several,
+)
 
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"
@@ -47,6 +55,19 @@ flow = Flow("draw_reply", title="评标邀请回复", timeout=600)
 ASK_REASON = flow.state("ask_reason", prompt="chat/draw/ask_reason.j2")
 PICK = flow.state("pick", prompt="chat/draw/pick.j2")
 router = Router("draw_reply", flows=(flow,))
+ANSWERED = re.compile(ANSWER)
+
+
+def _answering(ev: Event) -> bool:
+    """A push that reads as an answer, or a bare digit given as a reason."""
+    return bool(ev.msg.has_text and (ANSWERED.search(ev.text)
+                                     or (ev.fsm is not None and ev.fsm.state is ASK_REASON
+                                         and DIGIT.match(ev.msg.content))))
+
+
+# the invitation a lone answer is for (LONE_SQL), read with the sender's person
+LONE = Fact("lone_invitation", LONE_SQL, wanted=_answering, params=lambda ev: (ev.now,))
+router.asks(LONE)
 
 
 async def _still_open(texts: Texts, draws: Draws, person_id: int, now: datetime) -> str:
@@ -61,12 +82,13 @@ async def _still_open(texts: Texts, draws: Draws, person_id: int, now: datetime)
 @router.message(Regex(ANSWER, label="1 / 2 / 3 or words (a reason may follow)"),
                 goto=(ASK_REASON, PICK))
 async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draws,
-                 match: re.Match[str], now: datetime) -> str | Pass:
+                 match: re.Match[str], now: datetime, event: Event) -> str | Pass:
     """An answer: applied to the one open invitation, or which one is asked."""
     said = draws.answering.answers.answer_from(match)
     if person is None:  # an expert invited by SMS who follows but never bound
         return texts.render("chat/draw/unbound.j2") if said.plain else PASS
-    text, pick_values, ask = await _answered(person, texts, draws, said, now)
+    text, pick_values, ask = await _answered(person, texts, draws, said, now,
+                                             await event.fact(LONE))
     if pick_values is not None:
         fsm.goto(PICK, **pick_values)
     elif ask is not None:
@@ -75,12 +97,13 @@ async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Dr
 
 
 async def _answered(person: Person, texts: Texts, draws: Draws, said: Answer,
-                    now: datetime) -> tuple[str | Pass, dict[str, Any] | None,
-                                            list[int] | None]:
+                    now: datetime, lone: int | None
+                    ) -> tuple[str | Pass, dict[str, Any] | None, list[int] | None]:
     """An answer applied to the one open invitation, or which one is asked: the reply, and
     the values of the list to pick from or the invitation whose reason is asked (the
-    handler makes the move)."""
-    decision = await draws.answering.answers.decide(person.id, said, now, via="chat")
+    handler makes the move). `lone`: LONE_SQL's value, read with the person."""
+    decision = await draws.answering.answers.decide(person.id, said, now, via="chat",
+                                                    lone=lone)
     if isinstance(decision, NotAnAnswer):  # the words' usual routes
         return PASS, None, None
     if isinstance(decision, Several):
@@ -129,7 +152,7 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
 
 @router.message(MsgType("text"), state=ASK_REASON, goto=(END, ASK_REASON, PICK))
 async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draws,
-                      msg: Incoming, now: datetime) -> str | Pass:
+                      msg: Incoming, now: datetime, event: Event) -> str | Pass:
     """Any text is the reason of the answer just given (2 不参加 / 3 需回避); but a bare
     1, 2 or 3 while another invitation is open is the answer to it (no reason is a digit:
     an expert who declined one and is invited again replies to the new one)."""
@@ -138,9 +161,9 @@ async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draw
     if person is None:
         return texts.render("chat/draw/reason_saved.j2")
     digit = DIGIT.match(msg.content)
-    if digit is not None and await draws.running.replies.open_invitations(person.id, now):
+    if digit is not None and (lone := await event.fact(LONE)):
         text, pick_values, ask = await _answered(
-            person, texts, draws, draws.answering.answers.answer_from(digit), now)
+            person, texts, draws, draws.answering.answers.answer_from(digit), now, lone)
         if pick_values is not None:
             fsm.goto(PICK, **pick_values)
         elif ask is not None:

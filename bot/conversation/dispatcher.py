@@ -8,7 +8,7 @@ import typing
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
 
-from bot.conversation.event import Event, Outcome
+from bot.conversation.event import Event, Fact, Outcome
 from bot.conversation.filters import read_text
 from bot.conversation.flow import State
 from bot.conversation.flowcheck import check_flows
@@ -52,6 +52,7 @@ class Dispatcher:
         self._handlers: list[Handler] = []
         self._fallbacks: list[Handler] = []
         self._routers: list[Router] = []
+        self._facts: tuple[Fact, ...] = ()  # the routers' (Router.asks)
         # a message's handlers in the order they are tried, by the state it comes in: worked
         # out once per state (the routers are fixed once included), not per push
         self._order: dict[State | None, list[Handler]] = {}
@@ -77,6 +78,7 @@ class Dispatcher:
                 self._require_types(where, handler)
             self._handlers.extend(router.handlers)
             self._fallbacks.extend(router.fallbacks)
+            self._facts += tuple(router.facts)
         self._order.clear()
 
     def _require_types(self, where: str, handler: Handler) -> None:
@@ -92,7 +94,7 @@ class Dispatcher:
                    deferred: bool = False) -> Reply:
         """Handle one push; never raises for a handler's fault."""
         ev = Event(msg=msg, now=self.clock.now(), outcome=outcome or Outcome(),
-                   deferred=deferred)
+                   deferred=deferred, asks=self._facts)
         if msg.has_text:
             read_text(ev, msg.content)
         if msg.scene:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -14,12 +15,38 @@ from models.people import Person
 from models.wechat import IdentityRow, WeChatIdentity
 
 
+def _no_params(_ev: Event) -> tuple[Any, ...]:
+    return ()
+
+
+@dataclass(frozen=True, eq=False)
+class Fact:
+    """Something about a push's sender that a handler will ask for (an open 人工客服 ticket,
+    the invitations waiting for an answer), read in the statement that reads the sender's
+    person rather than in one of its own: `sql` is a scalar subquery over the identity `i`
+    (wechat_identity) and its person `p` (NULL when unbound or deregistered), its `?`s bound
+    from `params(event)`. `wanted(event)` says whether this push is likely to ask for it
+    (read with the person only then); one asked for without being wanted is read alone."""
+
+    name: str
+    sql: str
+    wanted: Callable[[Event], bool]
+    params: Callable[[Event], tuple[Any, ...]] = _no_params
+
+
+def fact_columns(facts: tuple[Fact, ...]) -> str:
+    """The facts as columns of a select over `i` and `p` (their values' labels `f.NAME`)."""
+    return "".join(f', {f.sql} AS "f.{f.name}"' for f in facts)
+
+
 @cache
-def _person_sql() -> str:
-    """The bound person of an identity (by its id), if not deregistered; built once the
-    models are initialised."""
-    return (f"SELECT {columns(Person, 'p')} FROM person p JOIN wechat_identity i ON "
-            "i.person_id = p.id WHERE i.id = ? AND p.deregistered_at IS NULL")
+def _person_sql(facts: tuple[Fact, ...], person: bool) -> str:
+    """The bound person of an identity (by its id), if not deregistered, and `facts`; built
+    once the models are initialised."""
+    selected = columns(Person, "p") if person else "i.id AS i_id"
+    return (f"SELECT {selected}{fact_columns(facts)} FROM wechat_identity i "
+            "LEFT JOIN person p ON p.id = i.person_id AND p.deregistered_at IS NULL "
+            "WHERE i.id = ?")
 
 
 @dataclass(slots=True)
@@ -54,17 +81,45 @@ class Event:
     cached_identity: str = ""  # the identity cache entry read with the conversation
     identity_cache: str = ""  # a fresh entry to write back with the conversation
     extra: dict[str, Any] = field(default_factory=dict)
+    asks: tuple[Fact, ...] = ()  # the facts the handlers may ask for (the dispatcher's)
+    facts: dict[str, Any] = field(default_factory=dict)  # by name, once read
 
     _identity: WeChatIdentity | None = None
     _person: Person | None = None
     _person_loaded: bool = False
 
     async def load_person(self) -> Person | None:
-        """The person the sender's identity is bound to (None if unbound or deregistered)."""
+        """The person the sender's identity is bound to (None if unbound or deregistered),
+        read with the facts this push is likely to ask for."""
         if not self._person_loaded and self.identity_row is not None:
-            found = await rows(_person_sql(), self.identity_row.id)
-            self.know_person(model_from(Person, found[0], "p") if found else None)
+            await self._read(self.wanted_facts(), person=True)
         return self._person
+
+    async def fact(self, fact: Fact) -> Any:
+        """A fact about the sender: read with the person when it was wanted, else now (with
+        the person, if that is still to be read); None for a push with no sender."""
+        if fact.name not in self.facts and self.identity_row is not None:
+            wanted = self.wanted_facts()
+            await self._read(wanted if fact in wanted else (*wanted, fact),
+                             person=not self._person_loaded)
+        return self.facts.get(fact.name)
+
+    def wanted_facts(self) -> tuple[Fact, ...]:
+        """The facts not read yet that this push is likely to ask for."""
+        return tuple(f for f in self.asks if f.name not in self.facts and f.wanted(self))
+
+    def know_facts(self, facts: tuple[Fact, ...], row: dict[str, Any] | None) -> None:
+        """The facts' values, from a row that selected them (`fact_columns`)."""
+        for f in facts:
+            self.facts[f.name] = row.get(f"f.{f.name}") if row is not None else None
+
+    async def _read(self, facts: tuple[Fact, ...], person: bool) -> None:
+        assert self.identity_row is not None
+        params = [value for f in facts for value in f.params(self)]
+        found = await rows(_person_sql(facts, person), *params, self.identity_row.id)
+        if person:
+            self.know_person(model_from(Person, found[0], "p") if found else None)
+        self.know_facts(facts, found[0] if found else None)
 
     def know_person(self, person: Person | None) -> None:
         """The person, read with the identity (a push from a user not cached)."""

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from bot.conversation.event import Fact
 from bot.conversation.filters import Filter
 from bot.conversation.flow import ANY, Flow, State, StateSpec, Target
 
@@ -79,6 +80,12 @@ class Router:
         self.flows = list(flows)
         self.handlers: list[Handler] = []
         self.fallbacks: list[Handler] = []
+        self.facts: list[Fact] = []  # read with the sender's person (bot/conversation/event.py)
+
+    def asks(self, *facts: Fact) -> None:
+        """Facts about the sender this router's handlers ask for, read with the person in
+        the same statement when the push is likely to ask (`Fact.wanted`)."""
+        self.facts.extend(facts)
 
     def message(self, *filters: Filter, state: StateSpec = None, goto: Moves = ()
                 ) -> Callable[[F], F]:

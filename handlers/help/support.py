@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.conversation.event import Event
+from bot.conversation.event import Event, Fact
 from bot.conversation.filters import Text, normalize
 from bot.conversation.router import PASS, Pass, Router
 from bot.wechat.incoming import Incoming
+from handlers.draw_reply import LONE
 from models.people import Person
 from services.common.texts import Texts
-from services.draws import Draws
 from services.draws.answering import ANSWER
 from services.help import Help, SupportDesk
 from services.people import People
@@ -50,19 +50,31 @@ class Texting:
         return "any text while a 人工客服 ticket is open"
 
 
+def _handed(ev: Event) -> bool:
+    """A text `with_the_desk` looks at (not the desk's own words, not inside a flow)."""
+    return Texting()(ev) and ev.text not in OWN_WORDS \
+        and (ev.fsm is None or ev.fsm.state is None)
+
+
+# the sender's open ticket (SupportDesk.OPEN_SQL), read with the person
+OPEN_TICKET = Fact("open_ticket", SupportDesk.OPEN_SQL, wanted=_handed)
+desk_first.asks(OPEN_TICKET)
+
+
 @desk_first.command(Texting())
-async def with_the_desk(event: Event, support: SupportDesk, draws: Draws, texts: Texts,
+async def with_the_desk(event: Event, support: SupportDesk, texts: Texts,
                         now: datetime) -> str | Pass:
     """A ticket open: what the sender writes goes to the staff, and they are told so."""
     if event.text in OWN_WORDS or (event.fsm is not None and event.fsm.state is not None):
         return PASS
-    ticket = await support.open_of(event.msg.openid)
-    if ticket is None:
+    ticket_id = await event.fact(OPEN_TICKET)  # read with the person (one statement)
+    if ticket_id is None:
         return PASS
-    if AN_ANSWER.search(event.text) and (person := await event.load_person()) is not None \
-            and await draws.running.replies.open_invitations(person.id, now):
+    if AN_ANSWER.search(event.text) and (await event.load_person()) is not None \
+            and await event.fact(LONE):
         return PASS  # the answer to an invitation is the draw's (handlers/draw_reply.py)
-    if not await support.write(ticket, event.msg.content, now):
+    ticket = await support.still_open(int(ticket_id))
+    if ticket is None or not await support.write(ticket, event.msg.content, now):
         return PASS  # the staff closed it meanwhile: the bot answers
     return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")
 

@@ -49,11 +49,16 @@ class SupportDesk:
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
 
+    # the id of the open conversation of the identity `i` (a wechat_identity) as a scalar
+    # subquery, read with the sender's person (bot/conversation/event.py's Fact): one
+    # statement a push for both
+    OPEN_SQL = ("(SELECT MAX(t.id) FROM support_ticket t WHERE t.openid = i.openid AND "
+                f"t.state IN ({', '.join(repr(s.value) for s in OPEN)}))")
+
     @staticmethod
-    async def open_of(openid: str) -> SupportTicket | None:
-        """The asker's conversation still open, if any."""
-        return await SupportTicket.filter(openid=openid, state__in=list(OPEN)).order_by(
-            "-id").first()
+    async def still_open(ticket_id: int) -> SupportTicket | None:
+        """The conversation, if it is still open."""
+        return await SupportTicket.filter(id=ticket_id, state__in=list(OPEN)).first()
 
     async def request(self, openid: str, person_id: int | None, roles: list[str],
                       now: datetime) -> tuple[SupportTicket, bool]:

@@ -18,10 +18,10 @@ from bot.conversation.dispatcher import Dispatcher
 from bot.conversation.event import Outcome
 from bot.conversation.filters import EventIs, Text
 from bot.conversation.flow import ANY, END, Flow
+from bot.conversation.identity import IdentityMiddleware
 from bot.conversation.middlewares import (
     ConversationMiddleware,
     ErrorsMiddleware,
-    IdentityMiddleware,
 )
 from bot.conversation.router import Router
 from bot.conversation.store import (

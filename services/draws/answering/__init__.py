@@ -8,6 +8,7 @@ A door of the draws context: what the edges and the other contexts may use of th
 from services.draws.answering.answers import (
     ACKNOWLEDGE,
     ANSWER,
+    LONE_SQL,
     Answer,
     Answers,
     NotAnAnswer,
@@ -20,6 +21,7 @@ from services.draws.answering.voice_answers import VoiceReplies
 __all__ = [
     "ACKNOWLEDGE",
     "ANSWER",
+    "LONE_SQL",
     "Answer",
     "Answering",
     "Answers",

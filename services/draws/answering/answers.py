@@ -17,7 +17,7 @@ from services.common.texts import Texts
 from services.draws.candidates.rules import KIN, SANCTIONED
 from services.draws.facts.venue_roles import Venues
 from services.draws.news.notices import Notices, notices_of
-from services.draws.running.replies import Replies, ReplyOutcome, Then
+from services.draws.running.replies import OPEN, Replies, ReplyOutcome, Then
 
 # an answer with no invitation open is taken for the latest one sent this recently (it is
 # told it came late, or what was answered before)
@@ -33,6 +33,11 @@ ANSWER = (r"^\s*(?P<choice>" + "|".join(sorted(CHOICES, key=len, reverse=True)) 
           r"(?:\s*[,，、:：.。 ]\s*(?P<reason>.+?))?\s*[。.!！]?\s*$")
 # the acknowledgement of a withdrawal (退选) notice
 ACKNOWLEDGE = ("收到", "已收到", "知道了", "收到了")
+# which invitation a lone answer is for, as a scalar subquery over the person `p`, read in
+# the statement that reads the sender (bot/conversation/event.py's Fact; its `?`: now): the
+# one waiting for an answer, 0 when none waits, -1 when several do (`decide` lists them)
+LONE_SQL = ("(SELECT CASE WHEN COUNT(*) = 1 THEN MIN(v.id) WHEN COUNT(*) = 0 THEN 0 "
+            f"ELSE -1 END FROM draw_invitation v WHERE v.person_id = p.id AND {OPEN})")
 
 
 @dataclass(frozen=True)
@@ -56,20 +61,25 @@ class Answers:
 
     @overload
     async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
-                     waiting: list[Invitation] | None = None, then: Then | None = None
-                     ) -> Decision: ...
+                     waiting: list[Invitation] | None = None, then: Then | None = None, *,
+                     lone: int | None = None) -> Decision: ...
 
     async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
                      waiting: list[Invitation] | None = None, then: Then | None = None, *,
-                     invitation_id: int | None = None) -> Decision:
+                     invitation_id: int | None = None, lone: int | None = None) -> Decision:
         """An expert's answer applied, whichever channel it came by: to the invitation the
         channel names (`invitation_id`: the page's button, the call's keypress, the row picked
         from a list; the reply checks it is the person's), or, for a lone answer (chat, SMS),
         to the one it is for when there is one. `waiting`: the person's open invitations,
-        when the caller read them with the person; `then`: the reply's."""
+        when the caller read them with the person; `lone`: LONE_SQL's value, when the caller
+        read that with the person instead; `then`: the reply's."""
+        if invitation_id is None and lone is not None and lone > 0:
+            invitation_id = lone  # the one waiting: nothing more to read before the reply
         if invitation_id is not None:
             return Applied(await self.replies.reply(invitation_id, person_id, said.choice, now,
                                                      said.reason, via=via, then=then))
+        if waiting is None and lone == 0:
+            waiting = []
         if waiting is None:
             waiting = await self.replies.open_invitations(person_id, now)
         if len(waiting) > 1:
