@@ -11,6 +11,7 @@ import asyncio
 import functools
 import json
 import os
+import re
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -53,6 +54,13 @@ from tests.support.wechat import Chat
 from tests.support.world import demo_world, reset_state
 
 births.record()  # where each connection is made, for a report of one dropped unclosed
+
+# aiohttp compiles each route's pattern through `re`'s cache, which keeps 512 patterns; the
+# service has some 1,400 routes, so every service a test builds (the sandbox's, one of its
+# own settings) compiled them all again and pushed every other pattern out: 0.14 CPU-s to
+# build and start a sandbox service, 0.10 with the cache large enough (docs/test-runs.md,
+# "round 3"). The same patterns, compiled once a process.
+re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), 4096)  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(trylast=True)
