@@ -34,7 +34,7 @@ class OutboxSettings(BaseSettings):
                     "each is told within it and the relay's 2-s sweep (0 = each change its own "
                     "notice, sent at once)")
     outbox_linger: float = Field(
-        0.25, ge=0, le=1, validation_alias="OUTBOX_LINGER",
+        0.1, ge=0, le=1, validation_alias="OUTBOX_LINGER",
         description="seconds a relay woken by a change waits before it claims, and the "
                     "least between two of its claims while changes keep coming: the notices "
                     "of every change committed meanwhile are claimed, read and recorded "
