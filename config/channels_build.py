@@ -42,4 +42,5 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
                     MootChecks(DRAW_MOOT))
     return Channels(official=official, mini=mini, sms=sms, voice=voice,
                     notify_texts=notify_texts,
-                    relay=Relay(outbox, sender, redis, keys, clock=clock.now))
+                    relay=Relay(outbox, sender, redis, keys, clock=clock.now,
+                                linger=settings.outbox_linger))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from arq.connections import ArqRedis
+from arq.constants import job_key_prefix
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -140,6 +141,14 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         return await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
                                      **traced_kwargs()) is not None
 
+    async def unschedule(job_ids: list[str]) -> None:
+        # arq's queue and each job's data, in one round trip: a job whose data is gone is
+        # dropped by the worker that finds it due
+        async with arq.pipeline(transaction=False) as pipe:
+            pipe.zrem(arq.default_queue_name, *job_ids)
+            pipe.delete(*(job_key_prefix + j for j in job_ids))
+            await pipe.execute()
+
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
     people = People(vault, outbox, settings.password_cost)
@@ -154,7 +163,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     exams = Exams(outbox, links, education, relatives, schedule)
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
-        timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
+        timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts),
+        unschedule)
     knowledge = Help(settings.texts_dir, Segmenter(),
                      Contact(settings.help_hotline, settings.help_hours))
     support = SupportDesk(outbox)

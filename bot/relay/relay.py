@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -110,7 +111,8 @@ class Relay:
     def __init__(self, outbox: Outbox, sender: Sender, redis: Redis, keys: RedisKeys,
                  batch: int = 200, concurrency: int = 32,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 beside_poll: float = BESIDE_POLL) -> None:
+                 beside_poll: float = BESIDE_POLL, linger: float = 0.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.outbox = outbox
         self.sender = sender
         self._redis = redis
@@ -123,6 +125,12 @@ class Relay:
         # one person's notices sent beside a mass batch do not queue behind its sends
         self._beside_sem = asyncio.Semaphore(concurrency)
         self._beside_poll = beside_poll
+        # the least time between two claims of a nudged relay, so one claim, one batch's
+        # reads and one save serve the notices of every change committed meanwhile
+        # (OUTBOX_LINGER; docs/decisions/0026-the-relay-gathers.md)
+        self.linger = linger
+        self._sleep = sleep
+        self._claimed_at = -math.inf  # time.monotonic() of this relay's last claim
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
         self._job_running = False  # the job's run under way in this process
@@ -247,13 +255,16 @@ class Relay:
         the saving of their outcomes. What is left goes out from the next run (the sweep
         starts one every 2 s). Returns how many notifications were handled."""
         total = 0
-        ends = time.monotonic() + budget
+        began = time.monotonic()
+        ends = began + budget
         while True:
+            await self._gather(began)
             await self._redis.delete(self._dirty)
             while time.monotonic() < ends:
                 now, seen = self.clock(), await self._nudge_count()
                 size = self.claim_size()
                 items = await self.outbox.claim(now, size, self.sender.max_attempts)
+                self._claimed_at = time.monotonic()
                 if not items:
                     break
                 total += len(items) + await self._beside(self._send_batch(items, now), seen)
@@ -270,6 +281,15 @@ class Relay:
                 if total:
                     log.info("relay handled %d notification(s)", total)
                 return total
+
+    async def _gather(self, began: float) -> None:
+        """Before a round's first claim, the rest of `linger` since the run began or the
+        last claim, whichever is later: the changes that commit meanwhile (their nudges only
+        mark the outbox dirty while this run is under way) are claimed, read and saved with
+        it. A notice waits at most `linger` for it, and the batch under way when it came."""
+        wait = max(began, self._claimed_at) + self.linger - time.monotonic()
+        if wait > 0:
+            await self._sleep(wait)
 
     async def _send_batch(self, items: list[Notification], now: datetime,
                           beside: bool = False) -> None:
@@ -294,21 +314,23 @@ class Relay:
         by template message, SMS and voice) a send's round trips, and an invitation committed
         meanwhile must not wait for either.
         A claim follows each nudge since `seen` (the count read before the batch was
-        claimed, then every BESIDE_LOOK s), and at least every BESIDE_POLL s; what it claims
+        claimed, then every BESIDE_LOOK s) once `linger` has passed since the last claim,
+        and at least every BESIDE_POLL s; what it claims
         is sent beside the next look, not before it. Returns how many of one person's
         notices were sent beside the batch."""
         task = asyncio.ensure_future(batch)
         own: set[asyncio.Task[None]] = set()
         sent = 0
-        claimed_at = time.monotonic()
         try:
             while not (await asyncio.wait({task}, timeout=BESIDE_LOOK))[0]:
                 count = await self._nudge_count()
-                if count == seen and time.monotonic() - claimed_at < self._beside_poll:
+                since = time.monotonic() - self._claimed_at
+                if since < self._beside_poll and (count == seen or since < self.linger):
                     continue
-                seen, claimed_at, now = count, time.monotonic(), self.clock()
+                seen, now = count, self.clock()
                 # (lapsed rows are buried by the run's own claims, not at every look)
                 claimed = await self.outbox.claim(now, self.claim_size(), bulk=False)
+                self._claimed_at = time.monotonic()
                 if claimed:
                     own.add(asyncio.ensure_future(self._send_batch(claimed, now, beside=True)))
                     sent += len(claimed)

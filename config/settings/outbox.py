@@ -33,6 +33,13 @@ class OutboxSettings(BaseSettings):
                     "changes within it are told in one notice, the superseded ones never sent; "
                     "each is told within it and the relay's 2-s sweep (0 = each change its own "
                     "notice, sent at once)")
+    outbox_linger: float = Field(
+        0.1, ge=0, le=1, validation_alias="OUTBOX_LINGER",
+        description="seconds a relay woken by a change waits before it claims, and the "
+                    "least between two of its claims while changes keep coming: the notices "
+                    "of every change committed meanwhile are claimed, read and recorded "
+                    "together (fewer database statements a change); a notice waits at most "
+                    "this and the batch under way when it was queued (0 = claim at once)")
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS",
                                      description="attempts before a notification is dead")
     outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE",

@@ -56,6 +56,10 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         # the 智能客服 by words: the model costs seconds a worker to load and embed the
         # entries (tests/help/test_ranker.py runs it)
         "HELP_RANKER": "lexical",
+        # a relay claims at its nudge: each test waits for its own notices, and a linger
+        # would add its wait to every one of them (tests/notifications/test_relay_gathers.py
+        # lingers on purpose)
+        "OUTBOX_LINGER": 0.0,
     }
     values.update(overrides)
     # the same values and environment give the same settings: built once (reading them
