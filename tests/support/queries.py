@@ -17,18 +17,26 @@ class QueryCounter:
     def __init__(self) -> None:
         self.count = 0
         self.sent: list[str] = []  # each statement's text
+        # those the counting task (and tasks it started) sent outside a transaction: a
+        # commit each (a worker's relay in the same process is not counted here)
+        self.alone: list[str] = []
+        self._mine: contextvars.ContextVar[bool] = contextvars.ContextVar("mine", default=False)
         self._saved: list[tuple[type, str, object]] = []
         self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
                                                                             default=False)
 
     def _wrap(self, original: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
-        inside = self._inside
+        from tortoise.backends.base.client import TransactionalDBClient
+
+        inside, mine = self._inside, self._mine
 
         async def counted(*args: object, **kwargs: object) -> object:
             if inside.get():
                 return await original(*args, **kwargs)
             self.count += 1
             self.sent.append(str(args[1] if len(args) > 1 else kwargs.get("query", "")))
+            if mine.get() and not isinstance(args[0], TransactionalDBClient):
+                self.alone.append(self.sent[-1])
             token = inside.set(True)
             try:
                 return await original(*args, **kwargs)
@@ -39,6 +47,8 @@ class QueryCounter:
 
     async def __aenter__(self) -> QueryCounter:
         from tortoise.backends.base.client import BaseDBAsyncClient
+
+        self._mine.set(True)  # in the counting task's context, and those it starts
 
         todo, classes = [BaseDBAsyncClient], []
         while todo:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from tortoise.exceptions import DoesNotExist
+
 from models.draws import Condition, Invitation, Notice
-from models.orm.statements import columns, models_from, rows
+from models.orm.statements import columns, model_from, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
 from services.draws.facts.venue_roles import PAIRED_SQL, Venues, mark_role, mark_roles
@@ -21,10 +23,15 @@ class Notices:
     @staticmethod
     async def notice_of(invitation: Invitation) -> Notice:
         """The notice (where and when to gather) an invitation was sent under, its role word
-        set (主场 / 副场 when the activity has a 副场)."""
-        condition = await Condition.get(id=invitation.condition_id)
-        notice = await Notice.get(id=condition.notice_id)
-        await mark_roles([notice])
+        set (主场 / 副场 when the activity has a 副场): one statement, where the condition,
+        the notice and the 副场 were three (a check-in reads it, in its transaction)."""
+        found = await rows(_NOTICE_OF.format(notice=columns(Notice, "n")),
+                           invitation.condition_id)
+        if not found:  # never deleted: an invitation's condition and notice stay
+            raise DoesNotExist(Notice)
+        notice = model_from(Notice, found[0], "n")
+        assert notice is not None
+        mark_role(notice, found[0]["q_paired"] is not None)
         return notice
 
     @staticmethod
@@ -64,6 +71,9 @@ async def notices_of(invitations: list[Invitation]) -> list[Notice]:
     return [notices[conditions[i.condition_id]] for i in invitations]
 
 
+# an invitation's notice by its condition (the `?`), with whether its activity has a 副场
+_NOTICE_OF = ("SELECT {notice}, " + PAIRED_SQL + " FROM draw_condition c "
+              "JOIN draw_notice n ON n.id = c.notice_id WHERE c.id = ?")
 _WITH_NOTICES = ("SELECT {invitation}, {notice}, " + PAIRED_SQL + " FROM draw_invitation v "
                  "JOIN draw_condition c ON c.id = v.condition_id "
                  "JOIN draw_notice n ON n.id = c.notice_id WHERE ")

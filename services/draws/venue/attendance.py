@@ -181,15 +181,19 @@ class Attendance(Urging):
                              contact=Notices.notice_contact(await Notices.notice_of(item)))
         return activity, item
 
-    async def checkin(self, activity_id: int, person_id: int, now: datetime,
+    async def checkin(self, activity_id: int | None, person_id: int, now: datetime,
                       code: str | None = None, verified: str | None = None,
                       wechat: bool = True) -> CheckResult:
         """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
         out on a later scan. At a venue that checks identity the first check-in needs the
         check passed (`verified`: the way, services/draws/venue/identity.py). `wechat`: the
         expert came through WeChat (a refusal may then point to the mini-program's face
-        check; never by SMS or a link)."""
+        check; never by SMS or a link). Without `activity_id`, the evaluation is the one
+        whose verification code the expert sent (`code`). Every read is in the check-in's
+        transaction: one commit a check-in."""
         async with self.outbox.change(now) as change:
+            if activity_id is None:
+                activity_id = await _coded(person_id, code or "")
             activity, item = await self.confirmed(activity_id, person_id, now, code)
             # one evaluation's check-ins one after the other: each counts the arrivals of
             # the one before (two at once were each told the agency 已到场 4/5, and nobody
@@ -212,7 +216,8 @@ class Attendance(Urging):
             if action == "in":
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
-        notice = await Notices.notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
+            # the expert's own venue (FG-807: 主场 / 副场)
+            notice = await Notices.notice_of(item)
         assert item.checkin_at is not None
         return CheckResult(action, item, arrived, expected,
                            leaving_from(activity.eval_start, item.checkin_at),
@@ -233,13 +238,7 @@ class Attendance(Urging):
     async def checkin_by_code(self, person_id: int, code: str, now: datetime,
                               wechat: bool = True) -> CheckResult:
         """Check in (or out) by sending the verification code in chat, or by SMS."""
-        item = await Invitation.filter(
-            person_id=person_id, code=code,
-            status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
-        ).order_by("-id").first()
-        if item is None:
-            raise NotFound("checkin.wrong_code")
-        return await self.checkin(item.activity_id, person_id, now, code=code, wechat=wechat)
+        return await self.checkin(None, person_id, now, code=code, wechat=wechat)
 
     @staticmethod
     async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:
@@ -279,3 +278,14 @@ class Attendance(Urging):
         return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows], venues,
                       not over and now <= closes, closes)
 
+
+async def _coded(person_id: int, code: str) -> int:
+    """The evaluation whose verification code the expert sent (their latest place with it,
+    confirmed or registered absent); refused in words when none has it."""
+    item = await Invitation.filter(
+        person_id=person_id, code=code,
+        status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
+    ).order_by("-id").first()
+    if item is None:
+        raise NotFound("checkin.wrong_code")
+    return item.activity_id

@@ -1,0 +1,47 @@
+"""A check-in by verification code is one commit: the code's evaluation, the expert's place,
+the lock, the arrival, the agency's count and the expert's venue are read and written in the
+check-in's own transaction (on a province's morning each statement outside it was a commit
+of its own: five a check-in). A wrong code is refused in words with nothing written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from services.common.errors import DomainError
+from tests.support.api import Api
+from tests.support.draw_world import drawn, make_experts
+from tests.support.helpers import said
+from tests.support.queries import QueryCounter
+from tests.support.wechat import Chat
+from web.context import DOMAIN
+
+
+async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_nothing(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, _token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),
+                                             eval_end=now + timedelta(hours=5))
+    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=20))
+    first = await Invitation.filter(activity_id=aid,
+                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
+    assert first is not None and first.code
+    attendance = client.app[DOMAIN].draws.venue.attendance
+    async with QueryCounter() as wrong:
+        try:
+            await attendance.checkin_by_code(first.person_id, "000000", now)
+        except DomainError as exc:
+            assert "验证码不正确" in said(exc), said(exc)
+        else:
+            raise AssertionError("a wrong code was taken")
+    assert wrong.alone == [], wrong.alone
+    assert (await Invitation.get(id=first.id)).checkin_at is None
+    async with QueryCounter() as counted:
+        result = await attendance.checkin_by_code(first.person_id, first.code, now)
+    assert result.action == "in" and (result.arrived, result.expected) == (1, 2)
+    assert counted.alone == [], "\n".join(s[:100] for s in counted.alone)
+    assert (await Invitation.get(id=first.id)).checkin_at is not None
