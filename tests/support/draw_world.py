@@ -266,6 +266,13 @@ async def the_evaluation_starts_now(aid: int, now: datetime) -> None:
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=31))
 
 
+async def the_experts_gather_soon(aid: int, now: datetime) -> None:
+    """Gathering in 20 minutes (the venue code works), the evaluation in 50."""
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),
+                                             eval_end=now + timedelta(hours=5))
+    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=20))
+
+
 async def the_evaluation_is_over(aid: int, now: datetime) -> None:
     """The evaluation took place yesterday (a 复评 follows an evaluation held)."""
     await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(days=1, hours=5),

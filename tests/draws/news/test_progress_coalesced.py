@@ -6,6 +6,7 @@ people; the shortage, the end and the unsealing are each told, never coalesced a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
@@ -162,6 +163,28 @@ async def _refused_once(relay: Relay, platform: Platform, people: int) -> None:
     platform.faults.clear()
 
 
+async def _the_last_accepts(chat: Chat, aid: int, last: Invitation) -> None:
+    """The last candidate accepts: nobody is left for the fifth place, the draw ends 4/5."""
+    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+
+
+async def _the_end_is_told_last(relay: Relay, clock: MovedClock, agency: Iterable[int]
+                                ) -> None:
+    """Minutes of retries later, each of the agency's people was told the end (4/5) and no
+    progress after it."""
+    for _ in range(3):
+        clock.advance(60)
+        await relay.run()
+    for person_id in agency:
+        ended = await _told("draw.ended", person_id)
+        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
+        assert ended[0].sent_at is not None
+        after = [n.params["progress"] for n in await _told("draw.progress", person_id)
+                 if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
+        assert after == [], f"told {after} after the draw ended 4/5"
+
+
 async def test_a_progress_retried_after_the_end_is_not_told_after_it(
         api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
         clock: MovedClock) -> None:
@@ -181,19 +204,8 @@ async def test_a_progress_retried_after_the_end_is_not_told_after_it(
     # the last candidate accepts before the retry is due, more than a slot later
     clock.advance(every * 1.2)
     assert min(n.next_attempt_at for n in waiting) > clock.now()
-    last = invited[3]
-    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
-    assert (await DrawActivity.get(id=aid)).status == "ended"
-    for _ in range(3):
-        clock.advance(60)
-        await relay.run()
-    for person_id in agency:
-        ended = await _told("draw.ended", person_id)
-        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
-        assert ended[0].sent_at is not None
-        after = [n.params["progress"] for n in await _told("draw.progress", person_id)
-                 if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
-        assert after == [], f"told {after} after the draw ended 4/5"
+    await _the_last_accepts(chat, aid, invited[3])
+    await _the_end_is_told_last(relay, clock, agency)
 
 
 async def test_a_progress_being_sent_as_the_draw_ends_is_not_told_after_it(
@@ -216,21 +228,10 @@ async def test_a_progress_being_sent_as_the_draw_ends_is_not_told_after_it(
         await asyncio.sleep(0.02)
     else:
         raise AssertionError("the progress was never being sent")
-    last = invited[3]
-    assert "已确认参加" in (await chat.say(await openid_of(last.person_id), "1")).text
-    assert (await DrawActivity.get(id=aid)).status == "ended"
+    await _the_last_accepts(chat, aid, invited[3])
     await sending
     platform.faults.clear()
-    for _ in range(3):
-        clock.advance(60)
-        await relay.run()
-    for person_id in agency:
-        ended = await _told("draw.ended", person_id)
-        assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
-        assert ended[0].sent_at is not None
-        after = [n.params["progress"] for n in await _told("draw.progress", person_id)
-                 if n.sent_at is not None and n.sent_at >= ended[0].sent_at]
-        assert after == [], f"told {after} after the draw ended 4/5"
+    await _the_end_is_told_last(relay, clock, agency)
 
 
 async def test_a_progress_retried_after_a_later_count_is_not_told_after_it(

@@ -24,7 +24,14 @@ from services.common.errors import DomainError
 from services.common.scenes import CheckinScene
 from services.draws.venue.attendance import Attendance
 from tests.support.api import Api
-from tests.support.draw_world import drawn, make_experts, openid_of, prepared, start_draw
+from tests.support.draw_world import (
+    drawn,
+    make_experts,
+    openid_of,
+    prepared,
+    start_draw,
+    the_experts_gather_soon,
+)
 from tests.support.helpers import said
 from tests.support.leaks import PHONE_LIKE
 from tests.support.queries import QueryCounter
@@ -102,9 +109,7 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     aid, token = await drawn(api, chat, demo)
     # the evaluation is now: gathering in 20 minutes
     now = datetime.now(UTC)
-    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),
-                                             eval_end=now + timedelta(hours=5))
-    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=20))
+    await the_experts_gather_soon(aid, now)
     qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
     assert qr.status == 200 and "showqrcode" in qr.data["image"]
     scene = next(s for s, _ in platform.qr_tickets.values() if s.startswith("ci:"))

@@ -5,14 +5,14 @@ of its own: five a check-in). A wrong code is refused in words with nothing writ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.draws import Invitation, InvitationStatus
 from services.common.errors import DomainError
 from tests.support.api import Api
-from tests.support.draw_world import drawn, make_experts
+from tests.support.draw_world import drawn, make_experts, the_experts_gather_soon
 from tests.support.helpers import said
 from tests.support.queries import QueryCounter
 from tests.support.wechat import Chat
@@ -24,9 +24,7 @@ async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_noth
     await make_experts(client, 4)
     aid, _token = await drawn(api, chat, demo)
     now = datetime.now(UTC)
-    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),
-                                             eval_end=now + timedelta(hours=5))
-    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=20))
+    await the_experts_gather_soon(aid, now)
     first = await Invitation.filter(activity_id=aid,
                                     status=InvitationStatus.CONFIRMED).order_by("id").first()
     assert first is not None and first.code
