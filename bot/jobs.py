@@ -41,7 +41,7 @@ async def process_message(ctx: dict[str, Any], raw: dict[str, str]) -> None:
 
 async def apply_receipts(ctx: dict[str, Any]) -> int:
     """Apply the receipts the callback's fast path kept (every second)."""
-    return await channels_of(ctx).relay.drain_receipts()
+    return await channels_of(ctx).relay.receipts.drain()
 
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:

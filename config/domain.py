@@ -163,8 +163,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     exams = Exams(outbox, links, education, relatives, schedule)
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
-        timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts),
-        unschedule)
+        timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
     knowledge = Help(settings.texts_dir, Segmenter(),
                      Contact(settings.help_hotline, settings.help_hours))
     support = SupportDesk(outbox)
@@ -181,7 +180,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         timing=Timing(settings.emergency_response_minutes,
                       tuple(settings.minutes(settings.reminder_minutes)),
                       tuple(settings.minutes(settings.urge_minutes))),
-        privacy=privacy, face=face, help_sms=help_sms, announcer=reactions)
+        privacy=privacy, face=face, help_sms=help_sms, announcer=reactions,
+        unschedule=unschedule)
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)

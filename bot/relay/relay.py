@@ -24,10 +24,11 @@ from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 from redis.asyncio import Redis
 
-from bot.conversation.receipts import ReceiptInbox
-from bot.relay.sender import Recipient, Sender
+from bot.relay.receipts import Receipts
+from bot.relay.recipients import Recipient
+from bot.relay.sender import Sender
 from models.notifications import Notification, Status
-from services.common.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
+from services.common.redis_keys import OUTBOX_DIRTY_TTL, RedisKeys
 from services.notifications import Lease, Outbox
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,6 @@ class Relay:
         self._keys = keys
         self._dirty = keys.outbox_dirty()
         self._nudges = keys.outbox_nudges()
-        self._parked = keys.early_receipts()
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         # one person's notices sent beside a mass batch do not queue behind its sends
@@ -132,51 +132,8 @@ class Relay:
         self._sleep = sleep
         self._claimed_at = -math.inf  # time.monotonic() of this relay's last claim
         self.clock = clock
-        self.receipts = ReceiptInbox(redis, keys)
+        self.receipts = Receipts(outbox, redis, keys, clock)
         self._job_running = False  # the job's run under way in this process
-
-    async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
-        """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
-        has yet (WeChat can report before the relay has saved the batch, or before a send
-        whose answer was lost is repeated) is parked and tried again every second."""
-        unknown = await self.outbox.templates_finished(receipts, now)
-        if unknown:
-            stamp = int(now.timestamp())
-            await cast("Awaitable[int]", self._redis.hset(self._parked, mapping={
-                str(m): f"{s}|{stamp}" for m, s in unknown}))
-
-    async def apply_parked(self, now: datetime) -> int:
-        """Parked receipts whose row has been saved since are applied; one parked for longer
-        than EARLY_RECEIPT_TTL is dropped (its row was never saved). Returns how many were
-        applied."""
-        # (redis-py types these as "awaitable or not", for its sync and async clients alike)
-        raw = await cast("Awaitable[dict[bytes, bytes]]", self._redis.hgetall(self._parked))
-        if not raw:
-            return 0
-        parked: list[tuple[int, str]] = []
-        stale: list[str] = []
-        for key, value in raw.items():
-            status, _, stamp = _text(value).rpartition("|")
-            if now.timestamp() - int(stamp or 0) > EARLY_RECEIPT_TTL:
-                stale.append(_text(key))
-            else:
-                parked.append((int(_text(key)), status))
-        still = {m for m, _ in await self.outbox.templates_finished(parked, now)}
-        done = [str(m) for m, _ in parked if m not in still]
-        if done or stale:
-            await cast("Awaitable[int]", self._redis.hdel(self._parked, *done, *stale))
-        if stale:
-            log.warning("dropped %d receipt(s) whose notification never had its msgid",
-                        len(stale))
-        return len(done)
-
-    async def drain_receipts(self) -> int:
-        """Apply what the fast path kept, then what was parked (the receipts job, every
-        second)."""
-        now = self.clock()
-        applied = await self.receipts.apply(self.apply_receipts, now)
-        await self.apply_parked(now)
-        return applied
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
                    now: datetime, lease: Lease, sem: asyncio.Semaphore) -> None:
@@ -351,7 +308,3 @@ class Relay:
         except Exception as exc:
             log.warning("could not read the outbox's nudges: %r", exc)
             return None
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

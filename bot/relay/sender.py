@@ -23,7 +23,6 @@ client_msg_id and are retried (exactly once: WeChat drops a repeat).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
@@ -33,6 +32,7 @@ from bot.providers.sms.gateway import SmsError, SmsOutcomeUnknown, SmsProvider
 from bot.providers.voice.gateway import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable
 from bot.relay.notify_texts import NotifyTexts
 from bot.relay.ratelimit import RateLimits
+from bot.relay.recipients import Recipient, recipients_of
 from bot.wechat.api import WeChatAPI
 from bot.wechat.errors import (
     InvalidField,
@@ -48,9 +48,6 @@ from bot.wechat.errors import (
 from bot.wechat.template_fields import FieldFormatError
 from bot.wechat.windows import ServiceWindows, Window
 from models.notifications import ChannelKind, Notification, SubscribeConsent
-from models.orm.statements import columns, id_list, models_from, one_of, rows
-from models.people import opened_phone
-from models.wechat import Channel, WeChatIdentity
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
 from services.notifications import Lease, MootChecks, Outbox, SmsMessage, VoiceCall, VoiceGateway
@@ -66,24 +63,6 @@ OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
 # Channels without an idempotency key: each send is remembered in Redis (the send marker).
 UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS, ChannelKind.VOICE)
 ATTEMPTING = "attempting:"  # the send marker's value while the call is under way
-
-
-TO_THE_LEAVER = "account.deregistered"  # the one notice a deregistered person still gets
-
-
-@dataclass
-class Recipient:
-    oa: WeChatIdentity | None
-    mp_openid: str | None
-    phone: str | None
-    consents: dict[str, int]
-    window: Window | None = None  # the official account's customer-service window
-    # why the notice lost its point (answered, checked in, ...), read for the batch
-    moot: str | None = None
-
-    @property
-    def key(self) -> str:
-        return self.oa.openid if self.oa else (self.mp_openid or self.phone or "?")
 
 
 class Sender:
@@ -104,47 +83,6 @@ class Sender:
         self.max_attempts = max_attempts
         self._mp_appid = miniprogram_appid
         self.windows = ServiceWindows(redis, keys)
-
-    async def recipients(self, items: list[Notification]) -> dict[int, Recipient]:
-        """Who each notification goes to, resolved for the whole batch in a few queries."""
-        person_ids = {i.person_id for i in items if i.person_id is not None}
-        openids = {i.openid for i in items if i.person_id is None and i.openid}
-        by_person: dict[int, dict[str, WeChatIdentity]] = {}
-        by_openid: dict[str, WeChatIdentity] = {}
-        # each person's sealed phone with their identities: one statement for the batch
-        found = await rows(
-            f"SELECT p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
-            f"{columns(WeChatIdentity, 'w')} FROM person p LEFT JOIN wechat_identity w "
-            f"ON w.person_id = p.id WHERE {one_of('p.id')}", id_list(person_ids)
-        ) if person_ids else []
-        phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"])
-                  for r in found}
-        # a deregistered person's phone takes only the confirmation of their 注销
-        gone = {int(r["pid"]) for r in found if r["deregistered_at"] is not None}
-        identities = [w for w in models_from(WeChatIdentity, found, "w") if w is not None]
-        identities += await WeChatIdentity.filter(openid__in=openids) if openids else []
-        for identity in identities:
-            by_openid[identity.openid] = identity
-            if identity.person_id is not None:
-                by_person.setdefault(identity.person_id, {})[identity.channel] = identity
-        mp_openids = [d[Channel.MINI_PROGRAM].openid for d in by_person.values()
-                      if Channel.MINI_PROGRAM in d]
-        consents: dict[str, dict[str, int]] = {}
-        if mp_openids:
-            for c in await SubscribeConsent.filter(mp_openid__in=mp_openids, remaining__gt=0):
-                consents.setdefault(c.mp_openid, {})[c.template_id] = c.remaining
-        out = {}
-        for item in items:
-            if item.person_id is not None:
-                own = by_person.get(item.person_id, {})
-                oa, mp = own.get(Channel.OFFICIAL_ACCOUNT), own.get(Channel.MINI_PROGRAM)
-                reach = item.person_id not in gone or item.kind == TO_THE_LEAVER
-                out[item.id] = Recipient(oa, mp.openid if mp else None,
-                                         phones.get(item.person_id) if reach else None,
-                                         consents.get(mp.openid, {}) if mp else {})
-            else:
-                out[item.id] = Recipient(by_openid.get(item.openid or ""), None, None, {})
-        return out
 
     def plan(self, item: Notification, to: Recipient, now: datetime) -> list[str]:
         kind, ruled = item.kind, item.ruled_out_channels()
@@ -167,7 +105,7 @@ class Sender:
                       ) -> tuple[dict[int, Recipient], dict[int, str]]:
         """Recipients (with their windows and whether each notice still has a point) and
         send markers for a claimed batch: one Redis round trip reads both."""
-        recipients = await self.recipients(items)
+        recipients = await recipients_of(items)
         for item_id, why in (await self.moot.why_moot(items, now)).items():
             recipients[item_id].moot = why
         openids = list(dict.fromkeys(r.oa.openid for r in recipients.values() if r.oa))

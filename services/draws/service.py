@@ -15,7 +15,7 @@ from services.common.pii import Vault
 from services.common.ports import FaceVerifier
 from services.common.reactions import Announcer
 from services.common.redis_keys import RedisKeys
-from services.common.schedule import Schedule
+from services.common.schedule import Schedule, Unschedule
 from services.common.texts import Texts
 from services.draws.answering.answers import Answers
 from services.draws.answering.service import Answering
@@ -81,10 +81,10 @@ class Draws:
              links: Links, redis: Redis, keys: RedisKeys, timing: Timing = Timing(),
              answer_link: Callable[[int], str] | None = None, calls: DrawCalls | None = None,
              privacy: NumberPrivacy | None = None, face: FaceVerifier | None = None,
-             help_sms: HelpBySms | None = None, announcer: Announcer | None = None
-             ) -> Draws:
+             help_sms: HelpBySms | None = None, announcer: Announcer | None = None,
+             unschedule: Unschedule | None = None) -> Draws:
         """Every part, each given what it uses."""
-        running = Running.over(outbox, schedule, answer_link, calls)
+        running = Running.over(outbox, schedule, answer_link, calls, unschedule)
         urgency = Urgency(texts, timing.emergency_minutes)
         activities = Activities(outbox, vault, texts, urgency)
         attendance = Attendance(outbox, activities, list(timing.reminders), list(timing.urges),

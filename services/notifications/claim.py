@@ -1,6 +1,6 @@
-"""The statements a relay claims a batch of notifications with and writes their outcomes
-with (services/notifications/outbox.py's claim and save), written for the database it runs
-on."""
+"""The statements a relay claims a batch of notifications with, writes their outcomes with
+and applies WeChat's receipts of them with (services/notifications/outbox.py's claim, save
+and templates_finished), written for the database it runs on."""
 
 from __future__ import annotations
 
@@ -77,3 +77,16 @@ def save_sql(postgres: bool, count: int) -> str:
     return (f"{head}{sets}, claim_token = NULL, claimed_until = NULL FROM {source} "
             f"WHERE notification.id = v.id AND notification.claim_token = v.claim_token "
             f"AND notification.status = '{Status.SENDING.value}'")
+
+
+# A batch of TEMPLATESENDJOBFINISH receipts on PostgreSQL: the msgids some row has, the
+# successes among them marked delivered (a row still `sent` only), in one statement — the
+# receipts job's one statement a second. Parameters: every msgid, now, the successes' msgids.
+RECEIPTS_SQL = (
+    "WITH known AS (SELECT id, wx_msgid FROM notification "
+    "WHERE wx_msgid = ANY(CAST(? AS BIGINT[]))), "
+    f"marked AS (UPDATE notification SET status = '{Status.DELIVERED.value}', "
+    "delivered_at = ? FROM known WHERE notification.id = known.id "
+    f"AND notification.status = '{Status.SENT.value}' "
+    "AND known.wx_msgid = ANY(CAST(? AS BIGINT[])) RETURNING notification.id) "
+    "SELECT wx_msgid FROM known")

@@ -29,7 +29,13 @@ from services.notifications.change import (
     Groups,
     settle_families,
 )
-from services.notifications.claim import BULK_CLAIM, OUTCOME, claim_sql, save_sql
+from services.notifications.claim import (
+    BULK_CLAIM,
+    OUTCOME,
+    RECEIPTS_SQL,
+    claim_sql,
+    save_sql,
+)
 from services.notifications.consents import Consents
 from services.notifications.failures import FailureWords
 from services.notifications.kind_registry import NotificationKind
@@ -293,12 +299,17 @@ class Outbox:
         the receipts whose msgid no notification has (yet)."""
         if not receipts:
             return []
-        known = {int(m) for m in await column(Notification.filter(
-            wx_msgid__in=sorted({m for m, _ in receipts})), "wx_msgid")}
-        delivered = sorted({m for m, s in receipts if s == "success" and m in known})
-        if delivered:
-            await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
-                status=Status.DELIVERED, delivered_at=now)
+        msgids = sorted({m for m, _ in receipts})
+        successes = sorted({m for m, s in receipts if s == "success"})
+        if on_postgres():  # the msgids known and the successes marked: one statement
+            known = {int(r["wx_msgid"]) for r in await rows(RECEIPTS_SQL, msgids, now,
+                                                             successes)}
+        else:
+            known = {int(m) for m in await column(Notification.filter(
+                wx_msgid__in=msgids), "wx_msgid")}
+            if delivered := [m for m in successes if m in known]:
+                await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
+                    status=Status.DELIVERED, delivered_at=now)
         for msgid, status in receipts:
             if status != "success" and msgid in known:
                 await self.template_finished(msgid, status, now)

@@ -267,14 +267,14 @@ async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
     answer = await Chat(client).event(demo["expert"].openid, "TEMPLATESENDJOBFINISH",
                                       MsgID=987654321, Status="success")
     assert answer.status == 200
-    await app[CHANNELS].relay.drain_receipts()  # the worker applies it: nothing to mark yet
+    await app[CHANNELS].relay.receipts.drain()  # the worker applies it: nothing to mark yet
     assert (await Notification.get(id=item.id)).status == Status.SENDING
     # then the relay records the send and saves its batch
     app[DOMAIN].outbox.sent(claimed, "template", now, wx_msgid=987654321)
     await app[DOMAIN].outbox.save([claimed])
-    await app[CHANNELS].relay.drain_receipts()  # the next run of the receipts job
+    await app[CHANNELS].relay.receipts.drain()  # the next run of the receipts job
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
-    assert not await app[CHANNELS].relay.apply_parked(now)  # applied once, then let go
+    assert not await app[CHANNELS].relay.receipts.apply_parked(now)  # applied once, then let go
 
 
 async def test_a_receipt_whose_row_never_gets_its_msgid_is_let_go_after_an_hour(
@@ -282,11 +282,11 @@ async def test_a_receipt_whose_row_never_gets_its_msgid_is_let_go_after_an_hour(
     """A parked receipt is tried again every second, not for ever (EARLY_RECEIPT_TTL)."""
     relay = client.app[CHANNELS].relay
     now = datetime.now(UTC)
-    await relay.apply_receipts([(555000111, "success")], now)
-    assert await relay.apply_parked(now + timedelta(minutes=59)) == 0  # still waiting
-    await relay.apply_parked(now + timedelta(minutes=61))
-    assert await relay.apply_parked(now + timedelta(minutes=30)) == 0
-    assert not await relay._redis.hlen(relay._parked)
+    await relay.receipts.apply([(555000111, "success")], now)
+    assert await relay.receipts.apply_parked(now + timedelta(minutes=59)) == 0  # still waiting
+    await relay.receipts.apply_parked(now + timedelta(minutes=61))
+    assert await relay.receipts.apply_parked(now + timedelta(minutes=30)) == 0
+    assert not await relay._redis.hlen(relay.receipts.key)
 
 
 async def test_a_run_stops_at_its_budget_and_the_next_run_sends_the_rest(

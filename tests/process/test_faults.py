@@ -224,7 +224,7 @@ async def test_killed_database_connections_answer_busy_and_retries_run(
     retried = [await chat.post(p) for p in busy]
     assert all("绑定" in a.text and "系统繁忙" not in a.text for a in retried)
     assert await WeChatIdentity.filter(openid__startswith="o_pg_").count() == 40
-    await relay.drain_receipts()  # the receipts kept during the outage: none lost
+    await relay.receipts.drain()  # the receipts kept during the outage: none lost
     assert await Notification.filter(id__in=sent, status=Status.DELIVERED).count() == 10
 
 
@@ -249,9 +249,9 @@ async def test_a_receipt_a_relay_read_and_died_on_is_applied_by_the_next(
         await inbox.apply(dies, datetime.now(UTC))
     assert (await Notification.get(id=item.id)).status == Status.SENT
     await asyncio.sleep(0.3)
-    assert await inbox.apply(relay.apply_receipts, datetime.now(UTC)) == 1
+    assert await inbox.apply(relay.receipts.apply, datetime.now(UTC)) == 1
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
-    assert await inbox.apply(relay.apply_receipts, datetime.now(UTC)) == 0  # applied once
+    assert await inbox.apply(relay.receipts.apply, datetime.now(UTC)) == 0  # applied once
 
 
 async def test_a_task_cancelled_while_opening_a_transaction_holds_nobody_up(

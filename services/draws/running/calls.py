@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
-from services.common.schedule import Schedule, Unschedule
+from services.common.schedule import Schedule
 from services.draws.news.notices import Notices
 from services.draws.randomness.urgent import approved_urgency
 from services.notifications import NotificationKind, Outbox
@@ -79,20 +79,10 @@ class CallPolicy:
 
 
 class DrawCalls:
-    def __init__(self, outbox: Outbox, schedule: Schedule, policy: CallPolicy,
-                 unschedule: Unschedule | None = None) -> None:
+    def __init__(self, outbox: Outbox, schedule: Schedule, policy: CallPolicy) -> None:
         self.outbox = outbox
         self.schedule = schedule
-        self.unschedule = unschedule
         self.policy = policy
-
-    async def forget(self, invitation_id: int) -> None:
-        """The invitation was answered (committed): its next call's job is taken off the
-        queue, so the worker does not read the invitation to find it answered (a statement
-        an invitation, most of them answered before their call). Best effort: a job already
-        on its way still finds the answer and places nothing."""
-        if self.unschedule is not None:
-            await self.unschedule(call_keys(invitation_id))
 
     async def plan(self, invited: list[Invitation]) -> None:
         """The first call of each new invitation, if its window is long enough for one."""

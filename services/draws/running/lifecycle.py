@@ -52,8 +52,12 @@ class Lifecycle:
                                       nonce=activity.nonce)
             await notify_agency(change, activity, "draw.started", total=str(activity.total),
                                 seed_hash=(activity.seed_hash or "")[:16])
-        await self.waves.advance(activity.id, now)
-        return await DrawActivity.get(id=activity.id)
+            # the first wave in the start's own transaction: a draw is never left started
+            # with nobody invited, and the start is one commit
+            timers = await self.waves.advance_locked(change, activity, now)
+            started = await DrawActivity.get(id=activity.id)
+        await self.waves.start_timers(timers)
+        return started
 
     async def pause(self, activity_id: int, now: datetime, actor: Actor,
                     reason: str) -> DrawActivity:

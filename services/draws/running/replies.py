@@ -300,12 +300,11 @@ class Replies:
             log.warning("reply to invitation %s committed, but %d new invitation(s) not "
                         "timed nor their calls planned (the sweep makes both up): %r",
                         invitation_id, len(timers), exc)
-        if self.waves.calls is not None:
-            try:
-                await self.waves.calls.forget(invitation_id)
-            except Exception as exc:  # the call's job finds the answer and places nothing
-                log.warning("reply to invitation %s committed, its call's job left queued: %r",
-                            invitation_id, exc)
+        try:
+            await self.waves.forget(invitation_id)
+        except Exception as exc:  # the jobs find the answer and do nothing
+            log.warning("reply to invitation %s committed, its window's and call's jobs left "
+                        "queued: %r", invitation_id, exc)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, found: _Found,

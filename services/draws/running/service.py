@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.common.schedule import Schedule
+from services.common.schedule import Schedule, Unschedule
 from services.draws.running.calls import DrawCalls
 from services.draws.running.lifecycle import Lifecycle
 from services.draws.running.replies import Replies
@@ -28,8 +28,9 @@ class Running:
     @classmethod
     def over(cls, outbox: Outbox, schedule: Schedule,
              answer_link: Callable[[int], str] | None = None,
-             calls: DrawCalls | None = None) -> Running:
+             calls: DrawCalls | None = None, unschedule: Unschedule | None = None
+             ) -> Running:
         """The parts over one set of waves."""
-        waves = Waves(outbox, schedule, answer_link, calls)
+        waves = Waves(outbox, schedule, answer_link, calls, unschedule)
         return cls(waves=waves, lifecycle=Lifecycle(waves), replies=Replies(waves),
                    sweep=Sweep(waves), calls=calls)

@@ -22,7 +22,7 @@ from models.draws import (
 )
 from models.orm.statements import rows
 from services.common.clock import china_time
-from services.common.schedule import Schedule
+from services.common.schedule import Schedule, Unschedule
 from services.draws.candidates.pool import blocked, candidate_pool
 from services.draws.candidates.relations import Committee
 from services.draws.facts.seal import unseal_at
@@ -40,7 +40,7 @@ from services.draws.randomness.urgent import (
     urgent_weights,
 )
 from services.draws.randomness.weighting import pool_weights, stored, weights_of
-from services.draws.running.calls import DrawCalls, invitation_key
+from services.draws.running.calls import DrawCalls, call_keys, invitation_key
 from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)
@@ -114,14 +114,21 @@ async def persons_of(expert_ids: list[int]) -> dict[int, int]:
         id__in=expert_ids).values_list("id", "person_id")}
 
 
+
+def timeout_key(invitation_id: int) -> str:
+    """The job id of an invitation's response window (one job an invitation)."""
+    return f"draw-timeout:{invitation_id}"
+
 class Waves:
     """The wave mechanism the engine's parts share: advance, the response timers, the end."""
 
     def __init__(self, outbox: Outbox, schedule: Schedule,
                  answer_link: Callable[[int], str] | None = None,
-                 calls: DrawCalls | None = None) -> None:
+                 calls: DrawCalls | None = None, unschedule: Unschedule | None = None
+                 ) -> None:
         self.outbox = outbox
         self.schedule = schedule
+        self.unschedule = unschedule
         self.calls = calls  # voice calls to the experts who have not answered
         # an invitation's answer page (web/answer.py), carried by its SMS
         self.answer_link = answer_link
@@ -140,9 +147,18 @@ class Waves:
         is found by the sweep."""
         for item in invited:
             await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
-                                f"draw-timeout:{item.id}")
+                                timeout_key(item.id))
         if self.calls is not None:
             await self.calls.plan(invited)
+
+    async def forget(self, invitation_id: int) -> None:
+        """The invitation was answered (committed): its response window's job and its next
+        call's are taken off the queue, so the worker does not read the invitation to find
+        it answered (a statement a job; most invitations are answered before either). Best
+        effort: a job already on its way still finds the answer and does nothing."""
+        if self.unschedule is not None:
+            await self.unschedule([timeout_key(invitation_id)] + (
+                call_keys(invitation_id) if self.calls is not None else []))
 
     async def advance_locked(self, change: Change, activity: DrawActivity, now: datetime,
                        found: list[dict[str, Any]] | None = None) -> list[Invitation]:

@@ -1,6 +1,7 @@
-"""An answered invitation's next call leaves the queue with the answer: the worker does not
-run a job that would only read the invitation to find it answered (most invitations are
-answered before their first call), and the phone does not ring."""
+"""An answered invitation's next call and its response window's job leave the queue with the
+answer: the worker does not run jobs that would only read the invitation to find it answered
+(most invitations are answered before their first call and long before their window
+closes), and the phone does not ring."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from config.redis_client import make_arq
 from config.settings.redis import redis_target
 from sandbox.platform import Platform
 from services.draws.running.calls import CALL_JOB, call_key
+from services.draws.running.waves import timeout_key
 from tests.support.draw_world import invited_by_sms
 from tests.support.settings import make_settings
 from tests.support.voice import voice_world
 from web.context import DOMAIN
 
 
-async def test_an_answer_takes_the_invitations_next_call_off_the_queue(
+async def test_an_answer_takes_the_invitations_next_call_and_its_window_off_the_queue(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
@@ -34,15 +36,17 @@ async def test_an_answer_takes_the_invitations_next_call_off_the_queue(
     now = datetime.now(UTC)
     try:
         invitation = await invited_by_sms(person_id, now)
-        await calls.plan([invitation])  # as the wave that invited them does
+        await running.waves.start_timers([invitation])  # as the wave that invited them does
         info = await Job(call_key(invitation.id, 1), arq).info()
         assert info is not None and (info.function, info.args) == (CALL_JOB,
                                                                    (invitation.id, 1))
+        assert await Job(timeout_key(invitation.id), arq).info() is not None
         # answered by SMS before the call's time: the call's job is gone with it
         outcome = await running.replies.reply(invitation.id, person_id, 1,
                                               now + timedelta(seconds=30), via="sms")
         assert outcome.status == "confirmed"
         assert await Job(call_key(invitation.id, 1), arq).info() is None
+        assert await Job(timeout_key(invitation.id), arq).info() is None
         assert call_key(invitation.id, 1).encode() not in await arq.zrange(
             arq.default_queue_name, 0, -1)
         # and a job already on its way finds the answer: nothing rings
