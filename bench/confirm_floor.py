@@ -26,6 +26,7 @@ import asyncpg
 from aiohttp import web
 from redis import asyncio as aioredis
 
+from bench.common import lean_reset
 from bench.floor import serve, with_health
 from bot.wechat.incoming import Incoming
 from bot.wechat.replies import Text, render_reply
@@ -61,18 +62,11 @@ VALUES ('draw.progress', $1, $2, 'queued', '', '', false, 0, 0, $3, $4, $3)
 """
 
 
-async def _reset(conn: asyncpg.Connection) -> None:
-    """What a release must undo, as the service's pool does (config/db/tortoise.py): only a
-    transaction left open; asyncpg's own reset is one more round trip a request."""
-    if conn.is_in_transaction():
-        await conn.execute("ROLLBACK")
-
-
 def make_app(token: str, database_url: str, redis_url: str) -> web.Application:
     async def started(app: web.Application) -> None:
         app["pg"] = await asyncpg.create_pool(database_url.replace("postgres://",
                                                                    "postgresql://"),
-                                              min_size=8, max_size=32, reset=_reset)
+                                              min_size=8, max_size=32, reset=lean_reset)
         app["redis"] = aioredis.from_url(redis_url)
 
     async def stopped(app: web.Application) -> None:

@@ -38,6 +38,7 @@ from bench.common import (
     SECRETS,
     ensure_database,
     flush_redis,
+    lean_reset,
     service_env,
     start,
     stop,
@@ -259,7 +260,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     # statement at a time); the sampler has its own
     counting = await statements_ready(DATABASE_URL)
     conn = Counted(await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2,
-                                             max_size=4))
+                                             max_size=4, reset=lean_reset))
     watcher = Counted(await asyncpg.connect(driver_url(DATABASE_URL)))
     until = asyncio.Event()
     cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}

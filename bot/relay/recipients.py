@@ -5,12 +5,15 @@ relay's whole batch in one statement."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from bot.wechat.windows import Window
 from models.notifications import Notification
 from models.orm.statements import columns, id_list, models_from, on_postgres, one_of, rows
 from models.people import opened_phone
 from models.wechat import Channel, WeChatIdentity
+from services.notifications import Joined
 
 TO_THE_LEAVER = "account.deregistered"  # the one notice a deregistered person still gets
 
@@ -39,19 +42,36 @@ def _consents_sql() -> str:
             "WHERE c.mp_openid = w.openid AND c.remaining > 0) END")
 
 
-async def recipients_of(items: list[Notification]) -> dict[int, Recipient]:
+def _read() -> str:
+    """Each person's sealed phone, identities and consents (a row an identity)."""
+    return (f"p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
+            f"{_consents_sql()} AS consents, {columns(WeChatIdentity, 'w')}")
+
+
+@cache
+def with_claim() -> Joined:
+    """The same read in the relay's claim (PostgreSQL): for each claimed row's person."""
+    return Joined(_read(), 'LEFT JOIN person p ON p.id = claimed."notification.person_id" '
+                  "LEFT JOIN wechat_identity w ON w.person_id = p.id")
+
+
+async def recipients_of(items: list[Notification], claimed: list[dict[str, Any]] | None = None
+                        ) -> dict[int, Recipient]:
     """Who each notification goes to: each person's sealed phone with their identities and
-    the mini-program's consents in one statement for the batch (and the identities of rows
-    addressed to an openid alone in a second, when there are any)."""
+    the mini-program's consents in one statement for the batch, or read with the claim
+    already (`claimed`: its rows, `with_claim`); the identities of rows addressed to an
+    openid alone in a statement of their own, when there are any."""
     person_ids = {i.person_id for i in items if i.person_id is not None}
     openids = {i.openid for i in items if i.person_id is None and i.openid}
     by_person: dict[int, dict[str, WeChatIdentity]] = {}
     by_openid: dict[str, WeChatIdentity] = {}
-    found = await rows(
-        f"SELECT p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
-        f"{_consents_sql()} AS consents, {columns(WeChatIdentity, 'w')} FROM person p "
-        f"LEFT JOIN wechat_identity w ON w.person_id = p.id WHERE {one_of('p.id')}",
-        id_list(person_ids)) if person_ids else []
+    if claimed is not None:  # a row a claimed notice and identity: each person's once
+        found = list({(r["pid"], r["w.id"]): r for r in claimed if r["pid"] is not None
+                      }.values())
+    else:
+        found = await rows(f"SELECT {_read()} FROM person p LEFT JOIN wechat_identity w "
+                           f"ON w.person_id = p.id WHERE {one_of('p.id')}",
+                           id_list(person_ids)) if person_ids else []
     phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"]) for r in found}
     # a deregistered person's phone takes only the confirmation of their 注销
     gone = {int(r["pid"]) for r in found if r["deregistered_at"] is not None}

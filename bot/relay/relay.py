@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
@@ -25,7 +25,7 @@ from arq.utils import timestamp_ms
 from redis.asyncio import Redis
 
 from bot.relay.receipts import Receipts
-from bot.relay.recipients import Recipient
+from bot.relay.recipients import Recipient, with_claim
 from bot.relay.sender import Sender
 from models.notifications import Notification, Status
 from services.common.redis_keys import OUTBOX_DIRTY_TTL, RedisKeys
@@ -220,11 +220,13 @@ class Relay:
             while time.monotonic() < ends:
                 now, seen = self.clock(), await self._nudge_count()
                 size = self.claim_size()
-                items = await self.outbox.claim(now, size, self.sender.max_attempts)
+                items, found = await self.outbox.claim_read(now, size, with_claim(),
+                                                            self.sender.max_attempts)
                 self._claimed_at = time.monotonic()
                 if not items:
                     break
-                total += len(items) + await self._beside(self._send_batch(items, now), seen)
+                total += len(items) + await self._beside(self._send_batch(items, now, found),
+                                                         seen)
                 if len(items) < size:
                     # the claim took everything due: what was queued since nudged (the dirty
                     # mark, below), and what falls due by its time is the sweep's, every 2 s
@@ -249,13 +251,13 @@ class Relay:
             await self._sleep(wait)
 
     async def _send_batch(self, items: list[Notification], now: datetime,
-                          beside: bool = False) -> None:
-        """Claimed rows sent and their outcomes saved; a stopping worker hands the rest
-        back."""
+                          found: list[dict[str, Any]] | None, beside: bool = False) -> None:
+        """Claimed rows sent and their outcomes saved (`found`: the claim's rows, with their
+        recipients); a stopping worker hands the rest back."""
         sem = self._beside_sem if beside else self._sem
         try:
             async with self._holding(items, now) as lease:
-                recipients, markers = await self.sender.prepare(items, now)
+                recipients, markers = await self.sender.prepare(items, now, found)
                 await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
                                                  now, lease, sem) for i in items))
         except asyncio.CancelledError:  # the worker is stopping: hand the rest back
@@ -286,10 +288,12 @@ class Relay:
                     continue
                 seen, now = count, self.clock()
                 # (lapsed rows are buried by the run's own claims, not at every look)
-                claimed = await self.outbox.claim(now, self.claim_size(), bulk=False)
+                claimed, found = await self.outbox.claim_read(now, self.claim_size(),
+                                                              with_claim(), bulk=False)
                 self._claimed_at = time.monotonic()
                 if claimed:
-                    own.add(asyncio.ensure_future(self._send_batch(claimed, now, beside=True)))
+                    own.add(asyncio.ensure_future(self._send_batch(claimed, now, found,
+                                                                   beside=True)))
                     sent += len(claimed)
         except BaseException:  # cancelled while waiting: every batch hands its rows back
             for started in (task, *own):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from redis.asyncio import Redis
 from tortoise.expressions import F
@@ -101,11 +102,13 @@ class Sender:
             out.append(ChannelKind.VOICE)
         return [c for c in out if c not in ruled]
 
-    async def prepare(self, items: list[Notification], now: datetime
+    async def prepare(self, items: list[Notification], now: datetime,
+                      claimed: list[dict[str, Any]] | None = None
                       ) -> tuple[dict[int, Recipient], dict[int, str]]:
         """Recipients (with their windows and whether each notice still has a point) and
-        send markers for a claimed batch: one Redis round trip reads both."""
-        recipients = await recipients_of(items)
+        send markers for a claimed batch: one Redis round trip reads both. `claimed`: the
+        claim's rows, the recipients read with them (recipients.with_claim)."""
+        recipients = await recipients_of(items, claimed)
         for item_id, why in (await self.moot.why_moot(items, now)).items():
             recipients[item_id].moot = why
         openids = list(dict.fromkeys(r.oa.openid for r in recipients.values() if r.oa))

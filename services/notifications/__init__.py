@@ -6,6 +6,7 @@ the modules behind it are the context's own."""
 
 from services.notifications.change import ALL_CHANNELS, Change
 from services.notifications.checks import MootCheck, MootChecks
+from services.notifications.claim import Joined
 from services.notifications.kind_registry import NotificationKind
 from services.notifications.mail import Attachment, Mail, Mailer, MailError
 from services.notifications.outbox import Lease, Outbox
@@ -18,6 +19,7 @@ __all__ = [
     "Attachment",
     "Change",
     "CodeSms",
+    "Joined",
     "Lease",
     "Line",
     "Mail",

@@ -4,14 +4,27 @@ and templates_finished), written for the database it runs on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
+from models import column
 from models.notifications import Notification, Status
-from models.orm.statements import columns
+from models.orm.statements import columns, on_postgres, rows
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What a relay reads with its claim on PostgreSQL, in the claim's own statement:
+    `columns` of the tables `joins` joins to each claimed row (`claimed."notification.<col>"`;
+    a row may come back once for each row a join finds)."""
+
+    columns: str
+    joins: str
 
 
 @cache
-def claim_sql(dialect: str) -> str:
+def claim_sql(dialect: str, joined: Joined | None = None) -> str:
     """One statement claims a batch and returns it: the lapsed claims, one person's due
     notices, then a mass notice's due rows, at most BULK_CLAIM of them (three index range
     reads, not one OR: with the OR, PostgreSQL gathers every due row to sort them, 0.4 s a
@@ -38,12 +51,16 @@ def claim_sql(dialect: str) -> str:
         f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
         f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?")
     ids = f"id = ANY(ARRAY({picked}))" if dialect == "postgres" else f"id IN ({picked})"
-    return (
+    update = (
         f"UPDATE notification SET status = '{sending}', claim_token = ?, claimed_until = ?, "
         f"attempts = attempts + 1 WHERE {ids} "
         f"AND ((status = '{queued}' AND next_attempt_at <= ?) "
         f"OR (status = '{sending}' AND claimed_until < ? AND attempts < ?)) "
         f"RETURNING {columns(Notification, 'notification')}")
+    if joined is None or dialect != "postgres":  # (SQLite takes no UPDATE in a WITH)
+        return update
+    return (f"WITH claimed AS ({update}) SELECT claimed.*, {joined.columns} FROM claimed "
+            f"{joined.joins}")
 # a mass notice's rows a claim takes at most: a second or two of sending, after which the
 # relay claims again and finds an invitation queued meanwhile
 BULK_CLAIM = 200
@@ -79,9 +96,23 @@ def save_sql(postgres: bool, count: int) -> str:
             f"AND notification.status = '{Status.SENDING.value}'")
 
 
-# A batch of TEMPLATESENDJOBFINISH receipts on PostgreSQL: the msgids some row has, the
-# successes among them marked delivered (a row still `sent` only), in one statement — the
-# receipts job's one statement a second. Parameters: every msgid, now, the successes' msgids.
+
+async def mark_delivered(msgids: set[int], successes: set[int], now: datetime) -> set[int]:
+    """A batch of TEMPLATESENDJOBFINISH receipts: the `msgids` some row has, and the
+    `successes` among them marked delivered (a row still `sent` only) — on PostgreSQL in one
+    statement, the receipts job's one statement a second."""
+    if on_postgres():
+        return {int(r["wx_msgid"]) for r in await rows(RECEIPTS_SQL, sorted(msgids), now,
+                                                        sorted(successes))}
+    known = {int(m) for m in await column(Notification.filter(wx_msgid__in=sorted(msgids)),
+                                          "wx_msgid")}
+    if delivered := sorted(successes & known):
+        await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
+            status=Status.DELIVERED, delivered_at=now)
+    return known
+
+
+# Parameters: every msgid, now, the successes' msgids.
 RECEIPTS_SQL = (
     "WITH known AS (SELECT id, wx_msgid FROM notification "
     "WHERE wx_msgid = ANY(CAST(? AS BIGINT[]))), "

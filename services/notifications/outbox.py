@@ -18,7 +18,6 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.notifications import Notification, Status
 from models.orm.statements import models_from, on_postgres, rows
 from services.common.metrics import SENDS
@@ -32,8 +31,9 @@ from services.notifications.change import (
 from services.notifications.claim import (
     BULK_CLAIM,
     OUTCOME,
-    RECEIPTS_SQL,
+    Joined,
     claim_sql,
+    mark_delivered,
     save_sql,
 )
 from services.notifications.consents import Consents
@@ -156,6 +156,14 @@ class Outbox:
         """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
         died between claiming and recording), a mass notice's rows only if `bulk`; each
         attempt counts, and a lapsed row that has used `max_attempts` is dead instead."""
+        return (await self.claim_read(now, limit, None, max_attempts, bulk))[0]
+
+    async def claim_read(self, now: datetime, limit: int, joined: Joined | None,
+                         max_attempts: int | None = None, bulk: bool = True
+                         ) -> tuple[list[Notification], list[dict[str, Any]] | None]:
+        """`claim`, with what `joined` reads of each claimed row in the claim's statement on
+        PostgreSQL: the rows and those reads (None on SQLite, and without `joined`: the
+        caller reads for itself)."""
         if max_attempts is not None and time.monotonic() >= self._bury_at:
             # every few seconds, not at every claim (a statement each): the claim itself
             # leaves such a row alone meanwhile
@@ -163,13 +171,17 @@ class Outbox:
             await self._bury_lapsed(now, max_attempts)
         allowed = max_attempts if max_attempts is not None else ATTEMPTS_UNBOUNDED
         token = secrets.token_hex(12)
-        found = await rows(claim_sql("postgres" if on_postgres() else "sqlite"), token,
+        postgres = on_postgres()
+        joined = joined if postgres else None
+        found = await rows(claim_sql("postgres" if postgres else "sqlite", joined), token,
                            now + self.lease, now, allowed, limit, now, limit, now,
                            min(limit, BULK_CLAIM) if bulk else 0, limit, now, now, allowed)
-        claimed = [n for n in models_from(Notification, found, "notification") if n is not None]
+        claimed = {n.id: n for n in models_from(Notification, found, "notification")
+                   if n is not None}  # (a row comes back once for each row a join finds)
         # UPDATE ... RETURNING gives no order (PostgreSQL's is the heap's): one person's
         # notices first, each lane oldest first
-        return sorted(claimed, key=lambda n: (n.lane, n.id))
+        return (sorted(claimed.values(), key=lambda n: (n.lane, n.id)),
+                found if joined is not None else None)
 
     async def _bury_lapsed(self, now: datetime, max_attempts: int) -> None:
         """Rows whose relay stopped before recording an outcome, every attempt used (a row
@@ -299,17 +311,8 @@ class Outbox:
         the receipts whose msgid no notification has (yet)."""
         if not receipts:
             return []
-        msgids = sorted({m for m, _ in receipts})
-        successes = sorted({m for m, s in receipts if s == "success"})
-        if on_postgres():  # the msgids known and the successes marked: one statement
-            known = {int(r["wx_msgid"]) for r in await rows(RECEIPTS_SQL, msgids, now,
-                                                             successes)}
-        else:
-            known = {int(m) for m in await column(Notification.filter(
-                wx_msgid__in=msgids), "wx_msgid")}
-            if delivered := [m for m in successes if m in known]:
-                await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
-                    status=Status.DELIVERED, delivered_at=now)
+        known = await mark_delivered({m for m, _ in receipts},
+                                     {m for m, s in receipts if s == "success"}, now)
         for msgid, status in receipts:
             if status != "success" and msgid in known:
                 await self.template_finished(msgid, status, now)

@@ -41,14 +41,14 @@ async def _relay(client: TestClient, monkeypatch: pytest.MonkeyPatch,
     relay = Relay(outbox, shared.sender, shared._redis, shared._keys, clock=lambda: LATER,
                   linger=LINGER, sleep=sleep)
     batches: list[int] = []
-    claim = outbox.claim
+    claim = outbox.claim_read
 
-    async def counted(*args: Any, **kw: Any) -> list[Notification]:
+    async def counted(*args: Any, **kw: Any) -> Any:
         got = await claim(*args, **kw)
-        batches.append(len(got))
+        batches.append(len(got[0]))
         return got
 
-    monkeypatch.setattr(outbox, "claim", counted)
+    monkeypatch.setattr(outbox, "claim_read", counted)
     return relay, batches
 
 
@@ -86,12 +86,12 @@ async def test_a_notice_queued_during_a_batch_goes_in_the_next_round_within_the_
     prepare = relay.sender.prepare
     late: list[int] = []
 
-    async def meanwhile(items: list[Notification], now: datetime) -> Any:
+    async def meanwhile(items: list[Notification], now: datetime, found: Any) -> Any:
         # an invitation commits and nudges while the first batch is sent
         if not late and any(i.id == first for i in items):
             late.append(await _queue(person_id, 4))
             await relay._redis.set(relay._keys.outbox_dirty(), "1")
-        return await prepare(items, now)
+        return await prepare(items, now, found)
 
     monkeypatch.setattr(relay.sender, "prepare", meanwhile)
     assert await relay.run() == 2
