@@ -33,7 +33,7 @@ from bot.providers.sms.gateway import SmsError, SmsOutcomeUnknown, SmsProvider
 from bot.providers.voice.gateway import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable
 from bot.relay.notify_texts import NotifyTexts
 from bot.relay.ratelimit import RateLimits
-from bot.relay.recipients import Recipient, recipients_of
+from bot.relay.recipients import Recipient, recipients_of, with_claim
 from bot.wechat.api import WeChatAPI
 from bot.wechat.errors import (
     InvalidField,
@@ -51,7 +51,15 @@ from bot.wechat.windows import ServiceWindows, Window
 from models.notifications import ChannelKind, Notification, SubscribeConsent
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
-from services.notifications import Lease, MootChecks, Outbox, SmsMessage, VoiceCall, VoiceGateway
+from services.notifications import (
+    Joined,
+    Lease,
+    MootChecks,
+    Outbox,
+    SmsMessage,
+    VoiceCall,
+    VoiceGateway,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +110,13 @@ class Sender:
             out.append(ChannelKind.VOICE)
         return [c for c in out if c not in ruled]
 
+    def claim_reads(self) -> Joined:
+        """What the relay's claim reads with its rows on PostgreSQL: the recipients, and what
+        the moot checks read."""
+        if self.moot.joined is None:
+            return with_claim()
+        return with_claim() + self.moot.joined
+
     async def prepare(self, items: list[Notification], now: datetime,
                       claimed: list[dict[str, Any]] | None = None
                       ) -> tuple[dict[int, Recipient], dict[int, str]]:
@@ -109,7 +124,7 @@ class Sender:
         send markers for a claimed batch: one Redis round trip reads both. `claimed`: the
         claim's rows, the recipients read with them (recipients.with_claim)."""
         recipients = await recipients_of(items, claimed)
-        for item_id, why in (await self.moot.why_moot(items, now)).items():
+        for item_id, why in (await self.moot.why_moot(items, now, claimed)).items():
             recipients[item_id].moot = why
         openids = list(dict.fromkeys(r.oa.openid for r in recipients.values() if r.oa))
         values = await self._redis.mget([self._keys.send_marker(i.id) for i in items]

@@ -22,6 +22,9 @@ class Joined:
     columns: str
     joins: str
 
+    def __add__(self, other: Joined) -> Joined:
+        return Joined(f"{self.columns}, {other.columns}", f"{self.joins} {other.joins}")
+
 
 @cache
 def claim_sql(dialect: str, joined: Joined | None = None) -> str:

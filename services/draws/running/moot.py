@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
+from models.orm.statements import columns, models_from
 from services.draws.news.agency_news import LATEST
 from services.draws.running.calls import CALL_KIND
-from services.notifications import MootCheck
+from services.notifications import Joined, MootCheck
 
 # the running counts a draw's end carries (agency_news.CARRY_PROGRESS supersedes them)
 CARRIED = frozenset({"draw.progress"})
@@ -63,13 +66,19 @@ def _invitation_of(item: Notification) -> int | None:
     return int(value) if value else None
 
 
-async def draw_moot(items: list[Notification], now: datetime) -> dict[int, str]:
+async def draw_moot(items: list[Notification], now: datetime,
+                    claimed: list[dict[str, Any]] | None = None) -> dict[int, str]:
     """The batch's calls, urges and invitations that lost their point, by row id; the
-    invitations they name in one statement. A row that names none is never moot."""
+    invitations they name in one statement, or read with the claim (`claimed`: its rows,
+    `CLAIMED`'s columns among them). A row that names none is never moot."""
     named = {item.id: i for item in items if (i := _invitation_of(item)) is not None}
     if not named:
         return {}
-    found = {v.id: v for v in await Invitation.filter(id__in=sorted(set(named.values())))}
+    if claimed is not None:
+        found = {v.id: v for v in models_from(Invitation, claimed, "mi") if v is not None}
+    else:
+        found = {v.id: v for v in await Invitation.filter(
+            id__in=sorted(set(named.values())))}
     out = {}
     for item in items:
         if item.id in named and (why := _WHY[item.kind](item, found.get(named[item.id]),
@@ -78,7 +87,8 @@ async def draw_moot(items: list[Notification], now: datetime) -> dict[int, str]:
     return out
 
 
-async def count_moot(items: list[Notification], now: datetime) -> dict[int, str]:
+async def count_moot(items: list[Notification], now: datetime,
+                     claimed: list[dict[str, Any]] | None = None) -> dict[int, str]:
     """The agency's running counts (agency_news.LATEST, a row a slot: Change.latest) that
     come back from a retry after a later slot's row of the same count to the same person
     was written: the later one carries a later state, and the older sent after it would be
@@ -110,3 +120,14 @@ async def _ended(key: str) -> bool:
 
 DRAW_MOOT: dict[str, MootCheck] = {**dict.fromkeys(_WHY, draw_moot),
                                    **dict.fromkeys(LATEST, count_moot)}
+
+
+@cache
+def claimed_invitations() -> Joined:
+    """The invitation a claimed call, urge or invitation names, read in the relay's claim
+    (PostgreSQL: `params` is jsonb): `draw_moot` then reads nothing."""
+    kinds = ", ".join(f"'{k}'" for k in sorted(_WHY))
+    named = "claimed.\"notification.params\"->>'invitation'"
+    return Joined(columns(Invitation, "mi"), (
+        f"LEFT JOIN draw_invitation mi ON mi.id = CASE WHEN claimed.\"notification.kind\" "
+        f"IN ({kinds}) AND {named} ~ '^[0-9]{{1,18}}$' THEN CAST({named} AS BIGINT) END"))
