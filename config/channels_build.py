@@ -17,7 +17,7 @@ from config.settings import Settings
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
-from services.draws.running import DRAW_MOOT, claimed_invitations
+from services.draws.running import CLAIMED_INVITATIONS, DRAW_MOOT
 from services.notifications import MootChecks, Outbox, SmsGateway, VoiceGateway
 
 
@@ -39,7 +39,7 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
     limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate, clock)
     sender = Sender(outbox, official, mini, sms, notify_texts, limits, redis, keys,
                     settings.outbox_max_attempts, settings.miniapp_appid, voice,
-                    MootChecks(DRAW_MOOT, claimed_invitations()))
+                    MootChecks(DRAW_MOOT, CLAIMED_INVITATIONS))
     return Channels(official=official, mini=mini, sms=sms, voice=voice,
                     notify_texts=notify_texts,
                     relay=Relay(outbox, sender, redis, keys, clock=clock.now,

@@ -178,7 +178,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("people", "changed only with a code sent to the new phone",
               where="services.people.registration:Registration.change_phone"),
             R("notifications", "every later SMS and call goes to the phone read when it is "
-              "sent", where="bot.relay.sender:Sender.recipients"),
+              "sent", where="bot.relay.recipients:recipients_of"),
         ),
         Happening.CE_PASSED: (
             R("education", "the certificate is issued and the expert told",

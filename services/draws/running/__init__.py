@@ -7,13 +7,14 @@ A door of the draws context: what the edges and the other contexts may use of th
 
 from services.draws.running.calls import CallPolicy, DrawCalls
 from services.draws.running.lifecycle import Lifecycle
-from services.draws.running.moot import DRAW_MOOT, claimed_invitations
+from services.draws.running.moot import CLAIMED_INVITATIONS, DRAW_MOOT
 from services.draws.running.replies import Replies, ReplyOutcome
 from services.draws.running.service import Running
 from services.draws.running.sweep import Sweep
 from services.draws.running.waves import Waves
 
 __all__ = [
+    "CLAIMED_INVITATIONS",
     "DRAW_MOOT",
     "CallPolicy",
     "DrawCalls",
@@ -23,5 +24,4 @@ __all__ = [
     "Running",
     "Sweep",
     "Waves",
-    "claimed_invitations",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
@@ -122,12 +121,14 @@ DRAW_MOOT: dict[str, MootCheck] = {**dict.fromkeys(_WHY, draw_moot),
                                    **dict.fromkeys(LATEST, count_moot)}
 
 
-@cache
-def claimed_invitations() -> Joined:
-    """The invitation a claimed call, urge or invitation names, read in the relay's claim
-    (PostgreSQL: `params` is jsonb): `draw_moot` then reads nothing."""
+def _claimed_invitations() -> Joined:
     kinds = ", ".join(f"'{k}'" for k in sorted(_WHY))
     named = "claimed.\"notification.params\"->>'invitation'"
     return Joined(columns(Invitation, "mi"), (
         f"LEFT JOIN draw_invitation mi ON mi.id = CASE WHEN claimed.\"notification.kind\" "
         f"IN ({kinds}) AND {named} ~ '^[0-9]{{1,18}}$' THEN CAST({named} AS BIGINT) END"))
+
+
+# The invitation a claimed call, urge or invitation names, read in the relay's claim
+# (PostgreSQL: `params` is jsonb): `draw_moot` then reads nothing.
+CLAIMED_INVITATIONS = _claimed_invitations()
