@@ -43,7 +43,7 @@ from services.draws.answering.answers import (
 from services.draws.followups.withdrawals import Withdrawals
 from services.draws.news.notices import Notices, answer_params
 from services.draws.running.replies import OPEN, OPEN_ORDER, ReplyOutcome
-from services.draws.venue.attendance import Attendance
+from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.identity_rule import identity_required
 from services.help import HelpBySms
 from services.notifications import Change, Outbox
@@ -113,7 +113,7 @@ class SmsReplies:
             return "chat/draw/acknowledged.j2", {}
         code = CODE.match(text)
         if code is not None and self.attendance is not None:
-            return await self._checkin(person, code.group(1), now)
+            return await self._checkin(person, code.group(1), now, told)
         said = parse_answer(text)
         if said is None:
             return await self._reason(person, bool(waiting), text, now)
@@ -134,23 +134,29 @@ class SmsReplies:
         return await answer_words(self.answer_link, self.texts, decision.outcome,
                                   said.reason)
 
-    async def _checkin(self, person: Person, code: str, now: datetime
-                       ) -> tuple[str, dict[str, Any]]:
-        """The verification code: checked in, or out on a later one; a refusal in its words
-        (sent as the reply `refused`)."""
+    async def _checkin(self, person: Person, code: str, now: datetime, told: Told
+                       ) -> tuple[str, dict[str, Any]] | None:
+        """The verification code: checked in, or out on a later one, its answer queued with
+        the check-in (`told`; None); a refusal in its words (sent as the reply `refused`)."""
         assert self.attendance is not None
+
+        async def then(change: Change, result: CheckResult) -> None:
+            try:  # words that cannot be made must not undo the check-in: sent after it
+                name, values = checkin_words(result, code)
+                params = reply_params(self.texts.render(name, **values), name, values)
+            except Exception:
+                log.exception("the SMS answer to a check-in could not be made: the check-in "
+                              "stands, its answer is tried after it")
+                return
+            await change.notify_each("sms.reply", params, [person.id])
+            told.text = params["text"]
+
         try:
             result = await self.attendance.checkin_by_code(person.id, code, now,
-                                                             wechat=False)
+                                                             wechat=False, then=then)
         except DomainError as exc:
             return "sms/checkin_refused.j2", {"why": self.texts.error(exc)}
-        item = result.invitation
-        moment = item.checkout_at if result.action == "out" else item.checkin_at
-        assert moment is not None
-        return f"sms/checkin_{result.action}.j2", {
-            "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
-            "venue": result.venue, "code": code, "begun": "1" if result.begun else "",
-            "leaving_from": china_time(result.leaving_from)}
+        return None if told.text is not None else checkin_words(result, code)
 
     async def _reason(self, person: Person, waiting: bool, text: str, now: datetime
                       ) -> tuple[str, dict[str, Any]]:
@@ -167,6 +173,17 @@ class SmsReplies:
         return (HELP, {}) if self.help_sms is not None and text else (
             "sms/no_invitation.j2", {})
 
+
+
+def checkin_words(result: CheckResult, code: str) -> tuple[str, dict[str, Any]]:
+    """A check-in's answer by SMS: its text's name and values."""
+    item = result.invitation
+    moment = item.checkout_at if result.action == "out" else item.checkin_at
+    assert moment is not None
+    return f"sms/checkin_{result.action}.j2", {
+        "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
+        "venue": result.venue, "code": code, "begun": "1" if result.begun else "",
+        "leaving_from": china_time(result.leaving_from)}
 
 async def answer_words(answer_link: Callable[[int], str] | None, texts: Texts,
                        outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ object."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -35,6 +36,7 @@ from services.draws.news.notices import Notices, notices_of
 from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.urges import Urging
+from services.notifications import Change
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class CheckResult:
     leaving_from: datetime
     begun: bool
     venue: str = ""  # the expert's own venue, 主场 / 副场, when the activity has a 副场
+
+
+# what a check-in's result sends, queued in the check-in's own change
+Then = Callable[[Change, CheckResult], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -183,14 +189,15 @@ class Attendance(Urging):
 
     async def checkin(self, activity_id: int | None, person_id: int, now: datetime,
                       code: str | None = None, verified: str | None = None,
-                      wechat: bool = True) -> CheckResult:
+                      wechat: bool = True, then: Then | None = None) -> CheckResult:
         """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
         out on a later scan. At a venue that checks identity the first check-in needs the
         check passed (`verified`: the way, services/draws/venue/identity.py). `wechat`: the
         expert came through WeChat (a refusal may then point to the mini-program's face
         check; never by SMS or a link). Without `activity_id`, the evaluation is the one
         whose verification code the expert sent (`code`). Every read is in the check-in's
-        transaction: one commit a check-in."""
+        transaction: one commit a check-in; `then` queues in it what the check-in's result
+        sends (the answer by SMS)."""
         async with self.outbox.change(now) as change:
             if activity_id is None:
                 activity_id = await _coded(person_id, code or "")
@@ -218,11 +225,14 @@ class Attendance(Urging):
                                     progress=f"已到场 {arrived}/{expected}")
             # the expert's own venue (FG-807: 主场 / 副场)
             notice = await Notices.notice_of(item)
-        assert item.checkin_at is not None
-        return CheckResult(action, item, arrived, expected,
-                           leaving_from(activity.eval_start, item.checkin_at),
-                           now >= activity.eval_start,
-                           Venues.venue_label(notice) if notice.role_word else "")
+            assert item.checkin_at is not None
+            result = CheckResult(action, item, arrived, expected,
+                                 leaving_from(activity.eval_start, item.checkin_at),
+                                 now >= activity.eval_start,
+                                 Venues.venue_label(notice) if notice.role_word else "")
+            if then is not None:
+                await then(change, result)
+        return result
 
     @staticmethod
     async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
@@ -236,9 +246,10 @@ class Attendance(Urging):
                                           finished_at=now)
 
     async def checkin_by_code(self, person_id: int, code: str, now: datetime,
-                              wechat: bool = True) -> CheckResult:
-        """Check in (or out) by sending the verification code in chat, or by SMS."""
-        return await self.checkin(None, person_id, now, code=code, wechat=wechat)
+                              wechat: bool = True, then: Then | None = None) -> CheckResult:
+        """Check in (or out) by sending the verification code in chat, or by SMS (`then`:
+        its answer queued with the check-in)."""
+        return await self.checkin(None, person_id, now, code=code, wechat=wechat, then=then)
 
     @staticmethod
     async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """A check-in by verification code is one commit: the code's evaluation, the expert's place,
 the lock, the arrival, the agency's count and the expert's venue are read and written in the
 check-in's own transaction (on a province's morning each statement outside it was a commit
-of its own: five a check-in). A wrong code is refused in words with nothing written."""
+of its own: five a check-in), and by SMS its answer is queued in it too. A wrong code is
+refused in words with nothing written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
+from models.notifications import Notification
+from models.people import Person
 from services.common.errors import DomainError
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts, the_experts_gather_soon
@@ -43,3 +46,23 @@ async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_noth
     assert result.action == "in" and (result.arrived, result.expected) == (1, 2)
     assert counted.alone == [], "\n".join(s[:100] for s in counted.alone)
     assert (await Invitation.get(id=first.id)).checkin_at is not None
+
+
+async def test_a_checkin_by_sms_queues_its_answer_in_the_checkin_s_transaction(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, _token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await the_experts_gather_soon(aid, now)
+    first = await Invitation.filter(activity_id=aid,
+                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
+    assert first is not None and first.code
+    phone = (await Person.get(id=first.person_id)).phone
+    replies = client.app[DOMAIN].draws.answering.sms_answers
+    async with QueryCounter() as counted:
+        said = await replies.answer(phone, first.code, now)
+    assert said is not None and said.startswith("签到成功"), said
+    # the sender read, then the check-in's transaction with its answer: nothing else alone
+    assert len(counted.alone) == 1, "\n".join(s[:100] for s in counted.alone)
+    answer = await Notification.get(person_id=first.person_id, kind="sms.reply")
+    assert answer.params["text"] == said
