@@ -21,10 +21,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from arq.connections import ArqRedis
 
 from bot.relay.channels import CHANNELS
 from config.app import create_app
+from config.redis_client import make_arq
 from config.settings import Settings
+from config.settings.redis import redis_target
 from sandbox.app import register_templates, sync_followers
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app, stop_pushing
@@ -199,6 +202,15 @@ def settings(request: pytest.FixtureRequest, infra: dict[str, str],
         pay = {k: v for k, v in secrets.items() if not k.startswith("SANDBOX_")}
         pay["WECHATPAY_API_BASE"] = gateway.base_url
     return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"), **pay)
+
+
+@pytest.fixture
+async def arq(infra: dict[str, str]) -> AsyncIterator[ArqRedis]:
+    """arq's queue on the test worker's Redis, as the service's processes reach it."""
+    settings = make_settings(infra)
+    queue = make_arq(redis_target(settings.redis_url), settings)
+    yield queue
+    await queue.aclose()
 
 
 @pytest.fixture(scope="session")

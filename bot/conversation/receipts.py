@@ -53,7 +53,8 @@ return 1
 """
 
 
-def _text(value: bytes | str) -> str:
+def redis_text(value: bytes | str) -> str:
+    """A value as Redis returns it (bytes, the clients here decoding nothing), as text."""
     return value.decode() if isinstance(value, bytes) else value
 
 
@@ -121,7 +122,7 @@ class ReceiptInbox:
             applied = [entry_id for entry_id, _ in batch]
             receipts = []
             for _, fields in batch:
-                values = {_text(k): _text(v) for k, v in (fields or {}).items()}
+                values = {redis_text(k): redis_text(v) for k, v in (fields or {}).items()}
                 if values.get("m", "").isdigit():  # (an entry deleted meanwhile has none)
                     receipts.append((int(values["m"]), values.get("s", "")))
             await apply(receipts, now)

@@ -11,7 +11,7 @@ from typing import cast
 
 from redis.asyncio import Redis
 
-from bot.conversation.receipts import ReceiptInbox
+from bot.conversation.receipts import ReceiptInbox, redis_text
 from services.common.redis_keys import EARLY_RECEIPT_TTL, RedisKeys
 from services.notifications import Outbox
 
@@ -65,11 +65,11 @@ class Receipts:
         parked: dict[int, str] = {}
         stale: list[str] = []
         for key, value in raw.items():
-            status, _, stamp = _text(value).rpartition("|")
+            status, _, stamp = redis_text(value).rpartition("|")
             if now.timestamp() - int(stamp or 0) > EARLY_RECEIPT_TTL:
-                stale.append(_text(key))
+                stale.append(redis_text(key))
             else:
-                parked[int(_text(key))] = status
+                parked[int(redis_text(key))] = status
         if stale:
             await cast("Awaitable[int]", self._redis.hdel(self.key, *stale))
             log.warning("dropped %d receipt(s) whose notification never had its msgid",
@@ -91,7 +91,3 @@ class Receipts:
         if done:
             await cast("Awaitable[int]", self._redis.hdel(self.key, *done))
         return len(done)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

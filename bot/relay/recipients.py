@@ -33,25 +33,26 @@ class Recipient:
         return self.oa.openid if self.oa else (self.mp_openid or self.phone or "?")
 
 
-def _consents_sql() -> str:
+def _consents_sql(postgres: bool) -> str:
     """A mini-program identity's subscribe consents with some left, as `template=remaining`
     joined by commas (WeChat's template ids are letters, digits, `-` and `_`)."""
-    joined = "string_agg" if on_postgres() else "group_concat"
+    joined = "string_agg" if postgres else "group_concat"
     return (f"CASE WHEN w.channel = '{Channel.MINI_PROGRAM}' THEN (SELECT "
             f"{joined}(c.template_id || '=' || c.remaining, ',') FROM subscribe_consent c "
             "WHERE c.mp_openid = w.openid AND c.remaining > 0) END")
 
 
-def _read() -> str:
+def _read(postgres: bool) -> str:
     """Each person's sealed phone, identities and consents (a row an identity)."""
     return (f"p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
-            f"{_consents_sql()} AS consents, {columns(WeChatIdentity, 'w')}")
+            f"{_consents_sql(postgres)} AS consents, {columns(WeChatIdentity, 'w')}")
 
 
 @cache
 def with_claim() -> Joined:
-    """The same read in the relay's claim (PostgreSQL): for each claimed row's person."""
-    return Joined(_read(), 'LEFT JOIN person p ON p.id = claimed."notification.person_id" '
+    """The same read in the relay's claim (PostgreSQL only): for each claimed row's person."""
+    return Joined(_read(postgres=True),
+                  'LEFT JOIN person p ON p.id = claimed."notification.person_id" '
                   "LEFT JOIN wechat_identity w ON w.person_id = p.id")
 
 
@@ -69,8 +70,8 @@ async def recipients_of(items: list[Notification], claimed: list[dict[str, Any]]
         found = list({(r["pid"], r["w.id"]): r for r in claimed if r["pid"] is not None
                       }.values())
     else:
-        found = await rows(f"SELECT {_read()} FROM person p LEFT JOIN wechat_identity w "
-                           f"ON w.person_id = p.id WHERE {one_of('p.id')}",
+        found = await rows(f"SELECT {_read(on_postgres())} FROM person p LEFT JOIN "
+                           f"wechat_identity w ON w.person_id = p.id WHERE {one_of('p.id')}",
                            id_list(person_ids)) if person_ids else []
     phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"]) for r in found}
     # a deregistered person's phone takes only the confirmation of their 注销

@@ -220,7 +220,7 @@ class Relay:
             while time.monotonic() < ends:
                 now, seen = self.clock(), await self._nudge_count()
                 size = self.claim_size()
-                items, found = await self.outbox.claim_read(now, size, self.sender.claim_reads(),
+                items, found = await self.outbox.claim_read(now, size, self.sender.claim_reads,
                                                             self.sender.max_attempts)
                 self._claimed_at = time.monotonic()
                 if not items:
@@ -289,7 +289,7 @@ class Relay:
                 seen, now = count, self.clock()
                 # (lapsed rows are buried by the run's own claims, not at every look)
                 claimed, found = await self.outbox.claim_read(now, self.claim_size(),
-                                                              self.sender.claim_reads(), bulk=False)
+                                                              self.sender.claim_reads, bulk=False)
                 self._claimed_at = time.monotonic()
                 if claimed:
                     own.add(asyncio.ensure_future(self._send_batch(claimed, now, found,

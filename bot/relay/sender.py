@@ -52,7 +52,6 @@ from models.notifications import ChannelKind, Notification, SubscribeConsent
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
 from services.notifications import (
-    Joined,
     Lease,
     MootChecks,
     Outbox,
@@ -81,6 +80,9 @@ class Sender:
                  voice: VoiceGateway | None = None, moot: MootChecks | None = None) -> None:
         self.outbox = outbox
         self.moot = moot or MootChecks()  # whose kinds lose their point, by kind
+        # what the relay's claim reads with its rows on PostgreSQL: the recipients, and what
+        # the moot checks read
+        self.claim_reads = with_claim() + self.moot.joined if self.moot.joined else with_claim()
         self.voice = voice
         self.api = api
         self.mp_api = mp_api
@@ -109,13 +111,6 @@ class Sender:
         if to.phone and self.voice is not None and self.texts.has(kind, "voice"):
             out.append(ChannelKind.VOICE)
         return [c for c in out if c not in ruled]
-
-    def claim_reads(self) -> Joined:
-        """What the relay's claim reads with its rows on PostgreSQL: the recipients, and what
-        the moot checks read."""
-        if self.moot.joined is None:
-            return with_claim()
-        return with_claim() + self.moot.joined
 
     async def prepare(self, items: list[Notification], now: datetime,
                       claimed: list[dict[str, Any]] | None = None

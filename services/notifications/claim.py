@@ -99,7 +99,6 @@ def save_sql(postgres: bool, count: int) -> str:
             f"AND notification.status = '{Status.SENDING.value}'")
 
 
-
 async def mark_delivered(msgids: set[int], successes: set[int], now: datetime) -> set[int]:
     """A batch of TEMPLATESENDJOBFINISH receipts: the `msgids` some row has, and the
     `successes` among them marked delivered (a row still `sent` only) — on PostgreSQL in one

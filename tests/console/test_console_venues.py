@@ -10,12 +10,12 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import Invitation, InvitationStatus
+from models.draws import Invitation
 from models.people import Person
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
 from tests.support.clock import MovedClock
-from tests.support.draw_world import drawn, make_experts, the_evaluation_starts_now
+from tests.support.draw_world import drawn, first_confirmed, make_experts, the_evaluation_starts_now
 from tests.support.wechat import Chat
 
 VENUE = "广州公共资源交易中心"
@@ -30,9 +30,7 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     aid, _ = await drawn(api, chat, demo)
     clock.clear_of_china_midnight()  # the day's list is by the gathering's China day
     await the_evaluation_starts_now(aid, clock.now())
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None and first.code
+    first = await first_confirmed(aid)
     expert = await Person.get(id=first.person_id)
 
     desk = await signed_in(browser, client.server, demo["verifier"].phone, "/console/venues")

@@ -266,6 +266,14 @@ async def the_evaluation_starts_now(aid: int, now: datetime) -> None:
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=31))
 
 
+async def first_confirmed(aid: int) -> Invitation:
+    """The activity's first confirmed expert's invitation (their verification code on it)."""
+    first = await Invitation.filter(activity_id=aid,
+                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
+    assert first is not None and first.code
+    return first
+
+
 async def the_experts_gather_soon(aid: int, now: datetime) -> None:
     """Gathering in 20 minutes (the venue code works), the evaluation in 50."""
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),

@@ -174,7 +174,6 @@ class SmsReplies:
             "sms/no_invitation.j2", {})
 
 
-
 def checkin_words(result: CheckResult, code: str) -> tuple[str, dict[str, Any]]:
     """A check-in's answer by SMS: its text's name and values."""
     item = result.invitation
@@ -184,6 +183,7 @@ def checkin_words(result: CheckResult, code: str) -> tuple[str, dict[str, Any]]:
         "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
         "venue": result.venue, "code": code, "begun": "1" if result.begun else "",
         "leaving_from": china_time(result.leaving_from)}
+
 
 async def answer_words(answer_link: Callable[[int], str] | None, texts: Texts,
                        outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, Any]]:

@@ -114,10 +114,10 @@ async def persons_of(expert_ids: list[int]) -> dict[int, int]:
         id__in=expert_ids).values_list("id", "person_id")}
 
 
-
 def timeout_key(invitation_id: int) -> str:
     """The job id of an invitation's response window (one job an invitation)."""
     return f"draw-timeout:{invitation_id}"
+
 
 class Waves:
     """The wave mechanism the engine's parts share: advance, the response timers, the end."""

@@ -9,49 +9,42 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestServer
+from arq.connections import ArqRedis
 from arq.jobs import Job
 
 from bot.relay.channels import CHANNELS
-from config.redis_client import make_arq
-from config.settings.redis import redis_target
 from sandbox.platform import Platform
 from services.draws.running.calls import CALL_JOB, call_key
 from services.draws.running.waves import timeout_key
 from tests.support.draw_world import invited_by_sms
-from tests.support.settings import make_settings
 from tests.support.voice import voice_world
 from web.context import DOMAIN
 
 
 async def test_an_answer_takes_the_invitations_next_call_and_its_window_off_the_queue(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-        platform: Platform) -> None:
+        platform: Platform, arq: ArqRedis) -> None:
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                              platform)
-    settings = make_settings(infra)
-    arq = make_arq(redis_target(settings.redis_url), settings)
     running = app[DOMAIN].draws.running
     calls = running.calls
     assert calls is not None
     now = datetime.now(UTC)
-    try:
-        invitation = await invited_by_sms(person_id, now)
-        await running.waves.start_timers([invitation])  # as the wave that invited them does
-        info = await Job(call_key(invitation.id, 1), arq).info()
-        assert info is not None and (info.function, info.args) == (CALL_JOB,
-                                                                   (invitation.id, 1))
-        assert await Job(timeout_key(invitation.id), arq).info() is not None
-        # answered by SMS before the call's time: the call's job is gone with it
-        outcome = await running.replies.reply(invitation.id, person_id, 1,
-                                              now + timedelta(seconds=30), via="sms")
-        assert outcome.status == "confirmed"
-        assert await Job(call_key(invitation.id, 1), arq).info() is None
-        assert await Job(timeout_key(invitation.id), arq).info() is None
-        assert call_key(invitation.id, 1).encode() not in await arq.zrange(
-            arq.default_queue_name, 0, -1)
-        # and a job already on its way finds the answer: nothing rings
-        assert not await calls.call(invitation.id, 1, now + timedelta(minutes=3))
-        await app[CHANNELS].relay.run()
-        assert platform.calls_to(phone) == []
-    finally:
-        await arq.aclose()
+    invitation = await invited_by_sms(person_id, now)
+    await running.waves.start_timers([invitation])  # as the wave that invited them does
+    info = await Job(call_key(invitation.id, 1), arq).info()
+    assert info is not None and (info.function, info.args) == (CALL_JOB,
+                                                               (invitation.id, 1))
+    assert await Job(timeout_key(invitation.id), arq).info() is not None
+    # answered by SMS before the call's time: the call's job is gone with it
+    outcome = await running.replies.reply(invitation.id, person_id, 1,
+                                          now + timedelta(seconds=30), via="sms")
+    assert outcome.status == "confirmed"
+    assert await Job(call_key(invitation.id, 1), arq).info() is None
+    assert await Job(timeout_key(invitation.id), arq).info() is None
+    assert call_key(invitation.id, 1).encode() not in await arq.zrange(
+        arq.default_queue_name, 0, -1)
+    # and a job already on its way finds the answer: nothing rings
+    assert not await calls.call(invitation.id, 1, now + timedelta(minutes=3))
+    await app[CHANNELS].relay.run()
+    assert platform.calls_to(phone) == []

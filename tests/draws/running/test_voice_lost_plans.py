@@ -15,14 +15,11 @@ from arq.connections import ArqRedis
 from arq.jobs import Job
 
 from bot.relay.channels import CHANNELS
-from config.redis_client import make_arq
-from config.settings.redis import redis_target
 from models.draws import Invitation
 from models.notifications import Notification
 from sandbox.platform import Platform
 from services.draws.running.calls import CALL_JOB, DrawCalls, call_key
 from tests.support.draw_world import invited_by_sms
-from tests.support.settings import make_settings
 from tests.support.voice import voice_world
 from web.context import DOMAIN
 
@@ -49,101 +46,86 @@ async def _called(calls: DrawCalls, invitation_id: int, attempt: int, at: dateti
 
 async def test_a_first_call_whose_plan_was_lost_rings_once_and_not_after_an_answer(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-        platform: Platform) -> None:
+        platform: Platform, arq: ArqRedis) -> None:
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                              platform)
-    settings = make_settings(infra)
-    arq = make_arq(redis_target(settings.redis_url), settings)
     running = app[DOMAIN].draws.running
     now = datetime.now(UTC) - timedelta(minutes=1)  # `later` is now: the relay places calls
-    try:
-        # sent 3½ minutes ago and nothing planned: the call at +3 is not overdue by a minute
-        invitation = await invited_by_sms(person_id, now - timedelta(minutes=3, seconds=30))
-        await _forget(arq, invitation.id, 1)
-        assert (await running.sweep.sweep(now))["calls_replanned"] == 0
-        assert await Job(call_key(invitation.id, 1), arq).info() is None
-        # a minute later the sweep plans it, for now
-        later = now + timedelta(minutes=1)
-        assert (await running.sweep.sweep(later))["calls_replanned"] == 1
-        assert await _queued(arq, invitation.id, 1) == (CALL_JOB, (invitation.id, 1))
-        # the next sweeps find it on its way: not queued again
-        assert (await running.sweep.sweep(later + timedelta(seconds=15)))["calls_replanned"] == 0
-        # the worker runs it: the phone rings once
-        calls = running.calls
-        assert calls is not None
-        assert await calls.call(invitation.id, 1, later)
-        await app[CHANNELS].relay.run()
-        assert len(platform.calls_to(phone)) == 1
-        # the job done and its result gone, the call's notification says it was made
-        await _forget(arq, invitation.id, 1)
-        assert (await running.sweep.sweep(later + timedelta(seconds=30)))["calls_replanned"] == 0
-        # answered by SMS: nothing more is planned, even when the next call's plan is lost
-        await running.replies.reply(invitation.id, person_id, 1, later + timedelta(seconds=40),
-                                    via="sms")
-        await _forget(arq, invitation.id, 2)
-        assert (await running.sweep.sweep(later + timedelta(minutes=7)))["calls_replanned"] == 0
-        assert len(platform.calls_to(phone)) == 1
-    finally:
-        await arq.aclose()
+    # sent 3½ minutes ago and nothing planned: the call at +3 is not overdue by a minute
+    invitation = await invited_by_sms(person_id, now - timedelta(minutes=3, seconds=30))
+    await _forget(arq, invitation.id, 1)
+    assert (await running.sweep.sweep(now))["calls_replanned"] == 0
+    assert await Job(call_key(invitation.id, 1), arq).info() is None
+    # a minute later the sweep plans it, for now
+    later = now + timedelta(minutes=1)
+    assert (await running.sweep.sweep(later))["calls_replanned"] == 1
+    assert await _queued(arq, invitation.id, 1) == (CALL_JOB, (invitation.id, 1))
+    # the next sweeps find it on its way: not queued again
+    assert (await running.sweep.sweep(later + timedelta(seconds=15)))["calls_replanned"] == 0
+    # the worker runs it: the phone rings once
+    calls = running.calls
+    assert calls is not None
+    assert await calls.call(invitation.id, 1, later)
+    await app[CHANNELS].relay.run()
+    assert len(platform.calls_to(phone)) == 1
+    # the job done and its result gone, the call's notification says it was made
+    await _forget(arq, invitation.id, 1)
+    assert (await running.sweep.sweep(later + timedelta(seconds=30)))["calls_replanned"] == 0
+    # answered by SMS: nothing more is planned, even when the next call's plan is lost
+    await running.replies.reply(invitation.id, person_id, 1, later + timedelta(seconds=40),
+                                via="sms")
+    await _forget(arq, invitation.id, 2)
+    assert (await running.sweep.sweep(later + timedelta(minutes=7)))["calls_replanned"] == 0
+    assert len(platform.calls_to(phone)) == 1
 
 
 async def test_a_next_call_whose_plan_was_lost_is_made_within_the_window_only(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-        platform: Platform) -> None:
+        platform: Platform, arq: ArqRedis) -> None:
     """The worker placed the first call (+3 min) and died before planning the second (+8);
     the window is 10 minutes, so the third (+13) is never planned."""
     app, _client, fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                              platform)
     fake.limits = ()  # the fake's frequency limits are test_voice's
-    settings = make_settings(infra)
-    arq = make_arq(redis_target(settings.redis_url), settings)
     running = app[DOMAIN].draws.running
     calls = running.calls
     assert calls is not None
     start = datetime.now(UTC) - timedelta(minutes=9)  # the second call is now
-    try:
-        invitation = await invited_by_sms(person_id, start)
-        await _called(calls, invitation.id, 1, start + timedelta(minutes=3))
-        await _forget(arq, invitation.id, 2)  # the second call's plan, lost
-        assert (await running.sweep.sweep(start + timedelta(minutes=8, seconds=30)))[
-            "calls_replanned"] == 0  # due at +8: not a minute overdue yet
-        assert (await running.sweep.sweep(start + timedelta(minutes=9)))["calls_replanned"] == 1
-        assert await _queued(arq, invitation.id, 2) == (CALL_JOB, (invitation.id, 2))
-        await _called(calls, invitation.id, 2, start + timedelta(minutes=9))
-        await app[CHANNELS].relay.run()
-        assert len(platform.calls_to(phone)) == 2
-        # the third would come at +14, after the window: never planned, even when lost
-        await _forget(arq, invitation.id, 3)
-        for minute in (9.5, 9.9):
-            assert (await running.sweep.sweep(start + timedelta(minutes=minute)))[
-                "calls_replanned"] == 0
-        assert await Job(call_key(invitation.id, 3), arq).info() is None
-        assert (await Invitation.get(id=invitation.id)).due_at == start + timedelta(minutes=10)
-    finally:
-        await arq.aclose()
+    invitation = await invited_by_sms(person_id, start)
+    await _called(calls, invitation.id, 1, start + timedelta(minutes=3))
+    await _forget(arq, invitation.id, 2)  # the second call's plan, lost
+    assert (await running.sweep.sweep(start + timedelta(minutes=8, seconds=30)))[
+        "calls_replanned"] == 0  # due at +8: not a minute overdue yet
+    assert (await running.sweep.sweep(start + timedelta(minutes=9)))["calls_replanned"] == 1
+    assert await _queued(arq, invitation.id, 2) == (CALL_JOB, (invitation.id, 2))
+    await _called(calls, invitation.id, 2, start + timedelta(minutes=9))
+    await app[CHANNELS].relay.run()
+    assert len(platform.calls_to(phone)) == 2
+    # the third would come at +14, after the window: never planned, even when lost
+    await _forget(arq, invitation.id, 3)
+    for minute in (9.5, 9.9):
+        assert (await running.sweep.sweep(start + timedelta(minutes=minute)))[
+            "calls_replanned"] == 0
+    assert await Job(call_key(invitation.id, 3), arq).info() is None
+    assert (await Invitation.get(id=invitation.id)).due_at == start + timedelta(minutes=10)
 
 
 async def test_every_open_invitation_is_looked_at_not_only_the_oldest(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-        platform: Platform) -> None:
+        platform: Platform, arq: ArqRedis) -> None:
     """The sweep reads open invitations a batch at a time, all of them: a lost plan behind
     older invitations whose calls are all made or not yet due is still found (here one at
     a time, as 500 at a time on a morning)."""
     app, _client, _fake, person_id, _phone = await voice_world(aiohttp_client, infra, wechat,
                                                               platform)
-    settings = make_settings(infra)
-    arq = make_arq(redis_target(settings.redis_url), settings)
     calls = app[DOMAIN].draws.running.calls
     assert calls is not None
     now = datetime.now(UTC)
-    try:
-        older = await invited_by_sms(person_id, now - timedelta(minutes=4), number="SMS-1")
-        await _called(calls, older.id, 1, now - timedelta(seconds=30))  # the next at +5 min
-        newer = await invited_by_sms(person_id, now - timedelta(minutes=5), number="SMS-2")
-        await _forget(arq, newer.id, 1)
-        assert older.id < newer.id
-        assert await calls.replan(now, batch=1) == 1
-        assert await _queued(arq, newer.id, 1) == (CALL_JOB, (newer.id, 1))
-        assert await Job(call_key(older.id, 2), arq).info() is not None  # its own, as planned
-    finally:
-        await arq.aclose()
+    older = await invited_by_sms(person_id, now - timedelta(minutes=4), number="SMS-1")
+    await _called(calls, older.id, 1, now - timedelta(seconds=30))  # the next at +5 min
+    newer = await invited_by_sms(person_id, now - timedelta(minutes=5), number="SMS-2")
+    await _forget(arq, newer.id, 1)
+    assert older.id < newer.id
+    assert await calls.replan(now, batch=1) == 1
+    assert await _queued(arq, newer.id, 1) == (CALL_JOB, (newer.id, 1))
+    assert await Job(call_key(older.id, 2), arq).info() is not None  # its own, as planned

@@ -10,27 +10,31 @@ from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import Invitation, InvitationStatus
+from models.draws import Invitation
 from models.notifications import Notification
 from models.people import Person
 from services.common.errors import DomainError
 from tests.support.api import Api
-from tests.support.draw_world import drawn, make_experts, the_experts_gather_soon
+from tests.support.draw_world import drawn, first_confirmed, make_experts, the_experts_gather_soon
 from tests.support.helpers import said
 from tests.support.queries import QueryCounter
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 
-async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_nothing(
-        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+async def _gathering(api: Api, chat: Chat, client: TestClient, demo: dict
+                     ) -> tuple[Invitation, datetime]:
+    """A draw's first confirmed expert, their evaluation gathering in 20 minutes."""
     await make_experts(client, 4)
     aid, _token = await drawn(api, chat, demo)
     now = datetime.now(UTC)
     await the_experts_gather_soon(aid, now)
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None and first.code
+    return await first_confirmed(aid), now
+
+
+async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_nothing(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    first, now = await _gathering(api, chat, client, demo)
     attendance = client.app[DOMAIN].draws.venue.attendance
     async with QueryCounter() as wrong:
         try:
@@ -50,19 +54,13 @@ async def test_a_checkin_by_code_is_one_transaction_and_a_wrong_code_writes_noth
 
 async def test_a_checkin_by_sms_queues_its_answer_in_the_checkin_s_transaction(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    await make_experts(client, 4)
-    aid, _token = await drawn(api, chat, demo)
-    now = datetime.now(UTC)
-    await the_experts_gather_soon(aid, now)
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None and first.code
+    first, now = await _gathering(api, chat, client, demo)
     phone = (await Person.get(id=first.person_id)).phone
     replies = client.app[DOMAIN].draws.answering.sms_answers
     async with QueryCounter() as counted:
-        said = await replies.answer(phone, first.code, now)
-    assert said is not None and said.startswith("签到成功"), said
+        told = await replies.answer(phone, first.code, now)
+    assert told is not None and told.startswith("签到成功"), told
     # the sender read, then the check-in's transaction with its answer: nothing else alone
     assert len(counted.alone) == 1, "\n".join(s[:100] for s in counted.alone)
     answer = await Notification.get(person_id=first.person_id, kind="sms.reply")
-    assert answer.params["text"] == said
+    assert answer.params["text"] == told

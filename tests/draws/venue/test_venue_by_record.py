@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from tortoise import Tortoise
 
-from models.draws import Invitation, InvitationStatus, Notice
+from models.draws import Notice
 from models.venues import Venue
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
@@ -21,6 +21,7 @@ from services.common.clock import CHINA
 from tests.support.api import Api
 from tests.support.draw_world import (
     finish,
+    first_confirmed,
     make_experts,
     openid_of,
     prepared,
@@ -84,9 +85,7 @@ async def test_the_check_follows_the_venue_picked_whatever_its_name_is_spelled(
     await Notice.filter(id=notice_id).update(venue="广州 公共资源交易中心(天河)")
     now = datetime.now(UTC)
     await the_evaluation_starts_now(aid, now)
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None and first.code
+    first = await first_confirmed(aid)
     mine = await api.call("GET", "/expert/invitations",
                           await api.login(await _mp_openid(first.person_id)))
     assert [i["identity_check"] for i in mine.data["invitations"]] == [True]
@@ -126,9 +125,7 @@ async def test_a_venue_outside_the_centre_checks_nobody_and_old_notices_link_by_
     await finish(chat, aid)
     now = datetime.now(UTC)
     await the_evaluation_starts_now(aid, now)
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None
+    first = await first_confirmed(aid)
     scan = scanner(chat, await venue_scene(api, agency, aid, platform), now)
     assert "签到成功" in await scan(await openid_of(first.person_id))
 

@@ -21,6 +21,7 @@ from tests.support.api import Api
 from tests.support.clock import MovedClock
 from tests.support.draw_world import (
     drawn,
+    first_confirmed,
     make_experts,
     openid_of,
     scanner,
@@ -141,9 +142,7 @@ async def test_a_venue_without_the_check_and_another_centre(
     aid, agency = await drawn(api, chat, demo)
     now = datetime.now(UTC)
     await the_evaluation_starts_now(aid, now)
-    first = await Invitation.filter(activity_id=aid,
-                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
-    assert first is not None
+    first = await first_confirmed(aid)
     scan = scanner(chat, await venue_scene(api, agency, aid, platform), now)
     assert "签到成功" in await scan(await openid_of(first.person_id))
     centre = await api.login(demo["verifier"].mp_openid)
