@@ -7,7 +7,10 @@ from typing import Any
 
 from models.learning.exams import ExamAttempt
 from services.common.clock import Clock, china_today
+from services.common.pending import pending
 from services.domain import Domain
+from services.evaluation import CommitteeWatches, ScoreReviews
+from services.federation import PeerAsks, PeerLending
 from services.reference import HolidayReminder
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
@@ -132,17 +135,30 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["call_bindings_expired"] = \
         await domain.draws.followups.virtual_calls.release_expired(now)
     counts["performance_due"] = await domain.draws.record.performance_due.remind(now)
-    # conditions another library draws: requests sent, answers asked for
-    counts["peer_asks"] = await domain.asking.sweep(now)
-    # draws made here for another library: their 副场's rosters sent
-    counts["peer_rosters"] = await domain.lending.rosters.sweep(now)
-    counts["peer_fees"] = await domain.lending.fees.sweep(now) + \
-        await domain.asking.fees.sweep(now)
-    # committees the evaluation systems read: their changes sent
-    counts["evaluation_committees"] = await domain.watches.sweep(now)
-    # the agency's requests that a committee re-check its scores: delivered
-    counts["evaluation_reviews"] = await domain.score_reviews.sweep(now)
+    counts.update(await _sweep_links(domain, now))
     return counts
+
+
+async def _sweep_links(domain: Domain, now: datetime) -> dict[str, int]:
+    """The other libraries' and the evaluation systems' sweeps, those with anything to look
+    at (one statement says which: a library that neither asks nor lends, and that no
+    evaluation system reads, makes one statement here every sweep instead of ten)."""
+    due = await pending(now, [PeerAsks.PENDING, PeerLending.PENDING,
+                              CommitteeWatches.PENDING, ScoreReviews.PENDING])
+    asks, lends = PeerAsks.PENDING.name in due, PeerLending.PENDING.name in due
+    return {
+        # conditions another library draws: requests sent, answers asked for
+        "peer_asks": await domain.asking.sweep(now) if asks else 0,
+        # draws made here for another library: their 副场's rosters sent
+        "peer_rosters": await domain.lending.rosters.sweep(now) if lends else 0,
+        "peer_fees": (await domain.lending.fees.sweep(now) if lends else 0) + (
+            await domain.asking.fees.sweep(now) if asks else 0),
+        # committees the evaluation systems read: their changes sent
+        "evaluation_committees": await domain.watches.sweep(now)
+        if CommitteeWatches.PENDING.name in due else 0,
+        # the agency's requests that a committee re-check its scores: delivered
+        "evaluation_reviews": await domain.score_reviews.sweep(now)
+        if ScoreReviews.PENDING.name in due else 0}
 
 
 async def import_register(ctx: dict[str, Any], run_id: int) -> None:

@@ -18,6 +18,7 @@ from models.evaluation.systems import EvaluationSystem
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict
+from services.common.pending import Pending
 from services.draws.facts import Actor, Family
 from services.evaluation.trust import SystemTrust, peer_of
 from services.evaluation.watch import CLAIM, SystemClient, backoff
@@ -40,6 +41,10 @@ async def flagged(activity: DrawActivity) -> list[dict[str, Any]]:
 
 
 class ScoreReviews:
+    # `sweep`'s own filter (services/common/pending.py): a request not acknowledged, due
+    PENDING = Pending("score_reviews", "EXISTS (SELECT 1 FROM evaluation_score_review "
+                                       "WHERE acked_at IS NULL AND next_at <= ?)")
+
     def __init__(self, trust: SystemTrust, audit: AuditChain,
                  client: SystemClient | None = None) -> None:
         self.trust = trust

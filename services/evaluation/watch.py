@@ -15,6 +15,7 @@ from models.draws import DrawActivity
 from models.evaluation.systems import CommitteeWatch, EvaluationSystem
 from services.audit import AuditChain
 from services.common.errors import DomainError
+from services.common.pending import Pending
 from services.evaluation.committee import Committee, CommitteeReads
 from services.evaluation.trust import SystemTrust, peer_of
 from services.federation import Peer, PeerRefused, PeerUnavailable, Trust
@@ -33,6 +34,9 @@ def backoff(tries: int) -> timedelta:
 
 
 class CommitteeWatches:
+    # a necessary condition of `sweep`'s work (services/common/pending.py): a watch at all
+    PENDING = Pending("committee_watches", "EXISTS (SELECT 1 FROM evaluation_watch)")
+
     def __init__(self, trust: SystemTrust, audit: AuditChain, client: SystemClient | None = None
                  ) -> None:
         self.trust = trust

@@ -27,13 +27,14 @@ from models.draws import (
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.common.errors import Conflict, NotFound
+from services.common.pending import Pending
 from services.common.pii import Vault
 from services.draws import Draws
 from services.federation.ask_body import KeyedFor, request_body
 from services.federation.ask_fees import AskFees
 from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
-from services.federation.ask_updates import AskUpdates
+from services.federation.ask_updates import TAKEN, AskUpdates
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
 OPEN = ("planned", "asked", "pending", "drawing", "unreachable")
@@ -69,6 +70,14 @@ def _expert(row: Any) -> dict[str, str]:
 
 class PeerAsks:
     """This library's side of the conditions another library draws."""
+
+    # a necessary condition of `sweep`'s work and its fees' (services/common/pending.py):
+    # a request still open or held there (TAKEN, ask_updates.py, holds done and short,
+    # which `_releases` reads), a release or a funding still being told
+    PENDING = Pending("peer_asks", (
+        "EXISTS (SELECT 1 FROM peer_ask WHERE status IN ("
+        + ", ".join(f"'{s}'" for s in sorted({*OPEN, *TAKEN}))
+        + ") OR release = 'telling' OR funding_told = 'telling')"))
 
     def __init__(self, desk: PeerDesk, draws: Draws, audit: AuditChain,
                  vault: Vault | None = None) -> None:

@@ -25,6 +25,7 @@ from models.people import Person, Role, RoleGrant
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.pending import Pending
 from services.common.pii import Vault
 from services.draws import Draws
 from services.draws.facts import Actor
@@ -74,6 +75,11 @@ def state_of(draw: PeerDraw, activity: DrawActivity | None) -> str:
 
 class PeerLending:
     """This library's side of a draw it makes for another."""
+
+    # a necessary condition of its rosters' and fees' sweeps (services/common/pending.py):
+    # each reads only the requests accepted here, those with a draw of ours
+    PENDING = Pending("peer_lends",
+                      "EXISTS (SELECT 1 FROM peer_draw WHERE activity_id IS NOT NULL)")
 
     def __init__(self, draws: Draws, audit: AuditChain, vault: Vault | None = None,
                  desk: PeerDesk | None = None, funding: Funding | None = None) -> None:

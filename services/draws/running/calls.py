@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Subquery
+
 from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
@@ -132,15 +134,16 @@ class DrawCalls:
     async def call(self, invitation_id: int, attempt: int, now: datetime) -> bool:
         """Attempt `attempt` at calling, if the invitation is still open; the next one is
         scheduled. False when nothing was queued."""
-        found = await Invitation.get_or_none(id=invitation_id)
-        if found is None or found.status != InvitationStatus.SENT or found.due_at <= now:
-            # answered or closed already (an answered invitation is never open again): no
-            # lock, no transaction — most calls find their invitation answered
-            return False
         async with self.outbox.change(now) as change:
             # under the activity's lock, as answers are applied: an answer either comes
-            # first (nothing is queued) or finds this call queued and drops it
-            activity = await DrawActivity.select_for_update().get(id=found.activity_id)
+            # first (nothing is queued) or finds this call queued and drops it; the activity
+            # found through the invitation, with no read before the transaction (an answer
+            # takes its invitation's calls off the queue, so most calls find it open)
+            activity = await DrawActivity.select_for_update().filter(
+                id__in=Subquery(Invitation.filter(id=invitation_id).values("activity_id"))
+            ).first()
+            if activity is None:
+                return False
             invitation = await Invitation.get(id=invitation_id)
             if invitation.status != InvitationStatus.SENT or invitation.due_at <= now:
                 return False

@@ -13,10 +13,12 @@ from arq.connections import ArqRedis
 from arq.jobs import Job
 
 from bot.relay.channels import CHANNELS
+from models.notifications import Notification
 from sandbox.platform import Platform
-from services.draws.running.calls import CALL_JOB, call_key
+from services.draws.running.calls import CALL_JOB, CALL_KIND, call_key
 from services.draws.running.waves import timeout_key
 from tests.support.draw_world import invited_by_sms
+from tests.support.queries import QueryCounter
 from tests.support.voice import voice_world
 from web.context import DOMAIN
 
@@ -48,3 +50,22 @@ async def test_an_answer_takes_the_invitations_next_call_and_its_window_off_the_
     assert not await calls.call(invitation.id, 1, now + timedelta(minutes=3))
     await app[CHANNELS].relay.run()
     assert platform.calls_to(phone) == []
+
+
+async def test_a_call_is_queued_in_one_transaction_with_nothing_read_before_it(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform, arq: ArqRedis) -> None:
+    app, _client, _fake, person_id, _phone = await voice_world(aiohttp_client, infra, wechat,
+                                                              platform)
+    calls = app[DOMAIN].draws.running.calls
+    assert calls is not None
+    now = datetime.now(UTC)
+    invitation = await invited_by_sms(person_id, now)
+    async with QueryCounter() as counted:
+        assert await calls.call(invitation.id, 1, now + timedelta(minutes=3))
+    # the activity locked through the invitation: the call is its transaction alone
+    assert counted.alone == [], "\n".join(s[:100] for s in counted.alone)
+    queued = await Notification.get(dedupe_key=call_key(invitation.id, 1))
+    assert (queued.kind, queued.person_id) == (CALL_KIND, person_id)
+    # a call for an invitation that does not exist queues nothing and says so
+    assert not await calls.call(invitation.id + 10_000, 1, now + timedelta(minutes=3))
