@@ -40,8 +40,10 @@ async def process_message(ctx: dict[str, Any], raw: dict[str, str]) -> None:
 
 
 async def apply_receipts(ctx: dict[str, Any]) -> int:
-    """Apply the receipts the callback's fast path kept (every second)."""
-    return await channels_of(ctx).relay.receipts.drain()
+    """Apply the receipts the callback's fast path kept (every second; those that all
+    succeeded held for RECEIPTS_HOLD seconds and applied together)."""
+    receipts = channels_of(ctx).relay.receipts
+    return await receipts.drain(receipts.hold)
 
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:

@@ -43,4 +43,5 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
     return Channels(official=official, mini=mini, sms=sms, voice=voice,
                     notify_texts=notify_texts,
                     relay=Relay(outbox, sender, redis, keys, clock=clock.now,
-                                linger=settings.outbox_linger))
+                                linger=settings.outbox_linger,
+                                receipts_hold=settings.receipts_hold))

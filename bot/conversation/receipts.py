@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -35,11 +36,13 @@ log = logging.getLogger(__name__)
 FAST_EVENTS = frozenset({"templatesendjobfinish", "location", "subscribe_msg_popup_event",
                          "subscribe_msg_sent_event", "subscribe_msg_change_event"})
 GROUP = "relay"
+SUCCESS = "success"  # a receipt's status when the message reached the user
 RECLAIM_IDLE_MS = 30_000  # an entry read this long ago and not acknowledged: its reader died
 BATCH = 500
 
 # (msgid, status, now) -> whether the receipt found its notification
 Apply = Callable[[list[tuple[int, str]], datetime], Awaitable[None]]
+Entry = tuple[bytes, dict[bytes, bytes] | None]  # a stream entry as XREADGROUP gives it
 _XADD = "return redis.call('XADD', KEYS[1], '*', 'm', ARGV[1], 's', ARGV[2])"
 # The same, for a plaintext push whose (timestamp, nonce) must be used once (bot/wechat/replay.py):
 # KEYS[2] its record; ARGV[3] the body's digest, ARGV[4] the record's TTL. 0: refused.
@@ -69,6 +72,8 @@ class ReceiptInbox:
         self._stream = keys.receipt_inbox()
         self._consumer = f"{socket.gethostname()}:{os.getpid()}"
         self._group_ready = False
+        self._held: list[Entry] = []  # read and not applied yet (`apply`'s hold)
+        self._held_since = 0.0  # time.monotonic() the first of them was read
 
     async def keep(self, msgid: int, status: str, use: PushUse | None = None) -> bool:
         """Keep a receipt for the worker (raises if Redis is unreachable); with `use`, only
@@ -93,43 +98,67 @@ class ReceiptInbox:
                 raise
         self._group_ready = True
 
-    async def apply(self, apply: Apply, now: datetime) -> int:
+    async def apply(self, apply: Apply, now: datetime, hold: float = 0.0,
+                    urgent: bool = False) -> int:
         """Apply every kept receipt (and those a dead reader left); returns how many. A
-        receipt that fails to apply stays for the next run."""
-        try:
-            return await self._apply(apply, now)
-        except ResponseError as exc:
-            if "NOGROUP" not in str(exc):
-                raise
-            # Redis lost the stream and its group (a restart without persistence): made
-            # again on the next call
-            self._group_ready = False
-            return 0
+        receipt that fails to apply stays for the next run. With `hold` (seconds), receipts
+        that all succeeded are read and held, pending to this reader, until the first of
+        them has waited `hold`, then applied together: a success only stamps a delivery.
+        A failed one (its notice goes on by the next channel), or `urgent`, applies what is
+        held at once."""
+        for attempt in (1, 2):
+            try:
+                return await self._apply(apply, now, hold, urgent)
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc) or attempt == 2:
+                    raise
+                # Redis lost the stream and its group (a restart without persistence): made
+                # again, and what was kept since read at once
+                self._group_ready = False
+        return 0
 
-    async def _apply(self, apply: Apply, now: datetime) -> int:
+    def let_go(self) -> None:
+        """Forget what this reader holds (the stream it was read from was emptied: a
+        test's reset of Redis); entries still in the stream are reclaimed by a reader."""
+        self._held = []
+
+    async def _read(self) -> list[Entry]:
+        fresh = await self._redis.xreadgroup(GROUP, self._consumer, {self._stream: ">"},
+                                             count=BATCH)
+        return [e for _, rows in fresh for e in rows]
+
+    async def _apply(self, apply: Apply, now: datetime, hold: float, urgent: bool) -> int:
         await self._ensure_group()
         done = 0
         _, reclaimed, *_ = await self._redis.xautoclaim(
             self._stream, GROUP, self._consumer, self._reclaim_ms, "0-0", count=BATCH)
-        entries = list(reclaimed)
-        while True:
-            fresh = await self._redis.xreadgroup(GROUP, self._consumer, {self._stream: ">"},
-                                                 count=BATCH)
-            batch = entries + [e for _, rows in fresh for e in rows]
-            entries = []
-            if not batch:
-                return done
+        batch = list(reclaimed) + await self._read()
+        if batch and not self._held:
+            self._held_since = time.monotonic()
+        self._held += batch
+        if hold > 0 and not urgent and all(_receipt(e)[1] == SUCCESS for e in batch) and \
+                time.monotonic() - self._held_since < hold:
+            return 0  # held: read, not acknowledged (a dead reader's are reclaimed)
+        batch, self._held = self._held, []
+        while batch:
+            batch, rest = batch[:BATCH], batch[BATCH:]
             applied = [entry_id for entry_id, _ in batch]
-            receipts = []
-            for _, fields in batch:
-                values = {redis_text(k): redis_text(v) for k, v in (fields or {}).items()}
-                if values.get("m", "").isdigit():  # (an entry deleted meanwhile has none)
-                    receipts.append((int(values["m"]), values.get("s", "")))
+            receipts = [r for r in map(_receipt, batch) if r[0] >= 0]
             await apply(receipts, now)
             await self._redis.xack(self._stream, GROUP, *applied)
             await self._redis.xdel(self._stream, *applied)
             done += len(applied)
             log.debug("applied %d receipt(s)", len(applied))
+            batch = rest or await self._read()
+        return done
+
+
+def _receipt(entry: Entry) -> tuple[int, str]:
+    """An inbox entry's (msgid, status); msgid -1 for an entry deleted meanwhile (no
+    fields)."""
+    values = {redis_text(k): redis_text(v) for k, v in (entry[1] or {}).items()}
+    msgid = values.get("m", "")
+    return (int(msgid) if msgid.isdigit() else -1), values.get("s", "")
 
 
 class FastEvents:

@@ -5,13 +5,14 @@ parked because they came before the relay had saved their row's msgid."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import cast
 
 from redis.asyncio import Redis
 
-from bot.conversation.receipts import ReceiptInbox, redis_text
+from bot.conversation.receipts import SUCCESS, ReceiptInbox, redis_text
 from services.common.redis_keys import EARLY_RECEIPT_TTL, RedisKeys
 from services.notifications import Outbox
 
@@ -20,17 +21,20 @@ log = logging.getLogger(__name__)
 
 class Receipts:
     def __init__(self, outbox: Outbox, redis: Redis, keys: RedisKeys,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], hold: float = 0.0) -> None:
         self.outbox = outbox
         self.inbox = ReceiptInbox(redis, keys)
         self.key = keys.early_receipts()  # the parked: hash msgid -> "status|epoch seconds"
         self._redis = redis
         self.clock = clock
+        self.hold = hold  # RECEIPTS_HOLD: the receipts job's `drain(hold)`
+        self._parked_tried = 0.0  # time.monotonic() the parked were last tried
 
     async def apply(self, receipts: list[tuple[int, str]], now: datetime) -> None:
         """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
         has yet (WeChat can report before the relay has saved the batch, or before a send
-        whose answer was lost is repeated) is parked and tried again every second."""
+        whose answer was lost is repeated) is parked and tried again by the receipts
+        job."""
         await self._settle(receipts, set(), now)
 
     async def apply_parked(self, now: datetime) -> int:
@@ -40,21 +44,27 @@ class Receipts:
         parked = await self._parked_receipts(now)
         return await self._settle(list(parked.items()), set(parked), now) if parked else 0
 
-    async def drain(self) -> int:
+    async def drain(self, hold: float = 0.0) -> int:
         """Apply what the fast path kept, with what was parked in the same statement (the
-        receipts job, every second: one statement a run that finds any)."""
+        receipts job, every second: one statement a run that finds any). With `hold`
+        (RECEIPTS_HOLD, the job's), receipts that all succeeded wait until the first of
+        them has waited `hold` seconds and are applied together, the parked with them; a
+        failed one, kept or parked, is applied at once with everything held."""
         now = self.clock()
         parked = await self._parked_receipts(now)
         carry = list(parked.items())
+        urgent = any(status != SUCCESS for _, status in carry)
 
         async def apply(receipts: list[tuple[int, str]], at: datetime) -> None:
             nonlocal carry
             batch, carry = receipts + carry, []
             await self._settle(batch, set(parked), at)
+            self._parked_tried = time.monotonic()
 
-        applied = await self.inbox.apply(apply, now)
-        if carry:  # nothing came through the inbox
-            await self._settle(carry, set(parked), now)
+        applied = await self.inbox.apply(apply, now, hold, urgent)
+        if carry and (urgent or time.monotonic() - self._parked_tried >= hold):
+            await self._settle(carry, set(parked), now)  # nothing came through the inbox
+            self._parked_tried = time.monotonic()
         return applied
 
     async def _parked_receipts(self, now: datetime) -> dict[int, str]:

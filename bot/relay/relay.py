@@ -113,7 +113,8 @@ class Relay:
                  batch: int = 200, concurrency: int = 32,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  beside_poll: float = BESIDE_POLL, linger: float = 0.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 receipts_hold: float = 0.0) -> None:
         self.outbox = outbox
         self.sender = sender
         self._redis = redis
@@ -132,7 +133,7 @@ class Relay:
         self._sleep = sleep
         self._claimed_at = -math.inf  # time.monotonic() of this relay's last claim
         self.clock = clock
-        self.receipts = Receipts(outbox, redis, keys, clock)
+        self.receipts = Receipts(outbox, redis, keys, clock, receipts_hold)
         self._job_running = False  # the job's run under way in this process
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,

@@ -40,6 +40,13 @@ class OutboxSettings(BaseSettings):
                     "of every change committed meanwhile are claimed, read and recorded "
                     "together (fewer database statements a change); a notice waits at most "
                     "this and the batch under way when it was queued (0 = claim at once)")
+    receipts_hold: float = Field(
+        5.0, ge=0, le=25, validation_alias="RECEIPTS_HOLD",
+        description="seconds WeChat's receipts of template messages that reached the user may "
+                    "wait to be recorded together (one database statement for all of them, "
+                    "instead of one every second); a receipt of a message that failed is "
+                    "recorded at once, since its notice goes on by the next channel (0 = every "
+                    "second)")
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS",
                                      description="attempts before a notification is dead")
     outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE",

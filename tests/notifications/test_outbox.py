@@ -73,6 +73,13 @@ async def _done(item_id: int) -> bool:
     return (await _status(item_id)).status not in (Status.QUEUED, Status.SENDING)
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The in-process worker holds receipts of messages that reached the user half a second
+    (RECEIPTS_HOLD; its default 5 s and the hold itself: test_receipts_held.py)."""
+    return settings.model_copy(update={"receipts_hold": 0.5})
+
+
 async def test_outside_the_window_a_template_then_its_receipt(client: TestClient, demo: dict,
                                                               platform: Platform) -> None:
     item = await _send(client, demo, "expert")  # the demo expert never wrote: no window

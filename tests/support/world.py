@@ -17,6 +17,7 @@ from tortoise.context import get_current_context
 from tortoise.fields import IntField
 from tortoise.models import Model
 
+from bot.relay.channels import CHANNELS
 from models.people import Person
 from services.demo import DEMO_PEOPLE, DemoPerson, load_demo
 from services.reference.snapshots import forget
@@ -104,6 +105,8 @@ async def reset_state(app: web.Application) -> None:
                                   + "".join(f'DELETE FROM "{t}";' for t in dirty)
                                   + "PRAGMA foreign_keys = ON;")
     forget()  # the reference data the process read from the tables just emptied
+    if (channels := app.get(CHANNELS)) is not None:  # the receipts read from that Redis
+        channels.relay.receipts.inbox.let_go()
 
 
 def _snapshot_file(app: web.Application) -> Path:
