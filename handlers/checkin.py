@@ -18,6 +18,10 @@ from services.draws import Draws
 from services.draws.venue import CheckResult
 
 router = Router("checkin")
+CODE = r"^\d{6}$"
+# a scan or a code is answered in one transaction with the read of who sent it
+router.in_one_transaction(lambda ev: isinstance(ev.scene, CheckinScene) or bool(
+    ev.msg.has_text and re.match(CODE, ev.text)))
 
 
 def _reply(texts: Texts, result: CheckResult) -> str:
@@ -39,7 +43,7 @@ async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
     return _reply(texts, await draws.venue.attendance.checkin(scene.activity, person.id, now))
 
 
-@router.message(Regex(r"^\d{6}$"))
+@router.message(Regex(CODE))
 async def by_code(person: Person | None, texts: Texts, draws: Draws,
                   match: re.Match[str], now: datetime) -> str:
     if person is None:

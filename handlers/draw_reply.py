@@ -68,6 +68,8 @@ def _answering(ev: Event) -> bool:
 # the invitation a lone answer is for (LONE_SQL), read with the sender's person
 LONE = Fact("lone_invitation", LONE_SQL, wanted=_answering, params=lambda ev: (ev.now,))
 router.asks(LONE)
+# an answer is made in one transaction with the read of who sent it (and LONE)
+router.in_one_transaction(_answering)
 
 
 async def _still_open(texts: Texts, draws: Draws, person_id: int, now: datetime) -> str:

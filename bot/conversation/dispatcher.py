@@ -53,6 +53,7 @@ class Dispatcher:
         self._fallbacks: list[Handler] = []
         self._routers: list[Router] = []
         self._facts: tuple[Fact, ...] = ()  # the routers' (Router.asks)
+        self._whole: tuple[Callable[[Event], bool], ...] = ()  # Router.in_one_transaction
         # a message's handlers in the order they are tried, by the state it comes in: worked
         # out once per state (the routers are fixed once included), not per push
         self._order: dict[State | None, list[Handler]] = {}
@@ -79,6 +80,7 @@ class Dispatcher:
             self._handlers.extend(router.handlers)
             self._fallbacks.extend(router.fallbacks)
             self._facts += tuple(router.facts)
+            self._whole += tuple(router.whole)
         self._order.clear()
 
     def _require_types(self, where: str, handler: Handler) -> None:
@@ -94,7 +96,7 @@ class Dispatcher:
                    deferred: bool = False) -> Reply:
         """Handle one push; never raises for a handler's fault."""
         ev = Event(msg=msg, now=self.clock.now(), outcome=outcome or Outcome(),
-                   deferred=deferred, asks=self._facts)
+                   deferred=deferred, asks=self._facts, whole=self._whole)
         if msg.has_text:
             read_text(ev, msg.content)
         if msg.scene:

@@ -82,6 +82,8 @@ class Event:
     identity_cache: str = ""  # a fresh entry to write back with the conversation
     extra: dict[str, Any] = field(default_factory=dict)
     asks: tuple[Fact, ...] = ()  # the facts the handlers may ask for (the dispatcher's)
+    # when a push is answered in one transaction with its identity (Router.in_one_transaction)
+    whole: tuple[Callable[[Event], bool], ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)  # by name, once read
 
     _identity: WeChatIdentity | None = None
@@ -103,6 +105,11 @@ class Event:
             await self._read(wanted if fact in wanted else (*wanted, fact),
                              person=not self._person_loaded)
         return self.facts.get(fact.name)
+
+    def in_one_transaction(self) -> bool:
+        """Whether a handler answers this push by a change of its own, to be made in one
+        transaction with the read of the sender's identity."""
+        return any(when(self) for when in self.whole)
 
     def wanted_facts(self) -> tuple[Fact, ...]:
         """The facts not read yet that this push is likely to ask for."""

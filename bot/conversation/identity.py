@@ -9,11 +9,13 @@ from functools import cache
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from bot.conversation.dispatcher import Next
 from bot.conversation.event import Event, Fact, fact_columns
 from bot.wechat.replies import Reply
 from models.orm.statements import columns, model_from, on_postgres, rows
+from models.orm.units import in_unit, one_transaction
 from models.people import Person
 from models.wechat import SEEN_RESOLUTION, IdentityRow, WeChatIdentity
 
@@ -37,6 +39,15 @@ def _identity_sql(seen: bool = False, facts: tuple[Fact, ...] = ()) -> str:
             "(last_seen_at IS NULL OR last_seen_at <= ?) RETURNING last_seen_at) " + read)
 
 
+async def _created(openid: str) -> WeChatIdentity:
+    """A first push's identity; inside one transaction, in a savepoint of its own (a
+    concurrent push that created it first fails the insert, not the transaction)."""
+    if not in_unit():
+        return await WeChatIdentity.create(openid=openid)
+    async with in_transaction():
+        return await WeChatIdentity.create(openid=openid)
+
+
 class IdentityMiddleware:
     """Loads (or creates) the sender's WeChat identity and notes follows and interactions.
     A known user comes from the cache read with the conversation; the database is read only
@@ -46,6 +57,14 @@ class IdentityMiddleware:
         self._budget = load_budget
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
+        if on_postgres() and ev.in_one_transaction():
+            # an answer or a check-in: the identity's read and the handler's change are one
+            # transaction, one commit (the change's own becomes a savepoint)
+            async with one_transaction():
+                return await self._answer(ev, call_next)
+        return await self._answer(ev, call_next)
+
+    async def _answer(self, ev: Event, call_next: Next) -> Reply:
         if ev.cached_identity:
             row = IdentityRow.from_cache(ev.cached_identity)
         else:
@@ -92,7 +111,7 @@ class IdentityMiddleware:
                 identity.last_seen_at = seen  # noted: nothing more to write
             return identity, model_from(Person, found[0], "p")
         try:
-            identity = await WeChatIdentity.create(openid=openid)
+            identity = await _created(openid)
         except IntegrityError:  # created by a concurrent push of the same user
             identity = await WeChatIdentity.get(openid=openid)
             return identity, await Person.get_or_none(id=identity.person_id,

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from bot.conversation.event import Fact
+from bot.conversation.event import Event, Fact
 from bot.conversation.filters import Filter
 from bot.conversation.flow import ANY, Flow, State, StateSpec, Target
 
@@ -81,11 +81,18 @@ class Router:
         self.handlers: list[Handler] = []
         self.fallbacks: list[Handler] = []
         self.facts: list[Fact] = []  # read with the sender's person (bot/conversation/event.py)
+        self.whole: list[Callable[[Event], bool]] = []  # pushes answered in one transaction
 
     def asks(self, *facts: Fact) -> None:
         """Facts about the sender this router's handlers ask for, read with the person in
         the same statement when the push is likely to ask (`Fact.wanted`)."""
         self.facts.extend(facts)
+
+    def in_one_transaction(self, when: Callable[[Event], bool]) -> None:
+        """A push for which `when` holds (one this router's handlers answer by a change of
+        their own) is answered in one transaction with the read of its sender's identity
+        (on PostgreSQL: bot/conversation/identity.py): one commit, not two."""
+        self.whole.append(when)
 
     def message(self, *filters: Filter, state: StateSpec = None, goto: Moves = ()
                 ) -> Callable[[F], F]:

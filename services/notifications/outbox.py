@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from models.notifications import Notification, Status
 from models.orm.statements import models_from, on_postgres, rows
+from models.orm.units import after_commit
 from services.common.metrics import SENDS
 from services.notifications.change import (
     ALL_CHANNELS,
@@ -117,6 +118,11 @@ class Outbox:
             await self._wake()
 
     async def _wake(self) -> None:
+        """Nudge the relay once the change has committed (with the unit it is part of:
+        models/orm/units.py)."""
+        await after_commit(self._wake_now)
+
+    async def _wake_now(self) -> None:
         """Nudge the relay; best effort: the change has committed, and the relay's sweep
         (every 2 s) sends what a lost nudge would have."""
         if self._nudge is None:

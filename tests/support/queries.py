@@ -20,6 +20,8 @@ class QueryCounter:
         # those the counting task (and tasks it started) sent outside a transaction: a
         # commit each (a worker's relay in the same process is not counted here)
         self.alone: list[str] = []
+        # those any task sent outside a transaction (a service with no worker: its request's)
+        self.outside: list[str] = []
         self._mine: contextvars.ContextVar[bool] = contextvars.ContextVar("mine", default=False)
         self._saved: list[tuple[type, str, object]] = []
         self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
@@ -35,8 +37,10 @@ class QueryCounter:
                 return await original(*args, **kwargs)
             self.count += 1
             self.sent.append(str(args[1] if len(args) > 1 else kwargs.get("query", "")))
-            if mine.get() and not isinstance(args[0], TransactionalDBClient):
-                self.alone.append(self.sent[-1])
+            if not isinstance(args[0], TransactionalDBClient):
+                self.outside.append(self.sent[-1])
+                if mine.get():
+                    self.alone.append(self.sent[-1])
             token = inside.set(True)
             try:
                 return await original(*args, **kwargs)

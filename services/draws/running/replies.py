@@ -4,12 +4,11 @@ booked twice at the same time, and the next wave in the same transaction."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any, Literal
 
 from models.draws import (
@@ -22,6 +21,7 @@ from models.draws import (
 )
 from models.notifications import Status
 from models.orm.statements import columns, model_from, models_from, on_postgres, rows
+from models.orm.units import after_commit
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
@@ -224,8 +224,6 @@ class ReplyOutcome:
     identity: bool | None = None  # its venue checks identity (read with a confirmation)
 
 
-log = logging.getLogger(__name__)
-
 # what the channel adds to the reply's own transaction once the outcome is known (the answer
 # sent back by SMS: queued if and only if the decision is made)
 Then = Callable[[Change, ReplyOutcome], Awaitable[None]]
@@ -294,17 +292,7 @@ class Replies:
             timers = await self.waves.advance_locked(change, activity, now, progress)
             if then is not None:
                 await then(change, outcome)
-        try:
-            await self.waves.start_timers(timers)
-        except Exception as exc:  # committed: the answer stands (its SMS queued with it)
-            log.warning("reply to invitation %s committed, but %d new invitation(s) not "
-                        "timed nor their calls planned (the sweep makes both up): %r",
-                        invitation_id, len(timers), exc)
-        try:
-            await self.waves.forget(invitation_id)
-        except Exception as exc:  # the jobs find the answer and do nothing
-            log.warning("reply to invitation %s committed, its window's and call's jobs left "
-                        "queued: %r", invitation_id, exc)
+        await after_commit(partial(self.waves.answered, invitation_id, timers))
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, found: _Found,

@@ -160,6 +160,21 @@ class Waves:
             await self.unschedule([timeout_key(invitation_id)] + (
                 call_keys(invitation_id) if self.calls is not None else []))
 
+    async def answered(self, invitation_id: int, timers: list[Invitation]) -> None:
+        """Once a reply has committed: the new wave's timers queued (`timers`), the
+        answered invitation's taken off the queue."""
+        try:
+            await self.start_timers(timers)
+        except Exception as exc:  # committed: the answer stands (its SMS queued with it)
+            log.warning("reply to invitation %s committed, but %d new invitation(s) not "
+                        "timed nor their calls planned (the sweep makes both up): %r",
+                        invitation_id, len(timers), exc)
+        try:
+            await self.forget(invitation_id)
+        except Exception as exc:  # the jobs find the answer and do nothing
+            log.warning("reply to invitation %s committed, its window's and call's jobs left "
+                        "queued: %r", invitation_id, exc)
+
     async def advance_locked(self, change: Change, activity: DrawActivity, now: datetime,
                        found: list[dict[str, Any]] | None = None) -> list[Invitation]:
         """`advance` inside the caller's transaction, the activity's row locked; `found`:

@@ -1,0 +1,115 @@
+"""An expert's answer in chat, and a check-in by the code in chat, is one commit on
+PostgreSQL: the read of who sent it (with the invitation that waits) and the change it makes
+are one transaction, the change's own a savepoint in it — as the lean floor's one
+transaction is (bench/floor.py) — and the relay is woken once that has committed, never
+before (a relay woken before would find nothing). A refusal in words commits nothing of the
+change. On SQLite each is its own transaction, as before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from aiohttp.test_utils import TestClient
+from arq.connections import ArqRedis
+from arq.constants import job_key_prefix
+
+from bot.relay.relay import RELAY_JOB_ID
+from config.settings import Settings
+from models.draws import Invitation, InvitationStatus
+from models.orm.statements import on_postgres
+from models.orm.units import after_commit, one_transaction
+from models.people import Person, phone_is
+from models.wechat import WeChatIdentity
+from tests.support.api import Api
+from tests.support.draw_world import (
+    drawn,
+    first_confirmed,
+    invited_by_sms,
+    make_experts,
+    the_experts_gather_soon,
+)
+from tests.support.queries import QueryCounter
+from tests.support.wechat import Chat
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No worker in the process: the relay's job stays queued for the test to find."""
+    return settings.model_copy(update={"run_worker": False})
+
+
+def _one_commit(counted: QueryCounter) -> None:
+    if on_postgres():  # nothing outside the one transaction
+        assert counted.outside == [], "\n".join(s[:100] for s in counted.outside)
+    else:  # SQLite: the sender's read (and its note) on their own, as before
+        assert counted.outside, counted.sent
+
+
+async def test_a_chat_answer_is_one_transaction_and_wakes_the_relay_after_it(
+        chat: Chat, demo: dict, arq: ArqRedis) -> None:
+    expert = demo["expert"]
+    person = await Person.get(phone_is(expert.phone))
+    invitation = await invited_by_sms(person.id, datetime.now(UTC))
+    await arq.delete(job_key_prefix + RELAY_JOB_ID)
+    async with QueryCounter() as counted:
+        text = (await chat.say(expert.openid, "1")).text
+    assert "已确认参加" in text, text
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
+    _one_commit(counted)
+    assert await arq.exists(job_key_prefix + RELAY_JOB_ID)  # the relay woken, after it
+    # answered again: told so in words, nothing changed
+    again = (await chat.say(expert.openid, "2")).text
+    assert "您已回复过这次邀请" in again, again
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
+
+
+async def test_a_check_in_by_the_code_in_chat_is_one_transaction(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, _token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await the_experts_gather_soon(aid, now)
+    first = await first_confirmed(aid)
+    openid = (await WeChatIdentity.filter(person_id=first.person_id).first()).openid
+    wrong = (await chat.say(openid, "000000")).text
+    assert "验证码不正确" in wrong, wrong
+    assert (await Invitation.get(id=first.id)).checkin_at is None
+    async with QueryCounter() as counted:
+        text = (await chat.say(openid, first.code)).text
+    assert text.startswith("签到成功"), text
+    assert (await Invitation.get(id=first.id)).checkin_at is not None
+    _one_commit(counted)
+
+
+async def test_work_after_commit_waits_for_the_unit_and_is_dropped_with_it(
+        client: TestClient, demo: dict, settings: Settings) -> None:
+    openid = demo["expert"].openid
+    seen: list[object] = []
+
+    async def look() -> None:  # what another connection reads of the change
+        if not on_postgres():
+            seen.append((await WeChatIdentity.get(openid=openid)).subscribed)
+            return
+        conn = await asyncpg.connect(settings.database_url.replace("postgres://",
+                                                                   "postgresql://", 1))
+        try:
+            seen.append(await conn.fetchval(
+                "SELECT subscribed FROM wechat_identity WHERE openid = $1", openid))
+        finally:
+            await conn.close()
+
+    async with one_transaction():
+        await WeChatIdentity.filter(openid=openid).update(subscribed=False)
+        await after_commit(look)
+        assert seen == []  # not yet: the unit has not committed
+    assert seen == [False]  # run once it had, and it sees the change
+    with pytest.raises(RuntimeError):
+        async with one_transaction():
+            await WeChatIdentity.filter(openid=openid).update(subscribed=True)
+            await after_commit(look)
+            raise RuntimeError("the change fails")
+    assert seen == [False] and not (await WeChatIdentity.get(openid=openid)).subscribed
+    await after_commit(look)  # outside a unit: at once
+    assert seen == [False, False]
