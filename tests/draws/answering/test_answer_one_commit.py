@@ -7,21 +7,25 @@ change. On SQLite each is its own transaction, as before."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 
 from bot.relay.relay import RELAY_JOB_ID
 from config.settings import Settings
 from models.draws import Invitation, InvitationStatus
+from models.notifications import Notification
 from models.orm.statements import on_postgres
 from models.orm.units import after_commit, one_transaction
 from models.people import Person, phone_is
 from models.wechat import WeChatIdentity
+from sandbox.platform import Platform
+from services.draws.running.calls import call_key
 from tests.support.api import Api
 from tests.support.draw_world import (
     drawn,
@@ -31,7 +35,9 @@ from tests.support.draw_world import (
     the_experts_gather_soon,
 )
 from tests.support.queries import QueryCounter
+from tests.support.voice import voice_world
 from tests.support.wechat import Chat
+from web.context import DOMAIN
 
 
 @pytest.fixture
@@ -113,3 +119,37 @@ async def test_work_after_commit_waits_for_the_unit_and_is_dropped_with_it(
     assert seen == [False] and not (await WeChatIdentity.get(openid=openid)).subscribed
     await after_commit(look)  # outside a unit: at once
     assert seen == [False, False]
+
+
+async def test_an_answer_by_sms_is_one_transaction_with_the_read_of_its_sender(
+        client: TestClient, demo: dict) -> None:
+    expert = demo["expert"]
+    person = await Person.get(phone_is(expert.phone))
+    now = datetime.now(UTC)
+    invitation = await invited_by_sms(person.id, now)
+    replies = client.app[DOMAIN].draws.answering.sms_answers
+    async with QueryCounter() as counted:
+        told = await replies.answer(expert.phone, "2 出差", now)
+    assert told is not None and "不参加" in told, told
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.DECLINED
+    assert len(counted.alone) == (0 if on_postgres() else 1), counted.alone
+    # words that answer nothing are not held in a transaction: the 智能客服's, as before
+    assert await replies.answer(expert.phone, "请问停车场在哪里", now)
+
+
+async def test_a_key_pressed_on_a_call_is_one_transaction_with_the_read_of_who_pressed_it(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
+                                                             platform)
+    now = datetime.now(UTC)
+    invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
+    calls = app[DOMAIN].draws.running.calls
+    assert calls is not None and await calls.call(invitation.id, 1, now)
+    call = await Notification.get(dedupe_key=call_key(invitation.id, 1))
+    voice = app[DOMAIN].draws.answering.voice_answers
+    async with QueryCounter() as counted:
+        told = await voice.keypress(call, "1", phone, now)
+    assert told is not None and "已确认参加" in told, told
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
+    assert len(counted.alone) == (0 if on_postgres() else 1), counted.alone
