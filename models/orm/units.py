@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
+log = logging.getLogger(__name__)
 Work = Callable[[], Awaitable[object]]
 
 _pending: contextvars.ContextVar[list[Work] | None] = contextvars.ContextVar(
@@ -30,8 +32,11 @@ async def one_transaction() -> AsyncIterator[None]:
             yield
     finally:
         _pending.reset(token)
-    for work in todo:
-        await work()
+    for work in todo:  # committed: nothing after may undo the change or hide it
+        try:
+            await work()
+        except Exception:
+            log.exception("work after a commit failed (the change stands)")
 
 
 def in_unit() -> bool:

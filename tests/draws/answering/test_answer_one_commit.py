@@ -120,6 +120,14 @@ async def test_work_after_commit_waits_for_the_unit_and_is_dropped_with_it(
     await after_commit(look)  # outside a unit: at once
     assert seen == [False, False]
 
+    async def fails() -> None:
+        raise ConnectionError("Redis went away")
+
+    async with one_transaction():  # work that fails after the commit hides nothing
+        await after_commit(fails)
+        await after_commit(look)
+    assert seen == [False, False, False]
+
 
 async def test_an_answer_by_sms_is_one_transaction_with_the_read_of_its_sender(
         client: TestClient, demo: dict) -> None:
