@@ -15,6 +15,7 @@ from bot.conversation.flowcheck import check_flows
 from bot.conversation.router import PASS, Handler, Router, message_order
 from bot.wechat.incoming import Incoming
 from bot.wechat.replies import SILENCE, Reply, Text, as_reply
+from models.orm.units import release
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.scenes import SceneCodec, SceneError
 from services.common.texts import Texts
@@ -54,6 +55,7 @@ class Dispatcher:
         self._routers: list[Router] = []
         self._facts: tuple[Fact, ...] = ()  # the routers' (Router.asks)
         self._whole: tuple[Callable[[Event], bool], ...] = ()  # Router.in_one_transaction
+        self._in_unit: set[int] = set()  # the ids of those routers' handlers
         # a message's handlers in the order they are tried, by the state it comes in: worked
         # out once per state (the routers are fixed once included), not per push
         self._order: dict[State | None, list[Handler]] = {}
@@ -81,6 +83,8 @@ class Dispatcher:
             self._fallbacks.extend(router.fallbacks)
             self._facts += tuple(router.facts)
             self._whole += tuple(router.whole)
+            if router.whole or router.unit_safe:
+                self._in_unit.update(id(h) for h in (*router.handlers, *router.fallbacks))
         self._order.clear()
 
     def _require_types(self, where: str, handler: Handler) -> None:
@@ -155,6 +159,8 @@ class Dispatcher:
                 namespace["person"] = await ev.load_person()
             if ev.fsm is not None:
                 ev.fsm.permit(handler.moves, handler.name)
+            if id(handler) not in self._in_unit:  # not what a unit was opened for: the
+                await release()  # read before it committed, the handler outside it
             answer = await handler.func(**{p: namespace.get(p) for p in handler.params})
             if answer is not PASS:  # declined: the next handler that matches gets it
                 break

@@ -59,10 +59,24 @@ class IdentityMiddleware:
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
         if on_postgres() and ev.in_one_transaction():
             # an answer or a check-in: the identity's read and the handler's change are one
-            # transaction, one commit (the change's own becomes a savepoint)
-            async with one_transaction():
-                return await self._answer(ev, call_next)
+            # transaction, committed by the change (models/orm/units.py)
+            async with one_transaction() as unit:
+                reply = await self._answer(ev, call_next)
+            if unit.rolled_back:  # the change failed, refused in words: the interaction
+                await self._noted_again(ev)  # is noted all the same (WeChat's 48 hours)
+            return reply
         return await self._answer(ev, call_next)
+
+    async def _noted_again(self, ev: Event) -> None:
+        """After a unit rolled back: the identity read again (made, if it was made in the
+        unit) with the interaction noted, and cached as it now stands."""
+        async with asyncio.timeout(self._budget):
+            identity, _person = await self._load(
+                ev.msg.openid, ev.now if ev.msg.is_interaction else None, ev)
+        if ev.msg.is_interaction and IdentityRow.of(identity).needs_seen_update(ev.now):
+            await WeChatIdentity.filter(id=identity.id).update(last_seen_at=ev.now)
+            identity.last_seen_at = ev.now
+        ev.identity_cache = IdentityRow.of(identity).to_cache()
 
     async def _answer(self, ev: Event, call_next: Next) -> Reply:
         if ev.cached_identity:

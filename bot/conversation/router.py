@@ -82,6 +82,7 @@ class Router:
         self.fallbacks: list[Handler] = []
         self.facts: list[Fact] = []  # read with the sender's person (bot/conversation/event.py)
         self.whole: list[Callable[[Event], bool]] = []  # pushes answered in one transaction
+        self.unit_safe = False  # its handlers may run inside another router's unit
 
     def asks(self, *facts: Fact) -> None:
         """Facts about the sender this router's handlers ask for, read with the person in
@@ -93,6 +94,12 @@ class Router:
         their own) is answered in one transaction with the read of its sender's identity
         (on PostgreSQL: bot/conversation/identity.py): one commit, not two."""
         self.whole.append(when)
+
+    def inside_units(self) -> None:
+        """This router's handlers may run inside a transaction opened for another router's
+        (they are tried before it, and wait on nothing outside the database): the unit is
+        not committed before them."""
+        self.unit_safe = True
 
     def message(self, *filters: Filter, state: StateSpec = None, goto: Moves = ()
                 ) -> Callable[[F], F]:

@@ -59,6 +59,9 @@ def _handed(ev: Event) -> bool:
 # the sender's open ticket (SupportDesk.OPEN_SQL), read with the person
 OPEN_TICKET = Fact("open_ticket", SupportDesk.OPEN_SQL, wanted=_handed)
 desk_first.asks(OPEN_TICKET)
+# tried before an answer or a check-in: it reads the ticket with the sender and writes to
+# the desk, nothing outside the database (models/orm/units.py)
+desk_first.inside_units()
 
 
 @desk_first.command(Texting())

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from models.notifications import Notification, Status
 from models.orm.statements import models_from, on_postgres, rows
-from models.orm.units import after_commit
+from models.orm.units import after_commit, change_in_unit
 from services.common.metrics import SENDS
 from services.notifications.change import (
     ALL_CHANNELS,
@@ -111,9 +111,19 @@ class Outbox:
         """A transaction for a business change and its notifications; the relay is woken
         once it has committed."""
         change = Change(now, at_once=self.at_once, every=self.latest_every)
-        async with in_transaction():
-            yield change
-            await change.flush()
+        unit = change_in_unit()
+        if unit is not None:  # the read that decided it is in the unit: one commit
+            try:
+                yield change
+                await change.flush()
+            except BaseException as exc:
+                await unit.end(exc)
+                raise
+            await unit.end()
+        else:
+            async with in_transaction():
+                yield change
+                await change.flush()
         if change.queued:
             await self._wake()
 

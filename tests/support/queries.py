@@ -22,6 +22,7 @@ class QueryCounter:
         self.alone: list[str] = []
         # those any task sent outside a transaction (a service with no worker: its request's)
         self.outside: list[str] = []
+        self.transactions: list[object] = []  # each transaction that sent any (any task)
         self._mine: contextvars.ContextVar[bool] = contextvars.ContextVar("mine", default=False)
         self._saved: list[tuple[type, str, object]] = []
         self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
@@ -37,7 +38,10 @@ class QueryCounter:
                 return await original(*args, **kwargs)
             self.count += 1
             self.sent.append(str(args[1] if len(args) > 1 else kwargs.get("query", "")))
-            if not isinstance(args[0], TransactionalDBClient):
+            if isinstance(args[0], TransactionalDBClient):
+                if not any(t is args[0] for t in self.transactions):
+                    self.transactions.append(args[0])
+            else:
                 self.outside.append(self.sent[-1])
                 if mine.get():
                     self.alone.append(self.sent[-1])
@@ -48,6 +52,12 @@ class QueryCounter:
                 inside.reset(token)
 
         return counted
+
+    @property
+    def commits(self) -> int:
+        """Transactions and statements sent outside one: a commit each (a savepoint is
+        its transaction's)."""
+        return len(self.transactions) + len(self.outside)
 
     async def __aenter__(self) -> QueryCounter:
         from tortoise.backends.base.client import BaseDBAsyncClient

@@ -25,7 +25,7 @@ from typing import Any
 
 from models.draws import Invitation, InvitationStatus, Notice
 from models.orm.statements import columns, model_from, models_from, on_postgres, rows
-from models.orm.units import one_transaction
+from models.orm.units import one_transaction, release
 from models.people import PHONE_PERSON, Person, phone_values
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time
@@ -86,6 +86,9 @@ class SmsReplies:
             return None
         told = Told(self.answer_link, self.texts, person.id)
         said = await self._reply(person, waiting, text.strip()[:200], now, told)
+        # what was decided is committed (an answer's change committed the unit already):
+        # its words, and the 智能客服's answer, are made outside it
+        await release()
         if said is None:
             return told.text
         name, values = said

@@ -21,11 +21,13 @@ from config.settings import Settings
 from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification
 from models.orm.statements import on_postgres
-from models.orm.units import after_commit, one_transaction
+from models.orm.units import after_commit, in_unit, one_transaction
 from models.people import Person, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
+from services.draws.answering.answers import Answers
 from services.draws.running.calls import call_key
+from services.help.service import Help
 from tests.support.api import Api
 from tests.support.draw_world import (
     drawn,
@@ -47,8 +49,8 @@ def settings(settings: Settings) -> Settings:
 
 
 def _one_commit(counted: QueryCounter) -> None:
-    if on_postgres():  # nothing outside the one transaction
-        assert counted.outside == [], "\n".join(s[:100] for s in counted.outside)
+    if on_postgres():  # one transaction, nothing outside it
+        assert counted.commits == 1, "\n".join(s[:100] for s in counted.sent)
     else:  # SQLite: the sender's read (and its note) on their own, as before
         assert counted.outside, counted.sent
 
@@ -82,6 +84,9 @@ async def test_a_check_in_by_the_code_in_chat_is_one_transaction(
     wrong = (await chat.say(openid, "000000")).text
     assert "验证码不正确" in wrong, wrong
     assert (await Invitation.get(id=first.id)).checkin_at is None
+    # refused in words: nothing checked in, the interaction noted all the same (WeChat's
+    # 48 hours to answer them count from it)
+    assert (await WeChatIdentity.get(openid=openid)).last_seen_at is not None
     async with QueryCounter() as counted:
         text = (await chat.say(openid, first.code)).text
     assert text.startswith("签到成功"), text
@@ -140,7 +145,7 @@ async def test_an_answer_by_sms_is_one_transaction_with_the_read_of_its_sender(
         told = await replies.answer(expert.phone, "2 出差", now)
     assert told is not None and "不参加" in told, told
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.DECLINED
-    assert len(counted.alone) == (0 if on_postgres() else 1), counted.alone
+    assert counted.commits == (1 if on_postgres() else 2), counted.sent
     # words that answer nothing are not held in a transaction: the 智能客服's, as before
     assert await replies.answer(expert.phone, "请问停车场在哪里", now)
 
@@ -160,4 +165,39 @@ async def test_a_key_pressed_on_a_call_is_one_transaction_with_the_read_of_who_p
         told = await voice.keypress(call, "1", phone, now)
     assert told is not None and "已确认参加" in told, told
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
-    assert len(counted.alone) == (0 if on_postgres() else 1), counted.alone
+    assert counted.commits == (1 if on_postgres() else 2), counted.sent
+
+
+async def test_words_that_fail_after_the_answer_do_not_undo_it(
+        chat: Chat, demo: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    expert = demo["expert"]
+    person = await Person.get(phone_is(expert.phone))
+    invitation = await invited_by_sms(person.id, datetime.now(UTC))
+
+    def broken(*_args: object) -> tuple[str, bool]:
+        raise RuntimeError("a template edited wrong")
+
+    monkeypatch.setattr(Answers, "said", broken)
+    await chat.say(expert.openid, "1")
+    # the decision was committed by its change before its words were made
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
+
+
+async def test_what_the_unit_was_not_opened_for_runs_outside_it(
+        chat: Chat, client: TestClient, demo: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everyday words that read as an answer but answer nothing go on to the 智能客服 (it
+    may ask the outside world), by chat and by SMS (收到 with nothing to acknowledge): its
+    work runs with no transaction open."""
+    seen: list[bool] = []
+    ask = Help.ask
+
+    async def asked(self: Help, *args: Any, **kwargs: Any) -> Any:
+        seen.append(in_unit())
+        return await ask(self, *args, **kwargs)
+
+    monkeypatch.setattr(Help, "ask", asked)
+    expert = demo["expert"]
+    await chat.say(expert.openid, "好的，评标劳务费什么时候发放")
+    replies = client.app[DOMAIN].draws.answering.sms_answers
+    await replies.answer(expert.phone, "收到", datetime.now(UTC))
+    assert seen and not any(seen), seen
