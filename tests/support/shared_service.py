@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
 import tortoise.context
 from aiohttp import web
@@ -48,6 +49,24 @@ class SharedClient(TestClient):
             self._closed = True
 
 
+def _fields_for_this_database() -> None:
+    """The models' columns read as this database gives them. tortoise decides once, at its
+    init, which columns the driver already returns as Python values (a date is one from
+    asyncpg, text from SQLite); a test that starts a service of its own on another database
+    (a PostgreSQL that does not answer, tests/process/test_degraded.py) leaves that decision
+    behind for every model, and a later test on SQLite would read dates as text."""
+    from models.experts import ExpertPastUnit
+
+    meta = ExpertPastUnit._meta
+    native = meta.db.executor_class.DB_NATIVE
+    dates_native = any(f.field_type is date for _k, _m, f in meta.db_native_fields)
+    if dates_native == (date in native):
+        return
+    for app in tortoise.Tortoise.apps.values():
+        for model in app.values():
+            model._meta._generate_db_fields()
+
+
 @dataclass
 class Shared:
     """A service started once for every test with its settings."""
@@ -60,6 +79,7 @@ class Shared:
         """Its database is the one the test's code reaches (tortoise's global fallback:
         another service a test started meanwhile has closed and cleared its own)."""
         tortoise.context._global_context = self.database
+        _fields_for_this_database()
 
     async def pause(self) -> None:
         """Nothing of it at work: its worker stopped, background work ended, no request
