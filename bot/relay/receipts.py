@@ -49,7 +49,9 @@ class Receipts:
         receipts job, every second: one statement a run that finds any). With `hold`
         (RECEIPTS_HOLD, the job's), receipts that all succeeded wait until the first of
         them has waited `hold` seconds and are applied together, the parked with them; a
-        failed one, kept or parked, is applied at once with everything held."""
+        failed one is applied at once with everything held. A parked failure (its row not
+        saved yet) is tried every run on its own, and does not undo the hold of the
+        others."""
         now = self.clock()
         parked = await self._parked_receipts(now)
         carry = list(parked.items())
@@ -61,7 +63,7 @@ class Receipts:
             await self._settle(batch, set(parked), at)
             self._parked_tried = time.monotonic()
 
-        applied = await self.inbox.apply(apply, now, hold, urgent)
+        applied = await self.inbox.apply(apply, now, hold)
         if carry and (urgent or time.monotonic() - self._parked_tried >= hold):
             await self._settle(carry, set(parked), now)  # nothing came through the inbox
             self._parked_tried = time.monotonic()

@@ -87,3 +87,22 @@ async def test_a_drain_that_does_not_hold_records_what_was_held(
     assert await receipts.drain(30) == 0
     assert await receipts.drain() == 1
     assert await _statuses(items) == [Status.DELIVERED]
+
+
+async def test_a_parked_failure_is_tried_on_its_own_and_the_successes_stay_held(
+        client: TestClient, demo: dict) -> None:
+    receipts = client.app[CHANNELS].relay.receipts
+    redis = client.app[CHANNELS].relay._redis
+    chat, openid = Chat(client), demo["expert"].openid
+    # a failure for a message whose row is not saved yet: applied at once, and parked
+    await chat.event(openid, "TEMPLATESENDJOBFINISH", MsgID=4800009,
+                     Status="failed:system failed")
+    await receipts.drain(30)
+    assert await redis.hexists(receipts.key, "4800009")
+    items = await _sent(client, openid, [4800001])
+    await chat.event(openid, "TEMPLATESENDJOBFINISH", MsgID=4800001, Status="success")
+    async with QueryCounter() as counted:
+        assert await receipts.drain(30) == 0
+    assert len(counted.sent) == 1  # the parked failure tried again, on its own
+    assert await _statuses(items) == [Status.SENT]  # the success still held
+    assert await redis.hexists(receipts.key, "4800009")
