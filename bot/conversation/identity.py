@@ -15,7 +15,7 @@ from bot.conversation.dispatcher import Next
 from bot.conversation.event import Event, Fact, fact_columns
 from bot.wechat.replies import Reply
 from models.orm.statements import columns, model_from, on_postgres, rows
-from models.orm.units import in_unit, one_transaction
+from models.orm.units import in_unit, one_transaction_if
 from models.people import Person
 from models.wechat import SEEN_RESOLUTION, IdentityRow, WeChatIdentity
 
@@ -57,15 +57,13 @@ class IdentityMiddleware:
         self._budget = load_budget
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
-        if on_postgres() and ev.in_one_transaction():
-            # an answer or a check-in: the identity's read and the handler's change are one
-            # transaction, committed by the change (models/orm/units.py)
-            async with one_transaction() as unit:
-                reply = await self._answer(ev, call_next)
-            if unit.rolled_back:  # the change failed, refused in words: the interaction
-                await self._noted_again(ev)  # is noted all the same (WeChat's 48 hours)
-            return reply
-        return await self._answer(ev, call_next)
+        # an answer or a check-in: the identity's read and the handler's change are one
+        # transaction, committed by the change (models/orm/units.py)
+        async with one_transaction_if(ev.in_one_transaction()) as unit:
+            reply = await self._answer(ev, call_next)
+        if unit is not None and unit.rolled_back:  # the change failed, refused in words:
+            await self._noted_again(ev)  # the interaction noted all the same (48 hours)
+        return reply
 
     async def _noted_again(self, ev: Event) -> None:
         """After a unit rolled back: the identity read again (made, if it was made in the

@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from models.orm.statements import on_postgres
+
 log = logging.getLogger(__name__)
 Work = Callable[[], Awaitable[object]]
 
@@ -78,6 +80,17 @@ async def one_transaction() -> AsyncIterator[Unit]:
         await unit.end()
     finally:
         _unit.reset(token)
+
+
+@contextlib.asynccontextmanager
+async def one_transaction_if(wanted: bool) -> AsyncIterator[Unit | None]:
+    """`one_transaction` on PostgreSQL when `wanted` (SQLite serialises its writes anyway:
+    each statement stays its own there); else nothing (None)."""
+    if not (wanted and on_postgres()):
+        yield None
+        return
+    async with one_transaction() as unit:
+        yield unit
 
 
 def in_unit() -> bool:

@@ -24,8 +24,8 @@ from functools import cache
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus, Notice
-from models.orm.statements import columns, model_from, models_from, on_postgres, rows
-from models.orm.units import one_transaction, release
+from models.orm.statements import columns, model_from, models_from, rows
+from models.orm.units import one_transaction_if, release
 from models.people import PHONE_PERSON, Person, phone_values
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time
@@ -72,10 +72,8 @@ class SmsReplies:
         when no person has this phone (nothing is sent to an unknown number). An answer, a
         code or 收到 is one transaction with the read of who sent it, on PostgreSQL (one
         commit: models/orm/units.py)."""
-        if on_postgres() and answer_like(text.strip()[:200]):
-            async with one_transaction():
-                return await self._answer(phone, text, now)
-        return await self._answer(phone, text, now)
+        async with one_transaction_if(answer_like(text.strip()[:200])):
+            return await self._answer(phone, text, now)
 
     async def _answer(self, phone: str, text: str, now: datetime) -> str | None:
         person, waiting = await sender(phone, now)

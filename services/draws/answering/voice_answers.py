@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.notifications import Notification
-from models.orm.statements import on_postgres
-from models.orm.units import one_transaction
+from models.orm.units import one_transaction_if
 from models.people import Person
 from services.common.pii import mask_phone
 from services.common.texts import Texts
@@ -49,12 +48,10 @@ class VoiceReplies:
         On PostgreSQL the read of who pressed it and the answer are one transaction."""
         if call.kind != CALL_KIND or call.person_id is None or key not in KEYS:
             return None
-        if on_postgres():
-            async with one_transaction():
-                return await self._keypress(call, key, mobile, now)
-        return await self._keypress(call, key, mobile, now)
+        async with one_transaction_if(True):
+            return await self._answered(call, key, mobile, now)
 
-    async def _keypress(self, call: Notification, key: str, mobile: str,
+    async def _answered(self, call: Notification, key: str, mobile: str,
                         now: datetime) -> str | None:
         person = await Person.get_or_none(id=call.person_id, deregistered_at=None)
         if person is None or person.phone != mobile:

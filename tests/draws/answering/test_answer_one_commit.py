@@ -7,7 +7,7 @@ change. On SQLite each is its own transaction, as before."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -19,14 +19,12 @@ from arq.constants import job_key_prefix
 from bot.relay.relay import RELAY_JOB_ID
 from config.settings import Settings
 from models.draws import Invitation, InvitationStatus
-from models.notifications import Notification
 from models.orm.statements import on_postgres
 from models.orm.units import after_commit, in_unit, one_transaction
 from models.people import Person, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.draws.answering.answers import Answers
-from services.draws.running.calls import call_key
 from services.help.service import Help
 from tests.support.api import Api
 from tests.support.draw_world import (
@@ -37,7 +35,7 @@ from tests.support.draw_world import (
     the_experts_gather_soon,
 )
 from tests.support.queries import QueryCounter
-from tests.support.voice import voice_world
+from tests.support.voice import call_queued, voice_world
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -156,10 +154,7 @@ async def test_a_key_pressed_on_a_call_is_one_transaction_with_the_read_of_who_p
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                              platform)
     now = datetime.now(UTC)
-    invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    calls = app[DOMAIN].draws.running.calls
-    assert calls is not None and await calls.call(invitation.id, 1, now)
-    call = await Notification.get(dedupe_key=call_key(invitation.id, 1))
+    invitation, call = await call_queued(app, person_id, now)
     voice = app[DOMAIN].draws.answering.voice_answers
     async with QueryCounter() as counted:
         told = await voice.keypress(call, "1", phone, now)

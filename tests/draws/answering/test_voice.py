@@ -27,7 +27,7 @@ from services.draws.followups.withdrawal_report import WithdrawalReport
 from services.draws.running.calls import CALL_KIND, call_key
 from tests.support.draw_world import invited_by_sms
 from tests.support.settings import make_settings
-from tests.support.voice import voice_world, withdraw_evaluation
+from tests.support.voice import call_queued, voice_world, withdraw_evaluation
 from web.context import DOMAIN
 
 
@@ -74,10 +74,9 @@ async def test_an_answer_by_sms_first_means_no_call_and_drops_one_queued(
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                              platform)
     now = datetime.now(UTC)
-    invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
+    invitation, _call = await call_queued(app, person_id, now)  # not yet placed
     calls = app[DOMAIN].draws.running.calls
     assert calls is not None
-    assert await calls.call(invitation.id, 1, now)  # queued, not yet placed by the relay
     await app[DOMAIN].draws.running.replies.reply(invitation.id, person_id, 2, now, "出差",
                                                   via="sms")
     await app[CHANNELS].relay.run()

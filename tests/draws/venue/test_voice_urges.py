@@ -20,7 +20,7 @@ from services.common.pii import mask_phone
 from services.draws.followups.withdrawal_report import WithdrawalReport
 from services.draws.running.calls import call_key
 from tests.support.draw_world import invited_by_sms
-from tests.support.voice import voice_world, withdraw_evaluation
+from tests.support.voice import call_queued, voice_world, withdraw_evaluation
 from web.context import DOMAIN
 
 
@@ -91,9 +91,7 @@ async def test_a_call_queued_by_a_transaction_that_raced_the_answer_is_not_place
     app, _client, _fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                          platform)
     now = datetime.now(UTC)
-    invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    calls = app[DOMAIN].draws.running.calls
-    assert calls is not None and await calls.call(invitation.id, 1, now)
+    invitation, _call = await call_queued(app, person_id, now)
     # the answer as it lands when it raced: the invitation confirmed, the call still queued
     await Invitation.filter(id=invitation.id).update(status=InvitationStatus.CONFIRMED,
                                                      code="123456", replied_at=now)
