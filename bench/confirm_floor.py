@@ -110,7 +110,7 @@ def main() -> None:
     import uvloop  # as the service's serve process runs (config/serve.py)
 
     serve(make_app(os.environ["WECHAT_TOKEN"], os.environ["DATABASE_URL"],
-                   os.environ["REDIS_URL"]), loop=uvloop.new_event_loop())
+                   os.environ["REDIS_URL"]), loop=uvloop.new_event_loop(), reuse_port=True)
 
 
 if __name__ == "__main__":

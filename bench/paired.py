@@ -51,17 +51,19 @@ ORDER = "ABBA"  # the sides' turns, over and over: each side first as often as s
 SETTLE = 1.0  # seconds after a burst before its side's CPU is read
 
 
-def _start_side(tree: Path | None, port: int, env: dict[str, str], floor: bool = False
-                ) -> list[subprocess.Popen[bytes]]:
-    """A side's serve process: this tree's, or `tree`'s code (run from that tree, so that
-    its own modules, texts and templates are the ones found first), or the floor."""
+def _start_side(tree: Path | None, port: int, env: dict[str, str], floor: bool = False,
+                processes: int = 1) -> list[subprocess.Popen[bytes]]:
+    """A side's serve processes sharing its port: this tree's, or `tree`'s code (run from
+    that tree, so that its own modules, texts and templates are the ones found first), or
+    the floor."""
     if floor:
         return start([sys.executable, "-m", "bench.confirm_floor", "--port", str(port)],
-                     env, 1)
+                     env, processes)
+    shared = ["--port", str(port)] + (["--reuse-port"] if processes > 1 else [])
     if tree is None:
-        return start([str(BIN / "expertbot"), "serve", "--port", str(port)], env, 1)
-    return start([sys.executable, "-m", "config.cli", "serve", "--port", str(port)],
-                 {**env, "PYTHONPATH": str(tree)}, 1, cwd=tree)
+        return start([str(BIN / "expertbot"), "serve", *shared], env, processes)
+    return start([sys.executable, "-m", "config.cli", "serve", *shared],
+                 {**env, "PYTHONPATH": str(tree)}, processes, cwd=tree)
 
 
 async def _confirmed(ids: list[int]) -> int:
@@ -94,6 +96,9 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=1,
                         help="turns of ABBA bursts that warm both sides before any is counted")
     parser.add_argument("--port", type=int, default=18400)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="serve processes a side, sharing its port (docs/running.md: one "
+                             "a core)")
     parser.add_argument("--only", default="chat,sms")
     parser.add_argument("--past", type=int, default=50_000)
     args = parser.parse_args()
@@ -107,8 +112,8 @@ def main() -> None:
     fake = f"http://127.0.0.1:{fake_port}"
     env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{ports['A']}", args.past)
     b_env = {**env, **dict(kv.split("=", 1) for kv in args.b_env)}
-    serves = {"A": _start_side(args.a_tree, ports["A"], env),
-              "B": _start_side(args.b_tree, ports["B"], b_env, args.b_floor)}
+    serves = {"A": _start_side(args.a_tree, ports["A"], env, processes=args.processes),
+              "B": _start_side(args.b_tree, ports["B"], b_env, args.b_floor, args.processes)}
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     # CPU s, replies applied (confirmed, counted in the database), seconds of bursts,
     # PostgreSQL's CPU s and the worker's
@@ -182,8 +187,9 @@ def main() -> None:
                      cpu / n, pg / n, work / n, (cpu + pg + work) / n)
         out.append([label[side], channel, f"{per[side][0]:.0f}", f"{per[side][1]:.1f}",
                     *(f"{v * 1000:.2f}" for v in per[side][2:]), str(done)])
-    print(f"\nAn expert's reply, two serve processes in turn ({ORDER}, {args.burst} s bursts, "
-          f"{args.connections} connections, {args.rounds} rounds)\n")
+    print(f"\nAn expert's reply, two sides in turn ({ORDER}, {args.processes} serve "
+          f"process(es) a side, {args.burst} s bursts, {args.connections} connections, "
+          f"{args.rounds} rounds)\n")
     print(table(["side", "channel", "replies/s of bursts", "median burst p99 ms",
                  "serve CPU ms/reply", "PostgreSQL ms/reply", "worker ms/reply",
                  "all CPU ms/reply", "replies applied"], out))

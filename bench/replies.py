@@ -60,8 +60,12 @@ from bench.common import (
 from bench.draws import uscc
 from bench.past import clear_notifications, ensure_past
 
-# BENCH_REPLY_EXPERTS: more for bench.paired against the floor, whose bursts outrun 750
-EXPERTS, ACTIVITIES = int(os.environ.get("BENCH_REPLY_EXPERTS", "9000")), 100
+# BENCH_REPLY_EXPERTS: more for bench.paired against the floor, whose bursts outrun 750;
+# BENCH_REPLY_ACTIVITIES: the activities they are invited to (100: 300 invitations a
+# condition at 30,000 experts; a committee's draw invites what it still needs, a wave at a
+# time, so a real condition holds a dozen or two: 2,500 at 30,000 experts)
+EXPERTS = int(os.environ.get("BENCH_REPLY_EXPERTS", "9000"))
+ACTIVITIES = int(os.environ.get("BENCH_REPLY_ACTIVITIES", "100"))
 PAST_EXPERTS = 9  # confirmed for each evaluation of the library's past (bench/past.py)
 CHANNELS = ("chat", "sms", "miniapp")
 CHAT, MINI = "o_rep_{}", "o_repmp_{}"

@@ -10,6 +10,7 @@ from arq.constants import job_key_prefix
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from bot.redis_batch import ScriptBatcher
 from config.invoicing import Invoicing, invoice_words, mail_text
 from config.key_dates import key_dates_of
 from config.observability.job_trace import traced_kwargs
@@ -118,6 +119,11 @@ from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, Retention, RetentionJob
 from services.standing import ConductCatalogue, CreditDesk, SanctionDesk, YearlyAccounts
 
+# jobs taken off arq's queue (KEYS: the queue, then each job's data; ARGV: the jobs' ids)
+UNSCHEDULE = """redis.call('ZREM', KEYS[1], unpack(ARGV))
+redis.call('DEL', unpack(KEYS, 2))
+return #ARGV"""
+
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
                  outbox: Outbox, texts: Texts, sms: SmsGateway, public_url: str,
@@ -141,13 +147,15 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         return await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
                                      **traced_kwargs()) is not None
 
+    unscheduling = ScriptBatcher(arq, settings.redis_timeout)
+    unschedule_sha = unscheduling.register(UNSCHEDULE)
+
     async def unschedule(job_ids: list[str]) -> None:
-        # arq's queue and each job's data, in one round trip: a job whose data is gone is
-        # dropped by the worker that finds it due
-        async with arq.pipeline(transaction=False) as pipe:
-            pipe.zrem(arq.default_queue_name, *job_ids)
-            pipe.delete(*(job_key_prefix + j for j in job_ids))
-            await pipe.execute()
+        # arq's queue and each job's data, one script a call; the calls of one event-loop
+        # turn (the replies answered at the same moment) share one round trip. A job whose
+        # data is gone is dropped by the worker that finds it due
+        await unscheduling.call(unschedule_sha, [arq.default_queue_name, *(
+            job_key_prefix + j for j in job_ids)], list(job_ids))
 
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
