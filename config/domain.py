@@ -154,6 +154,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         # arq's queue and each job's data, one script a call; the calls of one event-loop
         # turn (the replies answered at the same moment) share one round trip. A job whose
         # data is gone is dropped by the worker that finds it due
+        if not job_ids:
+            return
         await unscheduling.call(unschedule_sha, [arq.default_queue_name, *(
             job_key_prefix + j for j in job_ids)], list(job_ids))
 
