@@ -101,11 +101,24 @@ async def _notices(project_id: int, missing_only: bool = False) -> None:
 
 
 async def clear_notifications() -> None:
-    """Every notification but the past's, gone: runs start alike, on a library's history."""
+    """Every notification but the past's, gone: runs start alike, on a library's history.
+    The worker may still be recording the last sends' outcomes, row by row in its own order:
+    a deadlock with it (PostgreSQL cancels one side) is tried again."""
+    import asyncio
+
+    from asyncpg.exceptions import DeadlockDetectedError
     from tortoise import connections
 
-    await connections.get("default").execute_query(
-        "DELETE FROM notification WHERE client_msg_id NOT LIKE $1", [PAST_NOTICES + "%"])
+    for attempt in range(5):
+        try:
+            await connections.get("default").execute_query(
+                "DELETE FROM notification WHERE client_msg_id NOT LIKE $1",
+                [PAST_NOTICES + "%"])
+            return
+        except DeadlockDetectedError:
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.5)
 
 
 async def _condition(activity: object, notice: object, per: int) -> int:
