@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# uv (Astral's installer, from PyPI) installs the same packages as pip, downloading and
 	# unpacking in parallel and compiling their bytecode on every core: on a fresh clone
-	# about 15 s where pip took 50 s of one core (docs/test-runs.md, "round 4"); pip
+	# about 20 s where pip took 55 s of one core (docs/test-runs.md, "round 4"); pip
 	# installs them as before wherever uv cannot
 	$(BIN)/pip install -q 'uv>=0.9,<1' && $(BIN)/uv pip install -q --compile-bytecode \
 	    --python $(BIN)/python -e '.[dev]' \
