@@ -13,13 +13,13 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test check bench clean
 
+# uv (Astral's installer, from PyPI) installs the same packages as pip, downloading and
+# unpacking in parallel and compiling their bytecode on every core: on a fresh clone about
+# 20 s where pip took 55 s of one core (docs/test-runs.md, "round 4"; decision 0029); pip
+# installs them as before wherever uv cannot
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "expertbot needs Python >= 3.11: run make with PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	# uv (Astral's installer, from PyPI) installs the same packages as pip, downloading and
-	# unpacking in parallel and compiling their bytecode on every core: on a fresh clone
-	# about 20 s where pip took 55 s of one core (docs/test-runs.md, "round 4"); pip
-	# installs them as before wherever uv cannot
 	$(BIN)/pip install -q 'uv>=0.9,<1' && $(BIN)/uv pip install -q --compile-bytecode \
 	    --python $(BIN)/python -e '.[dev]' \
 	|| { $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[dev]'; }
