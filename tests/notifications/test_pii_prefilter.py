@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from services.common import pii
 
 PAD = "中" * 1000  # long enough for the byte search
 
 
-@pytest.mark.slow  # 20,000 random texts
 def test_the_prefilter_misses_no_phone_or_id_number() -> None:
     rnd = random.Random(7)
     alphabet = "0123456789" * 6 + "  --+()abcQX中文:\","
@@ -25,7 +22,11 @@ def test_the_prefilter_misses_no_phone_or_id_number() -> None:
                     + rnd.choice(["138", "1381"]) + rnd.choice(["", " ", "-"]) + "1234"
                     + rnd.choice(["", " ", "-"]) + "5678" + rnd.choice(["", "9", "a", " "]))
         text = PAD + core + PAD
-        if pii.find_unmasked(text):
+        # the full patterns themselves (find_unmasked asks the prefilter first, so it could
+        # never show a miss), over the core and one character of PAD either side: no match
+        # holds a 中, and the patterns look one character around a match
+        near = PAD[:1] + core + PAD[:1]
+        if pii.ID_RE.search(near) or pii.PHONE_RE.search(near):
             found += 1
             assert pii._maybe(text), core
     assert found > 1000
