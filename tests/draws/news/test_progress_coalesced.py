@@ -81,9 +81,15 @@ async def test_quick_replies_tell_the_agency_the_latest_progress_once(
     assert [n.person_id for n in queued] == sorted(agency)
     assert {n.params["progress"] for n in queued} == {"已确认 3/5"}
     assert all(n.next_attempt_at - began <= timedelta(seconds=every) for n in queued)
-    # the slot ends: the relay's sweep sends it (run here rather than waited for)
+    # the slot ends: the relay's sweep sends it (run here rather than waited for; the
+    # service's own worker may have claimed a row first, and still be sending it)
     clock.advance(every)
-    await relay.run()
+
+    async def progress_sent() -> bool:
+        await relay.run()
+        return all([await _told("draw.progress", p) for p in agency])
+
+    await eventually(progress_sent, timeout=10)
     for person_id, openid in agency.items():
         told = await _told("draw.progress", person_id)
         assert [n.params["progress"] for n in told] == ["已确认 3/5"]
@@ -183,6 +189,12 @@ async def _the_end_is_told_last(relay: Relay, clock: MovedClock, agency: Iterabl
     for _ in range(3):
         clock.advance(60)
         await relay.run()
+
+    async def end_sent() -> bool:  # (the service's own worker may be sending it)
+        await relay.run()
+        return all([await _told("draw.ended", p) for p in agency])
+
+    await eventually(end_sent, timeout=10)
     for person_id in agency:
         ended = await _told("draw.ended", person_id)
         assert [n.params["progress"] for n in ended] == ["已确认 4/5"]
@@ -268,6 +280,13 @@ async def test_a_progress_retried_after_a_later_count_is_not_told_after_it(
     for _ in range(3):
         clock.advance(60)
         await relay.run()
+
+    async def settled() -> bool:  # (the service's own worker may be sending a row)
+        await relay.run()
+        return not await Notification.filter(kind="draw.progress", status__in=[
+            Status.QUEUED, Status.SENDING]).exists()
+
+    await eventually(settled, timeout=10)
     for person_id in agency:
         told = [n.params["progress"] for n in sorted(
             await _told("draw.progress", person_id), key=lambda n: n.sent_at)]
