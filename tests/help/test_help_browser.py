@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from models.help import SupportTicket
+from models.help import SupportMessage, SupportTicket
 from sandbox.platform import Platform
 from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
@@ -106,6 +106,14 @@ async def test_the_desks_homes_count_who_waits_and_the_ticket_shows_the_bots_ans
     await chat.say(applicant.openid, "缴费以后发票在哪里看")
     await chat.say(applicant.openid, "人工客服")
     await chat.say(applicant.openid, "我上个月交的培训费想退，但是上面说不行，能不能帮我看看")
+
+    async def asked() -> bool:  # (the ticket is written off the reply's path: the home
+        # page counts it once, when it loads)
+        ticket = await SupportTicket.get_or_none(openid=applicant.openid)
+        return ticket is not None and await SupportMessage.filter(
+            ticket_id=ticket.id, text__contains="培训费想退").exists()
+
+    await eventually(asked, timeout=15)
     desk = await signed_in(browser, client.server, demo["support"].phone, "/console/home")
     waiting = desk.get_by_test_id("support-waiting")
     await expect(waiting).to_contain_text("待回复的人工客服咨询 1 条")
