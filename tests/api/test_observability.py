@@ -43,7 +43,7 @@ async def test_metrics_move_with_a_conversation_a_push_and_a_payment(
     platform.interact(openid)
     answer = await chat.say(openid, "缴费")  # the reply, then the QR image as a push
     assert "课程费" in answer.text
-    await eventually(lambda: platform.sent_to(openid, "custom_image"))
+    await eventually(lambda: platform.sent_to(openid, "custom_image"), timeout=15)
     refused = await client.post("/wechat/callback", params={"signature": "0" * 40,
                                                             "timestamp": "1", "nonce": "n"},
                                 data=b"<xml/>")

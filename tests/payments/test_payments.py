@@ -71,7 +71,7 @@ async def test_pay_by_chat_from_qr_to_receipt(chat: Chat, client: TestClient, ap
     assert "2026年度评标专家继续教育 课程费" in answer.text and "200.00元" in answer.text
     assert "有效至" in answer.text and "/pay/course/" in answer.text
     # the QR image follows as a customer-service image, made from this person's own order
-    await eventually(lambda: platform.sent_to(openid, "custom_image"))
+    await eventually(lambda: platform.sent_to(openid, "custom_image"), timeout=15)
     order = await PayOrder.get(status=OrderStatus.OPEN)
     assert order.code_url and pay_gateway.orders[order.out_trade_no].total == 20000
     # asking again within 110 minutes shows the same order
