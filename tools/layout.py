@@ -16,6 +16,7 @@ operation has one name, so no class of services/ aliases a function as a method
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the gate's rules kept beside it
 from house_tests import test_imports
 from one_name import aliases
+from trees import import_statements, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("config", "bot", "handlers", "miniapp_api", "services", "models", "web", "sandbox",
@@ -73,7 +75,7 @@ def imports(name: str, path: Path, known: dict[str, Path],
     top-level names of every other import)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in import_statements(path):
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [a.name for a in node.names]
@@ -186,7 +188,7 @@ def package_cycles(graph: dict[str, set[str]], known: dict[str, Path]) -> list[s
 
 def exported(init: Path) -> set[str] | None:
     """The names a context's front door lists in `__all__` (None: it has none)."""
-    for node in ast.parse(init.read_text()).body:
+    for node in tree(init).body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             value = ast.literal_eval(node.value)
@@ -213,7 +215,7 @@ def past_front_doors(known: dict[str, Path]) -> list[str]:
     for name, path in sorted(known.items()):
         here = context_of(name, known)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in import_statements(path):
             if isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
@@ -295,7 +297,7 @@ def doors(known: dict[str, Path]) -> list[str]:
         found += [f"{name} lists {n}, neither a type nor a constant (a door holds services, "
                   f"value types, errors and constants)"
                   for n in sorted(listed) if not TYPE_NAME.match(n)]
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in import_statements(path):
             if isinstance(node, ast.ImportFrom | ast.Import):
                 found += [f"{name} renames {a.name} as {a.asname} (name it so where it is "
                           f"made)" for a in node.names if a.asname and a.asname != a.name]
@@ -309,11 +311,11 @@ def edge_queries(known: dict[str, Path]) -> list[str]:
     for name, path in sorted(known.items()):
         if name.split(".")[0] not in QUERYLESS:
             continue
-        tree = ast.parse(path.read_text())
-        models = {alias.asname or alias.name for node in ast.walk(tree)
+        parsed = tree(path)
+        models = {alias.asname or alias.name for node in ast.walk(parsed)
                   if isinstance(node, ast.ImportFrom) and node.module
                   and node.module.split(".")[0] == "models" for alias in node.names}
-        for node in ast.walk(tree):
+        for node in ast.walk(parsed):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) \
                     and node.func.value.id in models and node.func.attr in QUERIES:
@@ -361,6 +363,9 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
 
 
 def main() -> int:
+    # the parsed modules are kept for the rules that read them again (tools/trees.py): a
+    # million nodes the cyclic collector would walk again and again, for nothing
+    gc.disable()
     problems, warnings, summary = check()
     for warning in warnings:
         print(f"layout: warning: {warning}")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from trees import tree
+
 ROOT = Path(__file__).resolve().parent.parent
 # An operation has one name, a method of the service that owns its work: a class attribute
 # `name = staticmethod(function)` in services/ is refused, everywhere.
@@ -15,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _staticmethod_aliases(path: Path) -> list[tuple[int, str, str]]:
     """Each `name = staticmethod(...)` in a class body of the module: (line, class, name)."""
     return [(stmt.lineno, node.name, target.id)
-            for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ClassDef)
+            for node in ast.walk(tree(path)) if isinstance(node, ast.ClassDef)
             for stmt in node.body if isinstance(stmt, ast.Assign)
             and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
             and stmt.value.func.id == "staticmethod"
