@@ -17,9 +17,11 @@ from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_days, package_years
 from tests.support.api import Api
 from tests.support.draw_world import prepared, start_draw
+from tests.support.year.calendar import ASSUMED_2027, NOTICE_2027, notice_csv
 
 CALENDAR_2026 = {e.day: e.off for e in package_days(2026)}  # HOLIDAY-NOTICE
 PROCUREMENT = {"kind": "政府采购/货物", "tender_method": "公开招标"}
+NEXT = 2027  # the year after the package's last, whose notice the year's walk assumes
 
 # the evaluation's day -> the first day its draw may start, on 2026's national calendar
 GOLDEN = [
@@ -52,22 +54,40 @@ def test_two_working_days_lie_between_the_first_day_and_the_evaluation(
 
 
 def _thursday_ahead(weeks: int = 3) -> datetime:
-    """09:00 China time on a Thursday at least `weeks` weeks ahead (no holiday in its week
-    after 2026's autumn; a later year's table is empty here)."""
+    """09:00 China time on a Thursday at least `weeks` weeks ahead."""
     day = datetime.now(CHINA).date() + timedelta(weeks=weeks)
     day += timedelta(days=(3 - day.weekday()) % 7)
     return datetime.combine(day, time(9), CHINA)
 
 
+async def _calendar_through(api: Api, demo: dict, day: date) -> dict[date, bool]:
+    """The days off and the 调休 working days up to `day`'s year, as the service will count
+    them: a year the package does not hold (2027, from December 2026 on, three weeks ahead)
+    entered by the administrator as the year's walk assumes its notice
+    (tests/support/year/calendar.py)."""
+    years = set(package_years())
+    days = {e.day: e.off for y in (day.year - 1, day.year) if y in years
+            for e in package_days(y)}
+    if day.year not in years:
+        assert day.year == NEXT, f"the package holds no calendar for {day.year}: ship it"
+        admin = await api.login(demo["admin"].mp_openid)
+        entered = await api.call("POST", "/admin/holidays/import", admin, {
+            "document": NOTICE_2027, "issued_on": "2026-11-20", "csv": notice_csv()})
+        assert entered.status == 200, entered.data
+        days |= {date.fromisoformat(d): off for d, off, _ in ASSUMED_2027}
+    return days
+
+
 async def test_a_procurement_draw_starts_no_earlier_than_the_rule_and_the_refusal_says_when(
         api: Api, demo: dict) -> None:
     evaluation = _thursday_ahead()
+    days = await _calendar_through(api, demo, evaluation.date())
     aid, token = await prepared(api, demo, total=1, project_form=PROCUREMENT,
                                 eval_in=evaluation - datetime.now(UTC))
     early = await start_draw(api, token, aid)
-    tuesday = datetime.combine(evaluation.date() - timedelta(days=2), time(0), CHINA)
+    first = datetime.combine(earliest_day(evaluation.date(), days), time(0), CHINA)
     assert early.status == 409, early.data
-    assert "第十四条" in early.message and f"最早可于 {china_time(tuesday)} 起" in early.message
+    assert "第十四条" in early.message and f"最早可于 {china_time(first)} 起" in early.message
     assert (await DrawActivity.get(id=aid)).status == "verified"  # nothing started
     # the evaluation brought forward to tomorrow: its second working day before is past
     tomorrow = datetime.now(UTC) + timedelta(days=1)
@@ -92,7 +112,8 @@ async def test_a_procurement_draw_in_a_year_no_calendar_knows_is_refused_until_i
         api: Api, demo: dict) -> None:
     """Counting Monday to Friday could let the draw start before the law allows (a 春节 the
     calendar does not know): the start is refused in words until the notice is entered."""
-    year = max(package_years()) + 1
+    # a year after the package's last and after this one: its 14 January weeks ahead
+    year = max(max(package_years()), datetime.now(CHINA).year) + 1
     first = date(year, 1, 14)
     evaluation = datetime.combine(first + timedelta(days=(3 - first.weekday()) % 7), time(9),
                                   CHINA)
