@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from arq.connections import ArqRedis
-from arq.constants import job_key_prefix
+from arq.constants import expires_extra_ms, job_key_prefix
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -119,6 +119,8 @@ from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, Retention, RetentionJob
 from services.standing import ConductCatalogue, CreditDesk, SanctionDesk, YearlyAccounts
 
+JOB_KEPT = timedelta(milliseconds=expires_extra_ms)  # arq's day past a job's time
+
 # jobs taken off arq's queue (KEYS: the queue, then each job's data; ARGV: the jobs' ids)
 UNSCHEDULE = """redis.call('ZREM', KEYS[1], unpack(ARGV))
 redis.call('DEL', unpack(KEYS, 2))
@@ -144,8 +146,12 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
                        job_id: str) -> bool:
+        # the job's data kept a day past its time by the service's clock, as arq keeps it
+        # by the system's (the same where they agree; arq's own sum goes negative, and
+        # Redis refuses it, on a clock set back more than a day)
+        keep = max(when - clock.now(), timedelta()) + JOB_KEPT
         return await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
-                                     **traced_kwargs()) is not None
+                                     _expires=keep, **traced_kwargs()) is not None
 
     unscheduling = ScriptBatcher(arq, settings.redis_timeout)
     unschedule_sha = unscheduling.register(UNSCHEDULE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from models.people import Role, RoleGrant
 from services.common.clock import CHINA
 from tests.support.draw_world import make_experts
 from tests.support.year import money
@@ -22,7 +23,11 @@ async def walk(year: Year, first: date, months: int, periods: tuple[int, int],
     """`months` months from `first` (a month's first day), on the year's clock; `periods`:
     the retention's in days (after deregistration, the logs'); `daily`: a draw every
     working day besides the month's own."""
-    year.at(datetime.combine(first, datetime.min.time(), CHINA) + timedelta(hours=7))
+    start = year.begin(datetime.combine(first, datetime.min.time(), CHINA) + timedelta(hours=7))
+    # the demo world is dated by the day it was loaded (the suite's real day): a walk that
+    # begins before it links the demo handler from its own first day
+    await RoleGrant.filter(role=Role.AGENCY_HANDLER, valid_from__gt=start).update(
+        valid_from=start)
     year.months.append(Month(first))
     year.experts = await make_experts(year.client, EXPERTS)
     await money.standard(year)

@@ -74,6 +74,13 @@ class Year:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def begin(self, moment: datetime) -> datetime:
+        """The service's clock set to `moment`, back as well as on: the walk begins on its
+        own first day (December 2026, the year's turn and 春节 ahead) whatever day it runs on,
+        and only goes on from there."""
+        self.clock.offset = moment.timestamp() - time.time()
+        return self.clock.now()
+
     def at(self, moment: datetime) -> datetime:
         """The service's clock set to `moment` (never back: a year only goes on)."""
         offset = moment.timestamp() - time.time()
