@@ -7,22 +7,7 @@ plainly, with the way to a person."""
 from __future__ import annotations
 
 from sandbox.platform import Platform
-from tests.support.helpers import eventually
-from tests.support.wechat import Chat
-
-
-async def answered(chat: Chat, platform: Platform, openid: str, question: str) -> str:
-    """The answer, passive or — past WeChat's time budget, as the first question of a
-    process on a slow machine can be (the dictionary loads) — the customer-service
-    message sent in its place."""
-    platform.interact(openid)
-    before = len(platform.sent_to(openid, "custom_text"))
-    said = await chat.say(openid, question)
-    if not said.silent:
-        return said.text
-    await eventually(lambda: len(platform.sent_to(openid, "custom_text")) > before,
-                     timeout=30)
-    return str(platform.sent_to(openid, "custom_text")[-1].payload["content"])
+from tests.support.wechat import Chat, answered
 
 
 async def test_a_question_about_a_commands_subject_gets_the_knowledge_answer(

@@ -15,21 +15,8 @@ from aiohttp.test_utils import TestClient
 from models.help import HelpEntry, HelpQuestion
 from sandbox.platform import Platform
 from tests.support.api import Api
-from tests.support.helpers import eventually
-from tests.support.wechat import Chat
+from tests.support.wechat import Chat, answered
 from web.context import DOMAIN
-
-
-async def answered(chat: Chat, platform: Platform, openid: str, question: str) -> str:
-    """The answer, passive or — past WeChat's time budget, as the first question of a
-    process on a slow machine can be (the dictionary loads) — the customer-service
-    message sent in its place (the person just wrote: WeChat lets us answer them)."""
-    platform.interact(openid)
-    said = await chat.say(openid, question)
-    if not said.silent:
-        return said.text
-    await eventually(lambda: bool(platform.sent_to(openid, "custom_text")), timeout=30)
-    return str(platform.sent_to(openid, "custom_text")[-1].payload["content"])
 
 
 async def test_a_question_in_a_persons_own_words_is_answered_in_chat(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aiohttp.test_utils import TestClient
 
+from sandbox.platform import Platform
 from sandbox.wechat_push import (
     Format,
     Mode,
@@ -18,6 +19,7 @@ from sandbox.wechat_push import (
     text_fields,
 )
 from tests.support.accounts import AES_KEY, APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, TOKEN
+from tests.support.helpers import eventually
 from tests.support.leaks import scan
 
 
@@ -83,3 +85,18 @@ class MiniPush:
     async def event(self, openid: str, event: str, revoke: str = "",
                     **kw: str | int) -> tuple[int, str]:
         return await self.post(self.build(openid, event, revoke, **kw))
+
+
+async def answered(chat: Chat, platform: Platform, openid: str, text: str) -> str:
+    """What the person was told: the passive reply or — past WeChat's time budget, as the
+    first question of a process on a slow machine can be (the help's dictionary loads) —
+    the customer-service message sent in its place (the person just wrote: WeChat lets us
+    answer them)."""
+    platform.interact(openid)
+    before = len(platform.sent_to(openid, "custom_text"))
+    said = await chat.say(openid, text)
+    if not said.silent:
+        return said.text
+    await eventually(lambda: len(platform.sent_to(openid, "custom_text")) > before,
+                     timeout=30)
+    return str(platform.sent_to(openid, "custom_text")[-1].payload["content"])
