@@ -109,6 +109,10 @@ async def test_each_expert_gets_the_years_account_once_and_reads_it(
     for day in ("2026-12-31", "2027-01-01"):
         await Sanction.create(expert_id=first.expert_id, kind="warning", reason="未按时到场",
                               decided_on=day, starts_on=day, decided_by=first.person_id)
+    # every expert of the test an expert in 2026 (made today: from 2027 on, a library's
+    # experts made this year are no experts of 2026's and get no account of it)
+    await ExpertProfile.filter(created_at__gte=at("2027-01-01 00:00")).update(
+        created_at=at("2026-12-01 00:00"))
     yearly = client.app[DOMAIN].yearly_accounts
     openid = await openid_of(first.person_id)
     assert "还没有年度履职情况" in (await chat.say(openid, "年度履职")).text
