@@ -13,6 +13,7 @@ from models.experts import ExpertProfile, ExpertSpecialty
 from models.learning.exams import ExamAttempt
 from models.notifications import Notification
 from models.people import RoleGrant
+from services.common.clock import CHINA
 from services.common.errors import DomainError
 from tests.support.education import RIGHT, approved_applicant
 from tests.support.helpers import eventually, said
@@ -123,7 +124,8 @@ async def test_passing_makes_a_formal_expert(client: TestClient, demo: dict,
     result = await exams.submit(attempt.id, datetime.now(UTC), by="candidate")
     assert result.score == 100 and result.passed
     profile = await ExpertProfile.get(person_id=person.id)
-    assert profile.expert_number.startswith("44" + str(datetime.now(UTC).year))
+    # the number carries the year as China counts it (2027 from 16:00 UTC on 31 December)
+    assert profile.expert_number.startswith("44" + str(datetime.now(CHINA).year))
     codes = await ExpertSpecialty.filter(expert_id=profile.id).values_list("code", flat=True)
     assert list(codes) == ["A0401"]  # the alternate was not admitted
     roles = await RoleGrant.filter(person_id=person.id, revoked_at=None).values_list("role",
