@@ -15,6 +15,7 @@ from models.notifications import Notification
 from models.people import RoleGrant
 from services.common.clock import CHINA
 from services.common.errors import DomainError
+from tests.support.clock import MovedClock
 from tests.support.education import RIGHT, approved_applicant
 from tests.support.helpers import eventually, said
 from tests.support.wechat import Chat
@@ -158,3 +159,17 @@ async def test_two_starts_at_once_make_one_attempt(client: TestClient, demo: dic
     a, b = await asyncio.gather(exams.start(exam, person.id, now), exams.start(
         exam, person.id, now))
     assert a.id == b.id and await ExamAttempt.filter(person_id=person.id).count() == 1
+
+
+async def test_an_exam_starts_on_a_service_clock_behind_the_machines(
+        client: TestClient, demo: dict, clock: MovedClock) -> None:
+    """The service's clock two days behind the machine's (as the year's walk sets it to its
+    first day): the paper starts and its timer is set, kept a day past the deadline by the
+    service's clock (by the machine's, its keeping would be negative, Redis would refuse it
+    and the start fail)."""
+    exam, person = await approved_applicant(client, demo)
+    clock.advance(-2 * 86400)
+    exam.opens_at -= timedelta(days=2)
+    await exam.save(update_fields=["opens_at"])
+    attempt = await client.app[DOMAIN].exams.start(exam, person.id, clock.now())
+    assert abs((attempt.deadline - clock.now()).total_seconds() - 3600) < 60

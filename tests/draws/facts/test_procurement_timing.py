@@ -17,7 +17,7 @@ from services.reference.holidays import Holidays
 from services.reference.national_calendar import package_days, package_years
 from tests.support.api import Api
 from tests.support.draw_world import prepared, start_draw
-from tests.support.year.calendar import ASSUMED_2027, NOTICE_2027, notice_csv
+from tests.support.year.calendar import Calendar, enter_2027
 
 CALENDAR_2026 = {e.day: e.off for e in package_days(2026)}  # HOLIDAY-NOTICE
 PROCUREMENT = {"kind": "政府采购/货物", "tender_method": "公开招标"}
@@ -63,19 +63,12 @@ def _thursday_ahead(weeks: int = 3) -> datetime:
 async def _calendar_through(api: Api, demo: dict, day: date) -> dict[date, bool]:
     """The days off and the 调休 working days up to `day`'s year, as the service will count
     them: a year the package does not hold (2027, from December 2026 on, three weeks ahead)
-    entered by the administrator as the year's walk assumes its notice
-    (tests/support/year/calendar.py)."""
-    years = set(package_years())
-    days = {e.day: e.off for y in (day.year - 1, day.year) if y in years
-            for e in package_days(y)}
-    if day.year not in years:
+    entered by the administrator as the year's walk assumes its notice."""
+    if day.year not in package_years():
         assert day.year == NEXT, f"the package holds no calendar for {day.year}: ship it"
-        admin = await api.login(demo["admin"].mp_openid)
-        entered = await api.call("POST", "/admin/holidays/import", admin, {
-            "document": NOTICE_2027, "issued_on": "2026-11-20", "csv": notice_csv()})
+        entered = await enter_2027(api, demo["admin"].mp_openid)
         assert entered.status == 200, entered.data
-        days |= {date.fromisoformat(d): off for d, off, _ in ASSUMED_2027}
-    return days
+    return Calendar().days
 
 
 async def test_a_procurement_draw_starts_no_earlier_than_the_rule_and_the_refusal_says_when(

@@ -7,9 +7,13 @@ asked nothing here: its answers are checked against these days."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from services.common.clock import CHINA
 from services.reference.national_calendar import package_days
+
+if TYPE_CHECKING:
+    from tests.support.api import Api, ApiAnswer
 
 NOTICE_2027 = "国办发明电〔演练〕2027号"  # the assumed notice's number, as entered
 ASSUMED_2027: list[tuple[str, bool, str]] = [
@@ -30,6 +34,13 @@ ASSUMED_2027: list[tuple[str, bool, str]] = [
 def notice_csv() -> str:
     """The assumed 2027 notice as the administrator's import takes it."""
     return "\n".join(f"{day},{'放假' if off else '上班'},{name}" for day, off, name in ASSUMED_2027)
+
+
+async def enter_2027(api: Api, admin_openid: str) -> ApiAnswer:
+    """The administrator enters the assumed 2027 notice in「节假日」, as a centre enters one."""
+    admin = await api.login(admin_openid)
+    return await api.call("POST", "/admin/holidays/import", admin, {
+        "document": NOTICE_2027, "issued_on": "2026-11-20", "csv": notice_csv()})
 
 
 class Calendar:

@@ -13,7 +13,7 @@ from models.experts import ExpertProfile
 from models.money.payouts import Payout
 from services.common.clock import CHINA
 from tests.support.year import applicants, courses, draws, money, people, renewal
-from tests.support.year.calendar import NOTICE_2027, notice_csv
+from tests.support.year.calendar import enter_2027
 from tests.support.year.invariants import month_end
 from tests.support.year.world import Year
 
@@ -180,9 +180,7 @@ class Plan:
         self.add(legal - timedelta(minutes=2), f"政府采购 at {legal:%m-%d}", at_moment)
 
     async def _load_2027(self) -> None:
-        admin = await self.year.api.login(self.year.demo["admin"].mp_openid)
-        entered = await self.year.api.call("POST", "/admin/holidays/import", admin, {
-            "document": NOTICE_2027, "issued_on": "2026-11-20", "csv": notice_csv()})
+        entered = await enter_2027(self.year.api, self.year.demo["admin"].mp_openid)
         if entered.status != 200:
             self.year.broke(f"2027 calendar: {entered.message or entered.data}")
             return
