@@ -12,9 +12,11 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
+from models.evaluation.scores import RecordProposal
 from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.people import Person
+from services.common.clock import CHINA
 from services.demo_codes import demo_credit_code, demo_id
 from services.federation import Identity, Keys
 from tests.support.browser import screenshot, signed_in, simulator
@@ -152,7 +154,12 @@ async def test_registered_scored_decided_read_and_disputed_at_the_desks(
 
     # the administrator: the month's proposals and the expert's portrait
     number = (await ExpertProfile.get(id=served[2].expert_id)).expert_number
-    await admin.goto(str(sandbox.make_url(f"/console/portraits?number={number}")))
+    # the month the proposals were made in (China time), not the page's: a run across a
+    # month's last midnight opens on the new month, which has none yet
+    made = await RecordProposal.filter(activity_id=aid).order_by("id").first()
+    assert made is not None
+    month = made.created_at.astimezone(CHINA).strftime("%Y-%m")
+    await admin.goto(str(sandbox.make_url(f"/console/portraits?number={number}&month={month}")))
     flags = admin.get_by_test_id("flags")
     await expect(flags).to_contain_text("评分偏离")
     await expect(flags).to_contain_text("现场事件")
