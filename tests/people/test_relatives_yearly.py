@@ -69,6 +69,10 @@ async def test_each_expert_is_asked_once_in_january_and_confirming_answers_it(
     assert confirmed.status == 200 and confirmed.data["due"] is False
     kept = (await ExpertProfile.get(id=declared.id)).relatives_confirmed_at
     assert kept is not None and abs(kept - datetime.now(UTC)) < timedelta(minutes=1)
+    # in this story that was in January 2027 (today, from 2028 on, would be in the next
+    # year, and answer the next year's question before it is asked)
+    await ExpertProfile.filter(id=declared.id).update(relatives_confirmed_at=at(
+        "2027-01-05 10:00"))
     # the next year asks again, but not whoever confirmed in it already
     await yearly.confirm(silent, at("2028-01-01 00:30"))
     await yearly.ask(at("2028-01-01 01:25"))
