@@ -311,11 +311,10 @@ def edge_queries(known: dict[str, Path]) -> list[str]:
     for name, path in sorted(known.items()):
         if name.split(".")[0] not in QUERYLESS:
             continue
-        parsed = tree(path)
-        models = {alias.asname or alias.name for node in ast.walk(parsed)
+        models = {alias.asname or alias.name for node in import_statements(path)
                   if isinstance(node, ast.ImportFrom) and node.module
                   and node.module.split(".")[0] == "models" for alias in node.names}
-        for node in ast.walk(parsed):
+        for node in ast.walk(tree(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) \
                     and node.func.value.id in models and node.func.attr in QUERIES:
